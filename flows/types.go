@@ -1,0 +1,169 @@
+// Package flows is the OAuth 2.0 / OpenID Connect client of Connected App Lab: every
+// Salesforce flow, the loopback callback listener and the redacted transcript. It has no
+// Fyne import, so the GUI, the headless CLI and the tests all drive it the same way.
+package flows
+
+import (
+	"time"
+)
+
+// Flow names one OAuth flow. The names are the CLI's --flow values.
+type Flow string
+
+const (
+	WebServer         Flow = "web-server"
+	WebServerPKCE     Flow = "web-server-pkce"
+	UserAgent         Flow = "user-agent"
+	UsernamePassword  Flow = "username-password"
+	Refresh           Flow = "refresh"
+	JWTBearer         Flow = "jwt-bearer"
+	ClientCredentials Flow = "client-credentials"
+	Device            Flow = "device"
+	TokenExchange     Flow = "token-exchange"
+	SAMLBearer        Flow = "saml-bearer"
+)
+
+// AllFlows lists every flow in the order the UI and the CLI show them.
+var AllFlows = []Flow{WebServer, WebServerPKCE, UserAgent, UsernamePassword, Refresh,
+	JWTBearer, ClientCredentials, Device, TokenExchange, SAMLBearer}
+
+// Request is everything one flow run needs. Fields a flow does not use are ignored.
+type Request struct {
+	Flow Flow
+
+	// LoginURL is the login host (https://login.salesforce.com, https://test.salesforce.com,
+	// a My Domain URL, or the emulator's base URL). Client credentials need a My Domain URL.
+	LoginURL string
+	// MyDomainURL, when known, is the org's My Domain URL (used for client credentials and as
+	// an extra JWT audience candidate).
+	MyDomainURL string
+
+	ClientID     string
+	ClientSecret string // secret
+	CallbackURL  string // loopback redirect URI for browser flows
+	Scopes       []string
+
+	Username      string
+	Password      string // secret
+	SecurityToken string // secret
+
+	JWTPrivateKeyPEM []byte // secret: PEM RSA private key for JWT bearer
+	JWTAudience      string // optional override of the JWT aud claim
+
+	RefreshToken string // secret: for the refresh flow
+
+	SubjectToken     string // secret: token exchange subject token
+	SubjectTokenType string // token exchange subject_token_type URN
+	SAMLAssertion    string // secret: base64url SAML assertion for the SAML bearer flow
+
+	// Options tune a run; the zero value is sensible.
+	Options Options
+}
+
+// Options tune networking and the browser part of a run.
+type Options struct {
+	UsePKCE        bool          // send code_challenge (web-server-pkce sets it implicitly)
+	Prompt         string        // authorize prompt, e.g. "login consent"
+	LoginHint      string        // authorize login_hint
+	Nonce          string        // OIDC nonce (generated when empty and openid is requested)
+	ListenTimeout  time.Duration // how long the loopback listener waits (default 2 minutes)
+	RequestTimeout time.Duration // per HTTP request (default 30 seconds)
+	ProxyURL       string        // per-request proxy, overrides HTTP(S)_PROXY
+	CABundlePEM    []byte        // extra CA certificates
+	NoBrowser      bool          // do not open a browser; report the authorize URL through progress
+}
+
+// Progress is one step a running flow reports ("listening on ...", "waiting for browser", ...).
+type Progress struct {
+	Step    string // short machine-friendly step name: listening, browser, user-code, polling, exchanging, done
+	Message string // one human sentence
+	// Set for the device flow's user-code step.
+	UserCode        string
+	VerificationURL string
+	// Set when the flow has an authorize URL a user may copy into a browser elsewhere.
+	AuthorizeURL string
+	Time         time.Time
+}
+
+// TokenResponse is the token endpoint's answer exactly as sent: Raw keeps every field,
+// including ones this version does not know, and the named fields are parsed from it.
+type TokenResponse struct {
+	Raw map[string]any `json:"-"`
+
+	AccessToken    string `json:"access_token,omitempty"`
+	RefreshToken   string `json:"refresh_token,omitempty"`
+	InstanceURL    string `json:"instance_url,omitempty"`
+	APIInstanceURL string `json:"api_instance_url,omitempty"`
+	ID             string `json:"id,omitempty"`
+	TokenType      string `json:"token_type,omitempty"`
+	IssuedAt       string `json:"issued_at,omitempty"` // milliseconds since epoch, as a string
+	Signature      string `json:"signature,omitempty"`
+	Scope          string `json:"scope,omitempty"`
+	IDToken        string `json:"id_token,omitempty"`
+	ExpiresIn      *int64 `json:"expires_in,omitempty"` // Salesforce never sends it; kept for other servers
+}
+
+// Check is one verification the client made on what came back.
+type Check struct {
+	Name   string // state, pkce, signature, id_token_signature, id_token_claims, ...
+	OK     bool
+	Detail string
+}
+
+// Exchange is one HTTP request and its response, secrets redacted.
+type Exchange struct {
+	Step           string
+	Method         string
+	URL            string
+	RequestHeader  map[string][]string
+	RequestBody    string
+	Status         int
+	ResponseHeader map[string][]string
+	ResponseBody   string
+	Duration       time.Duration
+	Curl           string // runnable curl command with placeholders for the secrets
+}
+
+// Result is what a flow run returns.
+type Result struct {
+	Flow            Flow
+	Token           *TokenResponse // nil when the flow failed before a token came back
+	GrantedScopes   []string       // from the response's scope field (may be empty: username-password sends none)
+	RequestedScopes []string
+	Checks          []Check
+	Transcript      []Exchange
+	Started         time.Time
+	Duration        time.Duration
+	// Err is set when the flow failed; OAuthError describes a protocol-level error.
+	Err        error
+	OAuthError *OAuthError
+}
+
+// OAuthError is an error returned by the server in OAuth form, or a REST error.
+type OAuthError struct {
+	Code        string // error, or REST errorCode (INVALID_SESSION_ID)
+	Description string // error_description, or REST message
+	Status      int
+	Where       string // token, authorize, revoke, introspect, rest, ...
+}
+
+func (e *OAuthError) Error() string {
+	if e.Description == "" {
+		return e.Code
+	}
+	return e.Code + ": " + e.Description
+}
+
+// Introspection is the introspection endpoint's answer.
+type Introspection struct {
+	Raw       map[string]any
+	Active    bool
+	Scope     string
+	ClientID  string
+	Username  string
+	Sub       string
+	TokenType string
+	Exp       int64 // seconds since epoch; 0 when absent
+	Iat       int64
+	Nbf       int64
+}

@@ -1,0 +1,3 @@
+module github.com/connectedapplab/connectedapplab
+
+go 1.26

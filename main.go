@@ -1,0 +1,38 @@
+// Command connectedapplab runs Salesforce OAuth flows against an org and explains what came
+// back. This file is wiring only: it picks the window or a headless command.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/connectedapplab/connectedapplab/cli"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+
+	if len(args) > 0 {
+		switch a := args[0]; {
+		case a == "--version" || a == "-version":
+			fmt.Fprintln(os.Stdout, cli.VersionLine())
+			return 0
+		case a == "-h" || a == "--help":
+			cli.Usage(os.Stdout)
+			return 0
+		case !strings.HasPrefix(a, "-"):
+			return cli.Main(ctx, args, env)
+		}
+	}
+	return openWindow(ctx, args, env)
+}
