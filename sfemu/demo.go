@@ -1,0 +1,128 @@
+package sfemu
+
+import "strings"
+
+// Demo consumer keys and user names, exported so other packages' tests and demo profiles
+// can refer to them without parsing Describe.
+const (
+	DemoWebAppKey         = "3MVG9CALdemo.WebApp.0001"
+	DemoMobileAppKey      = "3MVG9CALdemo.MobileApp.0002"
+	DemoIntegrationAppKey = "3MVG9CALdemo.IntegrationApp.0003"
+	DemoDeviceAppKey      = "3MVG9CALdemo.DeviceApp.0004"
+	DemoECAKey            = "3MVG9CALdemo.EcaPkce.0005"
+
+	DemoUser        = "demo@connectedapplab.example"
+	DemoShortUser   = "shortsession@connectedapplab.example"
+	DemoIntegration = "integration@connectedapplab.example"
+	DemoFrozenUser  = "frozen@connectedapplab.example"
+	DemoAdminUser   = "admin@connectedapplab.example"
+)
+
+// Demo returns the built-in demo org; each call returns a fresh copy.
+//
+// Apps: "Web App" (web server, refresh, username-password), "Mobile App" (no refresh_token
+// scope: the "why is there no refresh token" case), "Integration App" (client credentials
+// run as an API-only user, JWT bearer pre-authorized for the demo profiles), "Device App"
+// (device flow) and "ECA PKCE" (External Client App, PKCE required, rotation on).
+func Demo() *Org {
+	t, f := true, false
+	callbacks := []string{"http://localhost:1717/OauthRedirect", "http://127.0.0.1:1717/callback"}
+	o := &Org{
+		ID:                    id18("00D5g00000CALab"),
+		Name:                  "Connected App Lab Demo",
+		MyDomain:              "connectedapplab-demo",
+		Instance:              "EMU1",
+		SessionTimeoutMinutes: 120,
+		// Username-password is allowed here so the flow can be tried; real orgs created
+		// Summer '23 or later block it by default (§3.3, §8.5).
+		BlockUsernamePasswordFlow: false,
+		UninstalledAppGate:        true,
+		Users: []User{
+			{ID: id18("0055g00000Demo1"), Username: DemoUser, Password: "Demo-Pass-1", SecurityToken: "DEMOTOKEN1",
+				FirstName: "Dana", LastName: "Demo", Email: "dana.demo@connectedapplab.example",
+				Profile: "Standard User"},
+			{ID: id18("0055g00000Short"), Username: DemoShortUser, Password: "Short-Pass-1", SecurityToken: "SHORTTOKEN1",
+				FirstName: "Sam", LastName: "Short", Email: "sam.short@connectedapplab.example",
+				Profile: "Short Session User", ProfileSessionTimeoutMinutes: 30},
+			{ID: id18("0055g00000Integ"), Username: DemoIntegration, Password: "Integration-Pass-1", SecurityToken: "INTEGTOKEN1",
+				FirstName: "Integration", LastName: "User", Email: "integration@connectedapplab.example",
+				Profile: "Minimum Access - API Only Integrations", APIOnly: true},
+			{ID: id18("0055g00000Froze"), Username: DemoFrozenUser, Password: "Frozen-Pass-1", SecurityToken: "FROZENTOKEN1",
+				FirstName: "Fran", LastName: "Frozen", Email: "fran.frozen@connectedapplab.example",
+				Profile: "Standard User", Frozen: true},
+			{ID: id18("0055g00000Admin"), Username: DemoAdminUser, Password: "Admin-Pass-1", SecurityToken: "ADMINTOKEN1",
+				FirstName: "Ada", LastName: "Admin", Email: "ada.admin@connectedapplab.example",
+				Profile: "System Administrator", Admin: true},
+		},
+		Apps: []App{
+			{
+				Name: "Web App", Kind: KindConnectedApp,
+				ConsumerKey: DemoWebAppKey, ConsumerSecret: "WebAppDemoSecret0001",
+				CallbackURLs:                  callbacks,
+				Scopes:                        []string{"api", "refresh_token", "openid", "id", "web"},
+				RequireSecretForWebServerFlow: &t,
+				PermittedUsers:                AllSelfAuthorized,
+				Installed:                     true,
+			},
+			{
+				Name: "Mobile App", Kind: KindConnectedApp,
+				ConsumerKey: DemoMobileAppKey, ConsumerSecret: "MobileAppDemoSecret0002",
+				CallbackURLs: callbacks,
+				// No refresh_token scope: the "why is there no refresh token" case (§6).
+				Scopes:                        []string{"api", "openid", "id", "web"},
+				RequireSecretForWebServerFlow: &f,
+				PermittedUsers:                AllSelfAuthorized,
+				Installed:                     true,
+			},
+			{
+				Name: "Integration App", Kind: KindConnectedApp,
+				ConsumerKey: DemoIntegrationAppKey, ConsumerSecret: "IntegrationAppDemoSecret0003",
+				CallbackURLs:             []string{"http://localhost:1717/OauthRedirect"},
+				Scopes:                   []string{"api", "id", "refresh_token"},
+				ClientCredentialsEnabled: true,
+				ClientCredentialsUser:    DemoIntegration,
+				CertificatePEM:           strings.TrimSpace(demoJWTCertificate),
+				PermittedUsers:           AdminApprovedPreAuthorized,
+				PermittedProfiles:        []string{"Standard User", "Short Session User", "System Administrator"},
+				Installed:                true,
+				IntrospectAllTokens:      true,
+				JWTPrivateKeyPEM:         strings.TrimSpace(demoJWTPrivateKey),
+				JWTUsername:              DemoUser,
+			},
+			{
+				Name: "Device App", Kind: KindConnectedApp,
+				ConsumerKey: DemoDeviceAppKey, ConsumerSecret: "DeviceAppDemoSecret0004",
+				CallbackURLs:      []string{"http://localhost:1717/OauthRedirect"},
+				Scopes:            []string{"api", "refresh_token", "openid", "id", "web"},
+				DeviceFlowEnabled: true,
+				// The CLI's advice: turn this off when the device does not hold a secret (§3.7).
+				RequireSecretForRefreshToken: &f,
+				PermittedUsers:               AllSelfAuthorized,
+				Installed:                    true,
+			},
+			{
+				Name: "ECA PKCE", Kind: KindExternalClientApp,
+				ConsumerKey: DemoECAKey, ConsumerSecret: "EcaPkceDemoSecret0005",
+				CallbackURLs:                  callbacks,
+				Scopes:                        []string{"api", "refresh_token", "openid", "id", "web"},
+				RequirePKCE:                   &t,
+				RequireSecretForWebServerFlow: &f,
+				RequireSecretForRefreshToken:  &f,
+				RefreshTokenRotation:          true,
+				PermittedUsers:                AllSelfAuthorized,
+				Installed:                     true,
+			},
+		},
+		Notes: []string{
+			"Username-password flow: allowed in this demo org, but blocked by default in orgs created Summer '23 or later, never supported by External Client Apps, and retired for connected apps in Winter '27 (reference §3.3, §9). Prefer the web server flow with PKCE, JWT bearer or client credentials.",
+			"Client credentials work only on the My Domain host (my_domain_url), as on Salesforce (§3.6).",
+			"Access tokens carry no expires_in: they are idle sessions (app timeout, else profile, else org Session Settings; 120 min here, 30 min for " + DemoShortUser + "). Introspection exp is the only direct reading (§7).",
+			"The device flow is Salesforce's pre-RFC 8628 variant and is deprecated for uninstalled apps since August 2025 (§3.7).",
+			"Every secret shown is a demo value of this emulator, not a real credential.",
+		},
+	}
+	if err := o.Validate(); err != nil {
+		panic("sfemu: demo org invalid: " + err.Error())
+	}
+	return o
+}
