@@ -1,0 +1,134 @@
+// Package ui is the window of Connected App Lab: profiles on the left, the profile form with
+// the flow and scope pickers in the middle, and on the right what came back (lifetimes) beside
+// what it means (guidance), with the token fields, ID token claims and transcript below.
+//
+// ui does no HTTP and no OAuth: everything it runs comes through Backend, a struct of function
+// fields that package main fills. Background work touches widgets only through bridge.go.
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// Backend is what the window needs from the rest of the program. Every field is optional: a
+// nil field hides or disables what depends on it, so the zero value opens a working window.
+type Backend struct {
+	// RunFlow runs one flow. It reports steps through progress (from any goroutine) and
+	// returns when the flow is done, failed, or ctx is cancelled. It never returns nil.
+	RunFlow func(ctx context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result
+	// Refresh runs the refresh token flow for req (req.RefreshToken is set). When nil, the
+	// window uses RunFlow with req.Flow = flows.Refresh.
+	Refresh func(ctx context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result
+	// Introspect asks the introspection endpoint about token, with req's client credentials.
+	Introspect func(ctx context.Context, req flows.Request, token string) (*flows.Introspection, []flows.Exchange, error)
+	// Revoke revokes token (an access or a refresh token).
+	Revoke func(ctx context.Context, req flows.Request, token string) ([]flows.Exchange, error)
+	// CallAPI makes one authenticated REST call with the token (for example the limits or
+	// the identity resource). A REST error comes back as a *flows.OAuthError with Where "rest"
+	// (INVALID_SESSION_ID for an expired session), together with the exchanges.
+	CallAPI func(ctx context.Context, req flows.Request, tok *flows.TokenResponse) ([]flows.Exchange, error)
+
+	// Explain turns a run into lifetimes and advice (guidance.Explain). When nil, the window
+	// shows what came back with a note that guidance is not part of this build.
+	Explain func(ExplainInput) Report
+	// Flows and Scopes describe the pickers (guidance.Flows, guidance.Scopes). When nil, the
+	// window uses its own short catalogue (catalog.go).
+	Flows  func() []FlowInfo
+	Scopes func() []ScopeInfo
+
+	// CheckCallback says whether the loopback listener can bind the callback URL's host and
+	// port, for example by listening on it for a moment. The form first checks the URL's shape
+	// itself (loopback host, http, explicit port); CheckCallback only adds the bind test.
+	CheckCallback func(callbackURL string) error
+
+	// StartDemo starts the emulated org and returns its demo profiles. When nil, the window
+	// does not offer the demo.
+	StartDemo func(ctx context.Context) (*Demo, error)
+
+	// ImportProfiles reads a profiles file (store's JSON form). When nil, the window decodes
+	// the file itself (profiles.go, decodeProfiles) and saves each profile through the store.
+	ImportProfiles func(data []byte) ([]Profile, error)
+
+	// Now is the clock; tests set it. When nil, time.Now.
+	Now func() time.Time
+}
+
+// Demo is a running emulated org and the profiles that use it.
+type Demo struct {
+	// Store holds the demo profiles and their (demo) secrets, in memory only.
+	Store ProfileStore
+	// Banner is the sentence the window shows above everything while the demo runs.
+	Banner string
+	// Notes are the emulator's notes (shown in the demo banner's details).
+	Notes []string
+	// AdvanceClock moves the emulated org's clock forward, so that a session expires without
+	// waiting. Nil when the emulator's clock control is off.
+	AdvanceClock func(ctx context.Context, by time.Duration) error
+	// Stop shuts the emulator down; the window calls it once, when it closes.
+	Stop func()
+}
+
+// Profile is the window's view of one saved profile: one org, one app, one way to log in.
+// The JSON names match store's profiles file, so ui can import that file on its own.
+type Profile struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	LoginURL    string     `json:"login_url"`
+	MyDomainURL string     `json:"my_domain_url,omitempty"`
+	AppKind     string     `json:"app_kind,omitempty"` // AppKindConnected | AppKindExternal
+	ClientID    string     `json:"client_id,omitempty"`
+	CallbackURL string     `json:"callback_url,omitempty"`
+	Flow        flows.Flow `json:"flow,omitempty"`
+	Scopes      []string   `json:"scopes,omitempty"`
+	Username    string     `json:"username,omitempty"`
+	JWTKeyFile  string     `json:"jwt_key_file,omitempty"`
+	Notes       string     `json:"notes,omitempty"`
+
+	// What the admin knows of the app, for guidance. Zero means unknown.
+	SessionTimeoutMinutes int    `json:"-"`
+	RefreshTokenPolicy    string `json:"-"` // "infinite", "zero", "specific_lifetime:N:UNIT", ...
+}
+
+// App kinds, as store writes them.
+const (
+	AppKindConnected = "connected-app"
+	AppKindExternal  = "external-client-app"
+)
+
+// Secrets are a profile's secrets. They travel apart from the profile: store keeps them in
+// the OS keychain, the demo in memory.
+type Secrets struct {
+	ClientSecret  string
+	Password      string
+	SecurityToken string
+	JWTKeyPEM     string
+	RefreshToken  string // only when the user chose to remember it
+}
+
+// ProfileStore keeps profiles and their secrets. Save assigns an ID to a new profile (empty
+// ID) and returns the profile as saved.
+type ProfileStore interface {
+	List() ([]Profile, error)
+	Save(p Profile, s Secrets) (Profile, error)
+	Delete(id string) error
+	Secrets(id string) (Secrets, error)
+}
+
+// ScopeInfo describes one OAuth scope for the checklist.
+type ScopeInfo struct {
+	Name      string   // the OAuth scope string, e.g. "refresh_token"
+	Metadata  string   // the Metadata API value, e.g. "RefreshToken"
+	Meaning   string   // one line
+	Synonyms  []string // other strings with the same meaning
+	Prominent bool     // shown at the top of the checklist
+}
+
+func (b *Backend) now() time.Time {
+	if b.Now != nil {
+		return b.Now()
+	}
+	return time.Now()
+}

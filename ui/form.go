@@ -1,0 +1,406 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// Login host choices.
+const (
+	hostProduction = "Production (login.salesforce.com)"
+	hostSandbox    = "Sandbox (test.salesforce.com)"
+	hostMyDomain   = "My Domain"
+	hostCustom     = "Custom URL (e.g. the emulator)"
+
+	productionURL = "https://login.salesforce.com"
+	sandboxURL    = "https://test.salesforce.com"
+)
+
+// App kind choices, as shown.
+const (
+	kindConnected = "Connected App"
+	kindExternal  = "External Client App"
+)
+
+var sessionChoices = []string{"Unknown", "15 minutes", "30 minutes", "60 minutes", "90 minutes",
+	"2 hours", "4 hours", "8 hours", "12 hours", "24 hours"}
+var sessionMinutes = []int{0, 15, 30, 60, 90, 120, 240, 480, 720, 1440}
+
+var policyChoices = []string{"Unknown", "Valid until revoked (infinite)", "Immediately expire (zero)",
+	"Expire after N (specific_lifetime)", "Expire if unused for N (specific_inactivity)"}
+var policyKinds = []string{"", "infinite", "zero", "specific_lifetime", "specific_inactivity"}
+
+// profileForm is the profile being edited: org, app, user and the secrets. The flow and
+// scope pickers sit below it (flowpicker.go, scopes.go).
+type profileForm struct {
+	name       *widget.Entry
+	host       *widget.Select
+	hostURL    *widget.Entry
+	hostHint   *widget.Label
+	myDomain   *widget.Entry
+	appKind    *widget.RadioGroup
+	clientID   *widget.Entry
+	secret     *widget.Entry
+	callback   *widget.Entry
+	cbCheck    *widget.Label
+	username   *widget.Entry
+	password   *widget.Entry
+	secToken   *widget.Entry
+	jwtKeyFile *widget.Entry
+	jwtKeyPEM  string
+	jwtHint    *widget.Label
+	jwtChoose  *widget.Button
+	jwtPaste   *widget.Button
+	refresh    *widget.Entry
+	subject    *widget.Entry
+	subjType   *widget.Entry
+	saml       *widget.Entry
+	session    *widget.Select
+	policy     *widget.Select
+
+	rows    map[string][2]fyne.CanvasObject // field name -> label, content
+	grid    *fyne.Container
+	loading bool
+	cbSeq   int
+
+	onChanged     func()
+	checkCallback func(string) error // bind test, may be nil; runs off the UI goroutine
+	chooseKey     func()
+	pasteKey      func()
+}
+
+func newProfileForm() *profileForm {
+	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}}
+	changed := func(string) { f.changed() }
+	f.name = &widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}
+	f.hostURL = &widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}
+	f.hostHint = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
+	f.host = &widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
+		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}
+	f.myDomain = &widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}
+	f.appKind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Horizontal: true,
+		Required: true, Selected: kindConnected, OnChanged: changed}
+	f.clientID = &widget.Entry{PlaceHolder: "the app's consumer key (3MVG…)", OnChanged: changed}
+	f.secret = widget.NewPasswordEntry()
+	f.secret.PlaceHolder = "the app's consumer secret; kept in the keychain"
+	f.secret.OnChanged = changed
+	f.callback = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect", OnChanged: func(string) {
+		f.checkCallbackNow()
+		f.changed()
+	}}
+	f.cbCheck = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
+	f.username = &widget.Entry{PlaceHolder: "user@example.com", OnChanged: changed}
+	f.password = widget.NewPasswordEntry()
+	f.password.PlaceHolder = "the user's password; kept in the keychain"
+	f.password.OnChanged = changed
+	f.secToken = widget.NewPasswordEntry()
+	f.secToken.PlaceHolder = "appended to the password unless the IP is trusted"
+	f.secToken.OnChanged = changed
+	f.jwtKeyFile = &widget.Entry{PlaceHolder: "/path/to/server.key (PEM RSA private key)", OnChanged: changed}
+	f.jwtHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
+	f.jwtChoose = &widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(f.chooseKey) }}
+	f.jwtPaste = &widget.Button{Text: "Paste PEM…", Icon: theme.ContentPasteIcon(), OnTapped: func() { call(f.pasteKey) }}
+	f.refresh = widget.NewPasswordEntry()
+	f.refresh.PlaceHolder = "filled in from the last run that returned one"
+	f.refresh.OnChanged = changed
+	f.subject = widget.NewPasswordEntry()
+	f.subject.PlaceHolder = "the token from the other identity provider"
+	f.subject.OnChanged = changed
+	f.subjType = &widget.Entry{PlaceHolder: "urn:ietf:params:oauth:token-type:jwt", OnChanged: changed}
+	f.saml = widget.NewPasswordEntry()
+	f.saml.PlaceHolder = "base64url-encoded signed SAML 2.0 assertion"
+	f.saml.OnChanged = changed
+	f.session = &widget.Select{Options: sessionChoices, Selected: sessionChoices[0], OnChanged: changed}
+	f.policy = &widget.Select{Options: policyChoices, Selected: policyChoices[0], OnChanged: changed}
+
+	f.grid = container.New(layout.NewFormLayout())
+	add := func(key, label string, content fyne.CanvasObject) {
+		l := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
+		f.rows[key] = [2]fyne.CanvasObject{l, content}
+		f.grid.Add(l)
+		f.grid.Add(content)
+	}
+	add("name", "Profile name", f.name)
+	add("host", "Login host", container.NewVBox(f.host, f.hostURL, f.hostHint))
+	add("mydomain", "My Domain URL", f.myDomain)
+	add("kind", "App kind", f.appKind)
+	add("client", "Client ID", f.clientID)
+	add("secret", "Client secret", f.secret)
+	add("callback", "Callback URL", container.NewVBox(f.callback, f.cbCheck))
+	add("username", "Username", f.username)
+	add("password", "Password", f.password)
+	add("token", "Security token", f.secToken)
+	add("jwt", "JWT private key", container.NewVBox(
+		container.NewBorder(nil, nil, nil, container.NewHBox(f.jwtChoose, f.jwtPaste), f.jwtKeyFile), f.jwtHint))
+	add("refresh", "Refresh token", f.refresh)
+	add("subject", "Subject token", f.subject)
+	add("subjtype", "Subject token type", f.subjType)
+	add("saml", "SAML assertion", f.saml)
+	add("session", "App session timeout", f.session)
+	add("policy", "Refresh token policy", f.policy)
+	f.updateHost()
+	f.checkCallbackNow()
+	return f
+}
+
+func (f *profileForm) changed() {
+	if !f.loading && f.onChanged != nil {
+		f.onChanged()
+	}
+}
+
+// fieldsFor lists the form rows a flow uses, beyond name, host, kind, client and the app facts.
+func fieldsFor(fl flows.Flow) []string {
+	switch fl {
+	case flows.WebServer, flows.WebServerPKCE:
+		return []string{"secret", "callback"}
+	case flows.UserAgent:
+		return []string{"callback"}
+	case flows.UsernamePassword:
+		return []string{"secret", "username", "password", "token"}
+	case flows.Refresh:
+		return []string{"secret", "refresh"}
+	case flows.JWTBearer:
+		return []string{"username", "jwt"}
+	case flows.ClientCredentials:
+		return []string{"secret", "mydomain"}
+	case flows.Device:
+		return []string{"secret"}
+	case flows.TokenExchange:
+		return []string{"secret", "subject", "subjtype"}
+	case flows.SAMLBearer:
+		return []string{"saml"}
+	}
+	return []string{"secret", "callback", "username", "password", "token", "jwt"}
+}
+
+// showFor shows the rows the flow uses and hides the rest. Hidden fields keep their values.
+func (f *profileForm) showFor(fl flows.Flow) {
+	always := map[string]bool{"name": true, "host": true, "kind": true, "client": true, "session": true, "policy": true}
+	for _, k := range fieldsFor(fl) {
+		always[k] = true
+	}
+	for k, row := range f.rows {
+		if always[k] {
+			row[0].Show()
+			row[1].Show()
+		} else {
+			row[0].Hide()
+			row[1].Hide()
+		}
+	}
+	f.grid.Refresh()
+}
+
+func (f *profileForm) updateHost() {
+	switch f.host.Selected {
+	case hostMyDomain:
+		f.hostURL.SetPlaceHolder("yourdomain, or https://yourdomain.my.salesforce.com")
+		f.hostURL.Show()
+	case hostCustom:
+		f.hostURL.SetPlaceHolder("https://… (any login host, e.g. the emulator)")
+		f.hostURL.Show()
+	default:
+		f.hostURL.Hide()
+	}
+	if u := f.loginURL(); u != "" {
+		f.hostHint.SetText("Logs in at " + u)
+	} else {
+		f.hostHint.SetText("Type the host above")
+	}
+}
+
+// loginURL resolves the login host choice to a URL.
+func (f *profileForm) loginURL() string {
+	v := strings.TrimSpace(f.hostURL.Text)
+	switch f.host.Selected {
+	case hostSandbox:
+		return sandboxURL
+	case hostMyDomain:
+		if v == "" {
+			return ""
+		}
+		if !strings.Contains(v, "://") {
+			if !strings.Contains(v, ".") {
+				v += ".my.salesforce.com"
+			}
+			v = "https://" + v
+		}
+		return strings.TrimRight(v, "/")
+	case hostCustom:
+		return strings.TrimRight(v, "/")
+	}
+	return productionURL
+}
+
+func (f *profileForm) setLoginURL(u string) {
+	u = strings.TrimRight(u, "/")
+	switch {
+	case u == "" || u == productionURL:
+		f.host.SetSelected(hostProduction)
+		f.hostURL.SetText("")
+	case u == sandboxURL:
+		f.host.SetSelected(hostSandbox)
+		f.hostURL.SetText("")
+	case strings.HasSuffix(u, ".my.salesforce.com"):
+		f.host.SetSelected(hostMyDomain)
+		f.hostURL.SetText(u)
+	default:
+		f.host.SetSelected(hostCustom)
+		f.hostURL.SetText(u)
+	}
+	f.updateHost()
+}
+
+// checkCallbackShape says whether the loopback listener can serve this redirect URI: plain
+// http on a loopback host with an explicit port. The listener binds exactly that host and port.
+func checkCallbackShape(raw string) (hostport string, err error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", errors.New("empty: browser flows need the callback URL configured on the app")
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "", fmt.Errorf("not a URL; type it as on the app, e.g. http://localhost:1717/OauthRedirect")
+	}
+	if u.Scheme != "http" {
+		return "", fmt.Errorf("scheme %q: the loopback listener serves plain http; use http://localhost:PORT/PATH on the app too", u.Scheme)
+	}
+	host := u.Hostname()
+	if host != "localhost" {
+		ip := net.ParseIP(host)
+		if ip == nil || !ip.IsLoopback() {
+			return "", fmt.Errorf("host %q is not this machine; the listener only binds localhost, 127.0.0.1 or [::1]", host)
+		}
+	}
+	port := u.Port()
+	if port == "" {
+		return "", errors.New("no port: add one (e.g. :1717), and the same on the app's callback URL")
+	}
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+		return "", fmt.Errorf("port %q is not a port number", port)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func (f *profileForm) checkCallbackNow() {
+	f.cbSeq++
+	seq := f.cbSeq
+	raw := f.callback.Text
+	hp, err := checkCallbackShape(raw)
+	if err != nil {
+		f.cbCheck.Importance = widget.WarningImportance
+		f.cbCheck.SetText("✗ " + err.Error())
+		return
+	}
+	path := "/"
+	if u, _ := url.Parse(strings.TrimSpace(raw)); u != nil && u.Path != "" {
+		path = u.Path
+	}
+	ok := fmt.Sprintf("✓ loopback: the listener will bind %s and answer on %s", hp, path)
+	f.cbCheck.Importance = widget.SuccessImportance
+	f.cbCheck.SetText(ok)
+	if f.checkCallback == nil {
+		return
+	}
+	check := f.checkCallback
+	background(func() error { return check(raw) }, func(err error) {
+		if seq != f.cbSeq || err == nil {
+			return
+		}
+		f.cbCheck.Importance = widget.WarningImportance
+		f.cbCheck.SetText("✗ cannot bind " + hp + ": " + err.Error())
+	})
+}
+
+// load fills the form from a profile and its secrets without reporting changes.
+func (f *profileForm) load(p Profile, s Secrets) {
+	f.loading = true
+	defer func() { f.loading = false }()
+	f.name.SetText(p.Name)
+	f.setLoginURL(p.LoginURL)
+	f.myDomain.SetText(p.MyDomainURL)
+	if p.AppKind == AppKindExternal {
+		f.appKind.SetSelected(kindExternal)
+	} else {
+		f.appKind.SetSelected(kindConnected)
+	}
+	f.clientID.SetText(p.ClientID)
+	f.secret.SetText(s.ClientSecret)
+	f.callback.SetText(p.CallbackURL)
+	f.username.SetText(p.Username)
+	f.password.SetText(s.Password)
+	f.secToken.SetText(s.SecurityToken)
+	f.jwtKeyFile.SetText(p.JWTKeyFile)
+	f.jwtKeyPEM = s.JWTKeyPEM
+	f.updateJWTHint()
+	f.refresh.SetText(s.RefreshToken)
+	f.session.SetSelectedIndex(max(0, indexOf(sessionMinutes, p.SessionTimeoutMinutes)))
+	kind, _, _ := strings.Cut(p.RefreshTokenPolicy, ":")
+	f.policy.SetSelectedIndex(max(0, indexOf(policyKinds, kind)))
+	f.checkCallbackNow()
+}
+
+func (f *profileForm) updateJWTHint() {
+	if f.jwtKeyPEM != "" {
+		f.jwtHint.SetText(fmt.Sprintf("A pasted key (%d bytes) is used; it is kept with the secrets, not in a file.", len(f.jwtKeyPEM)))
+	} else {
+		f.jwtHint.SetText("The private key whose certificate is uploaded on the app.")
+	}
+}
+
+func indexOf[T comparable](list []T, v T) int {
+	for i, x := range list {
+		if x == v {
+			return i
+		}
+	}
+	return -1
+}
+
+// read returns what the form holds, on top of base (which keeps ID, flow and scopes).
+func (f *profileForm) read(base Profile) (Profile, Secrets) {
+	p := base
+	p.Name = strings.TrimSpace(f.name.Text)
+	p.LoginURL = f.loginURL()
+	p.MyDomainURL = strings.TrimRight(strings.TrimSpace(f.myDomain.Text), "/")
+	p.AppKind = AppKindConnected
+	if f.appKind.Selected == kindExternal {
+		p.AppKind = AppKindExternal
+	}
+	p.ClientID = strings.TrimSpace(f.clientID.Text)
+	p.CallbackURL = strings.TrimSpace(f.callback.Text)
+	p.Username = strings.TrimSpace(f.username.Text)
+	p.JWTKeyFile = strings.TrimSpace(f.jwtKeyFile.Text)
+	if i := f.session.SelectedIndex(); i >= 0 {
+		p.SessionTimeoutMinutes = sessionMinutes[i]
+	}
+	if i := f.policy.SelectedIndex(); i >= 0 {
+		p.RefreshTokenPolicy = policyKinds[i]
+		if old, n, ok := strings.Cut(base.RefreshTokenPolicy, ":"); ok && old == policyKinds[i] {
+			p.RefreshTokenPolicy += ":" + n
+		}
+	}
+	s := Secrets{
+		ClientSecret:  f.secret.Text,
+		Password:      f.password.Text,
+		SecurityToken: f.secToken.Text,
+		JWTKeyPEM:     f.jwtKeyPEM,
+		RefreshToken:  f.refresh.Text,
+	}
+	return p, s
+}
+
+func (f *profileForm) content() fyne.CanvasObject { return f.grid }

@@ -1,0 +1,549 @@
+package ui
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// The window is tested against a fake Backend: the real flows, guidance and sfemu are other
+// packages' tests, and the real window is scripts/smoke-window's. The fake answers like the
+// emulator does for the username-password flow.
+
+var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
+
+func TestMain(m *testing.M) {
+	time.Local = time.UTC // goldens print clock times
+	os.Exit(m.Run())
+}
+
+type fakeBackend struct {
+	mu   sync.Mutex
+	reqs []flows.Request
+}
+
+func (f *fakeBackend) got() []flows.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]flows.Request(nil), f.reqs...)
+}
+
+func (f *fakeBackend) record(req flows.Request) {
+	f.mu.Lock()
+	f.reqs = append(f.reqs, req)
+	f.mu.Unlock()
+}
+
+func okResult(req flows.Request) *flows.Result {
+	tok := &flows.TokenResponse{
+		AccessToken: "00D5g00000CALab!AQ4AQFakeAccessTokenForTheWindowTests0123456789",
+		InstanceURL: "https://demo.my.salesforce.com",
+		ID:          "https://login.salesforce.com/id/00D5g00000CALabEAH/0055g00000Demo1AAB",
+		TokenType:   "Bearer",
+		IssuedAt:    "1767348000000",
+		Signature:   "c2lnbmF0dXJl",
+	}
+	tok.Raw = map[string]any{"access_token": tok.AccessToken, "instance_url": tok.InstanceURL, "id": tok.ID,
+		"token_type": tok.TokenType, "issued_at": tok.IssuedAt, "signature": tok.Signature}
+	if req.Flow == flows.Refresh {
+		tok.Raw["scope"] = "api refresh_token"
+	}
+	return &flows.Result{Flow: req.Flow, Token: tok, Started: t0, Duration: 42 * time.Millisecond,
+		RequestedScopes: req.Scopes,
+		Transcript: []flows.Exchange{{Step: "token", Method: "POST", URL: req.LoginURL + "/services/oauth2/token",
+			RequestBody: "grant_type=password&client_id=" + req.ClientID + "&password=REDACTED", Status: 200,
+			ResponseBody: `{"access_token":"REDACTED","token_type":"Bearer"}`, Duration: 42 * time.Millisecond,
+			Curl: "curl -X POST " + req.LoginURL + "/services/oauth2/token -d grant_type=password -d client_id=" + req.ClientID}}}
+}
+
+func fakeExplain(in ExplainInput) Report {
+	exp := t0.Add(2 * time.Hour) // issued at t0, idle timeout 2 hours
+	r := Report{Flow: in.Flow, Headline: "Not long lived: an idle session of 2 hours (assumed). No refresh token: this flow never issues one.",
+		ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
+		Lifetimes: []LifetimeRow{
+			{Label: "Access token issued at", Value: "2026-01-02 10:00:00 UTC", Source: "issued_at in the response"},
+			{Label: "Idle timeout", Value: "2 hours", Source: "Salesforce's default (assumed)", Estimated: true},
+			{Label: "Refresh token", Value: "none", Note: "the username-password flow never issues one"},
+		},
+		Advice: []Advice{
+			{Severity: SeverityInfo, Title: "Sessions slide", Reason: "Use pushes the idle timer back."},
+			{Severity: SeverityWarning, Title: "Username-password is legacy", Reason: "Blocked by default in new orgs.",
+				Fix: "Use the web server flow with PKCE.", SetupPath: "Setup → OAuth and OpenID Connect Settings"},
+		},
+		Scopes: ScopeDiagnosis{Requested: in.RequestedScopes, RefreshTokenWhyNot: "the username-password flow never issues one"},
+	}
+	if in.Result != nil && in.Result.OAuthError != nil {
+		r.Error = &ErrorExplanation{Code: in.Result.OAuthError.Code, Description: in.Result.OAuthError.Description,
+			Causes: []string{"The session timed out or was revoked."},
+			Fixes:  []Advice{{Severity: SeverityError, Title: "Get a new session", Fix: "Run the flow again, or refresh."}}}
+	}
+	return r
+}
+
+func (f *fakeBackend) backend() Backend {
+	return Backend{
+		RunFlow: func(_ context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result {
+			f.record(req)
+			progress(flows.Progress{Step: "exchanging", Message: "POST /services/oauth2/token", Time: t0})
+			res := okResult(req)
+			if req.Password == "wrong" {
+				res.Token = nil
+				res.OAuthError = &flows.OAuthError{Code: "invalid_grant", Description: "authentication failure", Status: 400, Where: "token"}
+				res.Err = res.OAuthError
+			}
+			return res
+		},
+		Explain: fakeExplain,
+		Now:     func() time.Time { return t0 },
+	}
+}
+
+func demoStore() *MemoryStore {
+	return NewMemoryStore([]Profile{{
+		ID: "p1", Name: "Username-password: how long does it last?", LoginURL: "http://127.0.0.1:8080",
+		AppKind: AppKindConnected, ClientID: "3MVG9CALdemo.WebApp.0001", Flow: flows.UsernamePassword,
+		Username: "demo@connectedapplab.example",
+	}, {
+		ID: "p2", Name: "Web server + PKCE", LoginURL: productionURL, AppKind: AppKindExternal,
+		ClientID: "3MVG9CALdemo.EcaPkce.0005", Flow: flows.WebServerPKCE, CallbackURL: "http://localhost:1717/OauthRedirect",
+		Scopes: []string{"api", "refresh_token", "openid"},
+	}}, map[string]Secrets{"p1": {ClientSecret: "WebAppDemoSecret0001", Password: "Demo-Pass-1", SecurityToken: "DEMOTOKEN1"}})
+}
+
+func newTestLab(t *testing.T, be Backend, st ProfileStore) (*Lab, fyne.Window) {
+	t.Helper()
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	l := New(w, be, Options{Store: st, TickEvery: -1})
+	w.SetContent(l.Content())
+	l.Install()
+	w.Resize(fyne.NewSize(1280, 800))
+	l.Start()
+	waitIdle()
+	t.Cleanup(l.Close)
+	return l, w
+}
+
+func TestWindowLoadsFirstProfileIntoForm(t *testing.T) {
+	fb := &fakeBackend{}
+	l, w := newTestLab(t, fb.backend(), demoStore())
+	if got := l.form.name.Text; got != "Username-password: how long does it last?" {
+		t.Fatalf("form name = %q, want the first profile", got)
+	}
+	if l.form.password.Text != "Demo-Pass-1" || !l.form.password.Password {
+		t.Errorf("password entry = %q (masked %v), want the stored secret, masked", l.form.password.Text, l.form.password.Password)
+	}
+	if l.flowPick.flow() != flows.UsernamePassword {
+		t.Errorf("flow = %q", l.flowPick.flow())
+	}
+	if !strings.Contains(l.flowPick.refresh.Text, "never") {
+		t.Errorf("flow picker refresh line = %q, want it to say the flow never issues a refresh token", l.flowPick.refresh.Text)
+	}
+	if l.form.rows["callback"][1].Visible() {
+		t.Error("callback URL shown for the username-password flow, which does not use it")
+	}
+	test.AssertRendersToMarkup(t, "lab_initial.xml", w.Canvas())
+}
+
+func TestTypeIntoFormRunSeeResultsGuidanceTranscript(t *testing.T) {
+	fb := &fakeBackend{}
+	l, w := newTestLab(t, fb.backend(), demoStore())
+
+	l.form.clientID.SetText("")
+	test.Type(l.form.clientID, "3MVG-typed")
+	l.form.secToken.SetText("")
+	test.Type(l.form.secToken, "TYPEDTOKEN")
+	test.Tap(l.scopes.checks["api"])
+	test.Tap(l.runBtn)
+	waitIdle()
+
+	reqs := fb.got()
+	if len(reqs) != 1 {
+		t.Fatalf("RunFlow called %d times, want 1", len(reqs))
+	}
+	r := reqs[0]
+	if r.Flow != flows.UsernamePassword || r.ClientID != "3MVG-typed" || r.SecurityToken != "TYPEDTOKEN" ||
+		r.Password != "Demo-Pass-1" || r.ClientSecret != "WebAppDemoSecret0001" || r.LoginURL != "http://127.0.0.1:8080" {
+		t.Errorf("request = %+v, want the typed values and the stored secrets", r)
+	}
+	if strings.Join(r.Scopes, " ") != "api" {
+		t.Errorf("scopes = %v, want [api]", r.Scopes)
+	}
+	if l.running || !l.cancelBtn.Disabled() || l.runBtn.Disabled() {
+		t.Error("after the run: Run should be enabled again and Cancel disabled")
+	}
+	if got := l.lifetimes.countdown.Text; !strings.Contains(got, "Expires in 2h 00m 00s if idle (estimated)") {
+		t.Errorf("countdown = %q", got)
+	}
+	if !strings.HasPrefix(l.guide.headline.Text, "Not long lived") {
+		t.Errorf("guidance headline = %q", l.guide.headline.Text)
+	}
+	if l.tabs.Selected() != l.tokensTab {
+		t.Errorf("selected tab = %q, want Tokens", l.tabs.Selected().Text)
+	}
+	if !strings.Contains(l.status.Text, "done") {
+		t.Errorf("status = %q", l.status.Text)
+	}
+	test.AssertRendersToMarkup(t, "lab_results.xml", w.Canvas())
+
+	l.tabs.Select(l.transTab)
+	test.AssertRendersToMarkup(t, "lab_transcript.xml", w.Canvas())
+
+	l.copyAccessToken()
+	if l.clipboard != okResult(r).Token.AccessToken || fyne.CurrentApp().Clipboard().Content() != l.clipboard {
+		t.Errorf("copy access token put %q on the clipboard", l.clipboard)
+	}
+	if l.dirty != true {
+		t.Error("typed changes should leave the profile marked unsaved")
+	}
+}
+
+func TestFailedFlowKeepsEverythingTypedAndExplainsTheError(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	l.form.password.SetText("")
+	test.Type(l.form.password, "wrong")
+	test.Type(l.form.username, "x")
+	test.Tap(l.runBtn)
+	waitIdle()
+
+	if l.form.password.Text != "wrong" || l.form.username.Text != "xdemo@connectedapplab.example" {
+		t.Errorf("form lost what was typed: password %q, username %q", l.form.password.Text, l.form.username.Text)
+	}
+	if !strings.HasPrefix(l.status.Text, "Failed: invalid_grant") || l.status.Importance != widget.DangerImportance {
+		t.Errorf("status = %q", l.status.Text)
+	}
+	if len(l.guide.errBox.Objects) == 0 {
+		t.Error("guidance shows no error explanation")
+	}
+	if l.tabs.Selected() != l.transTab {
+		t.Errorf("selected tab = %q, want Transcript after a failure", l.tabs.Selected().Text)
+	}
+}
+
+func TestCancelStopsARunningFlow(t *testing.T) {
+	started := make(chan struct{})
+	be := Backend{
+		RunFlow: func(ctx context.Context, req flows.Request, _ func(flows.Progress)) *flows.Result {
+			close(started)
+			<-ctx.Done()
+			return &flows.Result{Flow: req.Flow, Err: ctx.Err()}
+		},
+		Explain: fakeExplain,
+		Now:     func() time.Time { return t0 },
+	}
+	l, _ := newTestLab(t, be, demoStore())
+	test.Tap(l.runBtn)
+	<-started
+	if !l.running || l.cancelBtn.Disabled() || !l.runBtn.Disabled() {
+		t.Fatal("while running: Cancel should be enabled and Run disabled")
+	}
+	test.Tap(l.cancelBtn)
+	waitIdle()
+	if l.running || !strings.HasPrefix(l.status.Text, "Cancelled") {
+		t.Errorf("after cancel: running=%v status=%q", l.running, l.status.Text)
+	}
+}
+
+func TestDeviceFlowShowsUserCodeLargeWithCopyAndCountdown(t *testing.T) {
+	shown, release := make(chan struct{}), make(chan struct{})
+	be := Backend{
+		RunFlow: func(ctx context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result {
+			progress(flows.Progress{Step: "user-code", Message: "Type the code at the verification page", Time: t0,
+				UserCode: "ABCD-1234", VerificationURL: "https://login.salesforce.com/setup/connect"})
+			close(shown)
+			<-release
+			return &flows.Result{Flow: req.Flow, Err: context.Canceled}
+		},
+		Explain: fakeExplain,
+		Now:     func() time.Time { return t0 },
+	}
+	st := NewMemoryStore([]Profile{{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device}}, nil)
+	l, w := newTestLab(t, be, st)
+	test.Tap(l.runBtn)
+	<-shown
+	if l.run.userCode.Text != "ABCD-1234" || !l.run.device.Visible() {
+		t.Errorf("user code %q visible=%v", l.run.userCode.Text, l.run.device.Visible())
+	}
+	if got := l.run.countdown.Text; !strings.Contains(got, "5m 00s") {
+		t.Errorf("countdown = %q, want 5m 00s left", got)
+	}
+	test.AssertRendersToMarkup(t, "lab_device_running.xml", w.Canvas())
+	l.copyText("user code", l.run.userCode.Text)
+	if fyne.CurrentApp().Clipboard().Content() != "ABCD-1234" {
+		t.Error("user code not copied")
+	}
+	close(release)
+	waitIdle()
+}
+
+func TestRefreshUsesTheRefreshTokenOfTheLastRun(t *testing.T) {
+	fb := &fakeBackend{}
+	be := fb.backend()
+	run := be.RunFlow
+	be.RunFlow = func(ctx context.Context, req flows.Request, p func(flows.Progress)) *flows.Result {
+		res := run(ctx, req, p)
+		if req.Flow != flows.Refresh && res.Token != nil {
+			res.Token.RefreshToken = "5Aep861-refresh-token-value"
+		}
+		return res
+	}
+	st := NewMemoryStore([]Profile{{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: flows.WebServer,
+		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}}}, nil)
+	l, _ := newTestLab(t, be, st)
+	test.Tap(l.runBtn)
+	waitIdle()
+	if l.refreshBtn.Disabled() {
+		t.Fatal("Refresh disabled although a refresh token came back")
+	}
+	test.Tap(l.refreshBtn)
+	waitIdle()
+	reqs := fb.got()
+	if len(reqs) != 2 || reqs[1].Flow != flows.Refresh || reqs[1].RefreshToken != "5Aep861-refresh-token-value" {
+		t.Fatalf("second request = %+v, want a refresh with the token of the first run", reqs[len(reqs)-1])
+	}
+	if l.refreshTokenOf(l.last) != "5Aep861-refresh-token-value" {
+		t.Error("a refresh without rotation should keep the refresh token it used")
+	}
+}
+
+func TestCallAPIAfterClockAdvanceExplainsInvalidSession(t *testing.T) {
+	fb := &fakeBackend{}
+	be := fb.backend()
+	var advanced time.Duration
+	be.CallAPI = func(_ context.Context, _ flows.Request, tok *flows.TokenResponse) ([]flows.Exchange, error) {
+		ex := []flows.Exchange{{Step: "rest", Method: "GET", URL: tok.InstanceURL + "/services/data/v62.0/limits", Status: 401}}
+		if advanced >= 2*time.Hour {
+			return ex, &flows.OAuthError{Code: "INVALID_SESSION_ID", Description: "Session expired or invalid", Status: 401, Where: "rest"}
+		}
+		ex[0].Status = 200
+		return ex, nil
+	}
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	demo := &Demo{Store: demoStore(), Banner: "Demo: an emulated org.", AdvanceClock: func(_ context.Context, by time.Duration) error {
+		advanced += by
+		return nil
+	}}
+	l := New(w, be, Options{Demo: demo, TickEvery: -1})
+	w.SetContent(l.Content())
+	w.Resize(fyne.NewSize(1280, 800))
+	l.Start()
+	waitIdle()
+	defer l.Close()
+
+	test.Tap(l.runBtn)
+	waitIdle()
+	test.Tap(l.callBtn)
+	waitIdle()
+	if !strings.HasPrefix(l.status.Text, "API call succeeded") {
+		t.Fatalf("status = %q", l.status.Text)
+	}
+	test.Tap(l.advanceBtn) // 2h by default
+	waitIdle()
+	if !strings.Contains(l.lifetimes.countdown.Text, "expired") {
+		t.Errorf("countdown after moving the clock 2h = %q, want expired", l.lifetimes.countdown.Text)
+	}
+	test.Tap(l.callBtn)
+	waitIdle()
+	if !strings.Contains(l.status.Text, "INVALID_SESSION_ID") {
+		t.Errorf("status = %q", l.status.Text)
+	}
+	if len(l.guide.errBox.Objects) == 0 {
+		t.Error("guidance does not explain INVALID_SESSION_ID")
+	}
+	if n := len(l.last.extra); n != 2 {
+		t.Errorf("transcript has %d extra exchanges, want the 2 API calls", n)
+	}
+	test.AssertRendersToMarkup(t, "lab_demo_session_expired.xml", w.Canvas())
+}
+
+func TestProfilesAddDuplicateImport(t *testing.T) {
+	st := demoStore()
+	l, _ := newTestLab(t, Backend{}, st)
+	test.Tap(l.profiles.add)
+	waitIdle()
+	test.Tap(l.profiles.add)
+	waitIdle()
+	ps, _ := st.List()
+	if len(ps) != 4 || ps[2].Name != "New profile" || ps[3].Name != "New profile 2" {
+		t.Fatalf("after two New: %v", names(ps))
+	}
+	if cur, _ := l.profiles.current(); cur.Name != "New profile 2" || l.form.name.Text != "New profile 2" {
+		t.Errorf("selected %q, form %q: want the new profile", cur.Name, l.form.name.Text)
+	}
+	l.profiles.list.Select(0)
+	waitIdle()
+	test.Tap(l.profiles.duplicate)
+	waitIdle()
+	ps, _ = st.List()
+	if len(ps) != 5 || ps[4].Name != "Username-password: how long does it last? copy" {
+		t.Fatalf("after Duplicate: %v", names(ps))
+	}
+	if s, _ := st.Secrets(ps[4].ID); s.Password != "Demo-Pass-1" {
+		t.Error("a duplicate should keep the secrets")
+	}
+	l.importFrom(io.NopCloser(strings.NewReader(`{"schema_version":1,"profiles":[{"id":"p_x","name":"Web server + PKCE","login_url":"https://test.salesforce.com","client_id":"3MVG-imp","flow":"web-server"}]}`)))
+	waitIdle()
+	ps, _ = st.List()
+	if len(ps) != 6 || ps[5].Name != "Web server + PKCE (imported 1)" || ps[5].LoginURL != sandboxURL {
+		t.Fatalf("after import: %v", names(ps))
+	}
+}
+
+func names(ps []Profile) []string {
+	var out []string
+	for _, p := range ps {
+		out = append(out, p.Name)
+	}
+	return out
+}
+
+func TestSwitchingProfilesKeepsUnsavedEdits(t *testing.T) {
+	l, _ := newTestLab(t, Backend{}, demoStore())
+	test.Type(l.form.clientID, "-edited")
+	l.profiles.list.Select(1)
+	waitIdle()
+	if l.form.name.Text != "Web server + PKCE" {
+		t.Fatalf("form shows %q", l.form.name.Text)
+	}
+	if !l.form.rows["callback"][1].Visible() {
+		t.Error("callback URL hidden for the web server flow")
+	}
+	l.profiles.list.Select(0)
+	waitIdle()
+	if l.form.clientID.Text != "-edited3MVG9CALdemo.WebApp.0001" || !l.dirty {
+		t.Errorf("client ID %q dirty=%v: the edit was lost", l.form.clientID.Text, l.dirty)
+	}
+}
+
+func TestCallbackURLCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name, url, want string
+	}{
+		{"localhost with port and path", "http://localhost:1717/OauthRedirect", ""},
+		{"IPv4 loopback", "http://127.0.0.1:8080/callback", ""},
+		{"IPv6 loopback", "http://[::1]:8080/cb", ""},
+		{"https is not served by the listener", "https://localhost:1717/cb", "scheme"},
+		{"remote host", "http://example.com:1717/cb", "not this machine"},
+		{"no port", "http://localhost/cb", "no port"},
+		{"empty", "", "empty"},
+		{"custom scheme", "myapp://callback", "scheme"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := checkCallbackShape(tc.url)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("error %v, want none", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error %v, want one mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestCallbackCheckShownInForm(t *testing.T) {
+	test.NewTempApp(t)
+	f := newProfileForm()
+	f.callback.SetText("http://localhost:1717/OauthRedirect")
+	if !strings.HasPrefix(f.cbCheck.Text, "✓") || !strings.Contains(f.cbCheck.Text, "localhost:1717") {
+		t.Errorf("check = %q", f.cbCheck.Text)
+	}
+	f.checkCallback = func(string) error { return errors.New("address already in use") }
+	f.callback.SetText("http://localhost:1718/OauthRedirect")
+	waitIdle()
+	if !strings.Contains(f.cbCheck.Text, "address already in use") {
+		t.Errorf("check = %q, want the bind error", f.cbCheck.Text)
+	}
+}
+
+func TestLoginHostChoices(t *testing.T) {
+	test.NewTempApp(t)
+	f := newProfileForm()
+	for _, tc := range []struct{ in, host, out string }{
+		{"", hostProduction, productionURL},
+		{sandboxURL, hostSandbox, sandboxURL},
+		{"https://acme.my.salesforce.com/", hostMyDomain, "https://acme.my.salesforce.com"},
+		{"http://127.0.0.1:4444", hostCustom, "http://127.0.0.1:4444"},
+	} {
+		f.setLoginURL(tc.in)
+		if f.host.Selected != tc.host || f.loginURL() != tc.out {
+			t.Errorf("%q: host %q url %q, want %q %q", tc.in, f.host.Selected, f.loginURL(), tc.host, tc.out)
+		}
+	}
+	f.host.SetSelected(hostMyDomain)
+	f.hostURL.SetText("acme")
+	if got := f.loginURL(); got != "https://acme.my.salesforce.com" {
+		t.Errorf("My Domain name only gives %q", got)
+	}
+}
+
+func TestScopeChecklistPutsRefreshTokenFirstAndKeepsCustomScopes(t *testing.T) {
+	test.NewTempApp(t)
+	c := newScopeChecklist(defaultScopes)
+	if defaultScopes[0].Name != "refresh_token" || !defaultScopes[0].Prominent {
+		t.Error("refresh_token should be the first, prominent scope")
+	}
+	c.set([]string{"api", "refresh_token", "mcp_api", "my_custom"})
+	if got := strings.Join(c.selected(), " "); got != "refresh_token api mcp_api my_custom" {
+		t.Errorf("selected = %q", got)
+	}
+	for _, s := range defaultScopes {
+		if s.Meaning == "" {
+			t.Errorf("scope %s has no meaning line", s.Name)
+		}
+	}
+}
+
+func TestTokenFieldsMaskedInOrder(t *testing.T) {
+	tok := okResult(flows.Request{}).Token
+	tok.RefreshToken = "5Aep861refresh"
+	tok.Raw["refresh_token"] = tok.RefreshToken
+	tok.Raw["sfdc_community_url"] = "https://x"
+	var keys []string
+	for _, f := range tokenFields(tok) {
+		keys = append(keys, f[0])
+	}
+	if got := strings.Join(keys, " "); got != "access_token refresh_token instance_url id token_type issued_at signature sfdc_community_url" {
+		t.Errorf("order = %s", got)
+	}
+	if m := mask(tok.AccessToken); strings.Contains(m, "FakeAccessToken") || !strings.HasPrefix(m, "00D5g0") {
+		t.Errorf("mask = %q", m)
+	}
+}
+
+func TestIDTokenClaimsDecoded(t *testing.T) {
+	payload := base64.RawURLEncoding.EncodeToString([]byte(`{"sub":"https://login.salesforce.com/id/00D/005","exp":1767348120,"aud":"3MVG"}`))
+	claims, err := decodeJWTClaims("eyJhbGciOiJSUzI1NiJ9." + payload + ".sig")
+	if err != nil || claims["aud"] != "3MVG" || claims["exp"].(float64) != 1767348120 {
+		t.Fatalf("claims %v, err %v", claims, err)
+	}
+	if _, err := decodeJWTClaims("opaque"); err == nil {
+		t.Error("an opaque token decoded as a JWT")
+	}
+}
+
+func TestShortDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		2 * time.Hour:                     "2h 00m 00s",
+		90*time.Second + time.Millisecond: "1m 30s",
+		5 * time.Second:                   "5s",
+		50 * time.Hour:                    "2d 2h",
+	} {
+		if got := shortDuration(d); got != want {
+			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}

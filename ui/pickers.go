@@ -1,0 +1,194 @@
+package ui
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// flowPicker chooses the flow and says what it needs and whether it can issue a refresh token.
+type flowPicker struct {
+	infos   []FlowInfo
+	sel     *widget.Select
+	needs   *widget.Label
+	summary *widget.Label
+	refresh *widget.Label
+	legacy  *widget.Label
+	legIcon *widget.Icon
+
+	onChanged func(flows.Flow)
+}
+
+func newFlowPicker(infos []FlowInfo) *flowPicker {
+	p := &flowPicker{infos: infos}
+	opts := make([]string, len(infos))
+	for i, fi := range infos {
+		opts[i] = fi.Title
+	}
+	p.needs = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
+	p.refresh = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
+	p.legacy = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
+	p.legIcon = widget.NewIcon(theme.WarningIcon())
+	p.sel = &widget.Select{Options: opts, PlaceHolder: "Choose a flow", OnChanged: func(string) {
+		p.update()
+		if p.onChanged != nil {
+			p.onChanged(p.flow())
+		}
+	}}
+	p.update()
+	return p
+}
+
+func (p *flowPicker) flow() flows.Flow {
+	if i := p.sel.SelectedIndex(); i >= 0 {
+		return p.infos[i].Flow
+	}
+	return ""
+}
+
+// set selects a flow without calling onChanged.
+func (p *flowPicker) set(f flows.Flow) {
+	cb := p.onChanged
+	p.onChanged = nil
+	defer func() { p.onChanged = cb }()
+	i := slices.IndexFunc(p.infos, func(fi FlowInfo) bool { return fi.Flow == f })
+	if i < 0 {
+		p.sel.ClearSelected()
+	} else {
+		p.sel.SetSelectedIndex(i)
+	}
+	p.update()
+}
+
+func (p *flowPicker) update() {
+	i := p.sel.SelectedIndex()
+	if i < 0 {
+		p.needs.SetText("Pick the flow your app uses; the form then shows only what it needs.")
+		p.summary.SetText("")
+		p.refresh.SetText("")
+		p.legacy.Hide()
+		p.legIcon.Hide()
+		return
+	}
+	fi := p.infos[i]
+	p.needs.SetText("Needs: " + fi.Needs)
+	p.summary.SetText(fi.Summary)
+	p.refresh.SetText("Refresh token: " + fi.CanIssueRefreshToken)
+	if fi.Legacy != "" {
+		p.legacy.SetText(fi.Legacy)
+		p.legacy.Show()
+		p.legIcon.Show()
+	} else {
+		p.legacy.Hide()
+		p.legIcon.Hide()
+	}
+}
+
+func (p *flowPicker) content() fyne.CanvasObject {
+	return container.NewVBox(
+		container.NewBorder(nil, nil, &widget.Label{Text: "Flow", TextStyle: fyne.TextStyle{Bold: true}}, nil, p.sel),
+		p.refresh, p.needs, p.summary,
+		container.NewBorder(nil, nil, container.NewVBox(p.legIcon), nil, p.legacy),
+	)
+}
+
+// scopeChecklist is one check per Salesforce scope with its meaning; refresh_token and the
+// other prominent scopes sit on top, the rest in a collapsed section. Scopes the catalogue
+// does not know go in the "Other scopes" entry.
+type scopeChecklist struct {
+	infos  []ScopeInfo
+	checks map[string]*widget.Check
+	other  *widget.Entry
+	more   *widget.Accordion
+	box    *fyne.Container
+	quiet  bool
+
+	onChanged func()
+}
+
+func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
+	c := &scopeChecklist{infos: infos, checks: map[string]*widget.Check{}}
+	changed := func() {
+		if !c.quiet && c.onChanged != nil {
+			c.onChanged()
+		}
+	}
+	row := func(si ScopeInfo) fyne.CanvasObject {
+		ch := &widget.Check{Text: si.Name, OnChanged: func(bool) { changed() }}
+		ch.ExtendBaseWidget(ch)
+		c.checks[si.Name] = ch
+		meaning := &widget.Label{Text: si.Meaning, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+		if si.Name == "refresh_token" || si.Name == "offline_access" {
+			meaning.Importance = widget.HighImportance
+			meaning.TextStyle = fyne.TextStyle{Bold: true}
+		}
+		return container.NewBorder(nil, nil, ch, nil, meaning)
+	}
+	top := container.NewVBox()
+	rest := container.NewVBox()
+	for _, si := range infos {
+		if si.Prominent {
+			top.Add(row(si))
+		} else {
+			rest.Add(row(si))
+		}
+	}
+	c.other = &widget.Entry{PlaceHolder: "other scopes, space-separated (custom scopes of an External Client App)",
+		OnChanged: func(string) { changed() }}
+	c.more = widget.NewAccordion(widget.NewAccordionItem("More scopes ("+strconv.Itoa(len(rest.Objects))+")", rest))
+	title := &widget.Label{Text: "Scopes", TextStyle: fyne.TextStyle{Bold: true}}
+	hint := &widget.Label{Text: "None checked sends no scope parameter: Salesforce then grants all of the app's scopes.",
+		Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
+	c.box = container.NewVBox(title, hint, top, c.more, c.other)
+	return c
+}
+
+// selected returns the checked scopes in catalogue order, then the other scopes.
+func (c *scopeChecklist) selected() []string {
+	var out []string
+	for _, si := range c.infos {
+		if c.checks[si.Name].Checked {
+			out = append(out, si.Name)
+		}
+	}
+	for _, s := range strings.Fields(c.other.Text) {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// set checks exactly the given scopes without reporting changes; unknown ones go to "other".
+func (c *scopeChecklist) set(scopes []string) {
+	c.quiet = true
+	defer func() { c.quiet = false }()
+	var other []string
+	for _, s := range scopes {
+		if _, ok := c.checks[s]; !ok {
+			other = append(other, s)
+		}
+	}
+	openMore := false
+	for _, si := range c.infos {
+		on := slices.Contains(scopes, si.Name)
+		c.checks[si.Name].SetChecked(on)
+		if on && !si.Prominent {
+			openMore = true
+		}
+	}
+	if openMore {
+		c.more.Open(0)
+	}
+	c.other.SetText(strings.Join(other, " "))
+}
+
+func (c *scopeChecklist) content() fyne.CanvasObject { return c.box }

@@ -1,0 +1,146 @@
+package ui
+
+import (
+	"fmt"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// runView is what a running flow shows: its steps as they happen, the device flow's user
+// code, the authorize URL to copy into a browser elsewhere, and how long it still waits.
+type runView struct {
+	l *Lab
+
+	title     *widget.Label
+	steps     *fyne.Container
+	countdown *widget.Label
+	deadline  time.Time
+
+	device     *fyne.Container
+	userCode   *widget.Label
+	verifyURL  *widget.Label
+	verifyLink string
+
+	auth     *fyne.Container
+	authURL  *widget.Entry
+	authLink string
+
+	box     *fyne.Container
+	history []flows.Progress
+}
+
+func newRunView(l *Lab) *runView {
+	v := &runView{l: l}
+	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	v.steps = container.NewVBox()
+	v.countdown = &widget.Label{Importance: widget.LowImportance}
+
+	v.userCode = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameHeadingText,
+		Alignment: fyne.TextAlignCenter, Selectable: true}
+	v.verifyURL = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapBreak}
+	v.device = container.NewVBox(
+		&widget.Label{Text: "Type this code on the verification page, on any device:", Alignment: fyne.TextAlignCenter},
+		v.userCode, v.verifyURL,
+		container.NewCenter(container.NewHBox(
+			&widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("user code", v.userCode.Text) }},
+			&widget.Button{Text: "Open verification page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance,
+				OnTapped: func() { l.openURL(v.verifyLink) }},
+		)),
+	)
+	v.authURL = &widget.Entry{Wrapping: fyne.TextWrapBreak, MultiLine: true}
+	v.authURL.ExtendBaseWidget(v.authURL)
+	v.authURL.OnChanged = func(string) { // read-only, but selectable and not greyed out
+		if v.authURL.Text != v.authLink {
+			v.authURL.SetText(v.authLink)
+		}
+	}
+	v.auth = container.NewVBox(
+		&widget.Label{Text: "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:", Wrapping: fyne.TextWrapWord},
+		v.authURL,
+		container.NewHBox(
+			&widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("authorize URL", v.authLink) }},
+			&widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { l.openURL(v.authLink) }},
+		),
+	)
+	cancel := &widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}
+	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, cancel, v.title), v.countdown, v.device, v.auth, widget.NewSeparator(), v.steps)
+	return v
+}
+
+// reset prepares the view for a new run that waits for a person until deadline.
+func (v *runView) reset(f flows.Flow, deadline time.Time) {
+	v.title.SetText(fmt.Sprintf("Running the %s flow", f))
+	v.steps.RemoveAll()
+	v.history = nil
+	v.deadline = deadline
+	v.countdown.SetText("")
+	v.countdown.Hide()
+	v.device.Hide()
+	v.auth.Hide()
+	v.authLink = ""
+	v.add(flows.Progress{Step: "start", Message: "Starting…", Time: v.l.be.now()})
+}
+
+// add shows one progress step.
+func (v *runView) add(p flows.Progress) {
+	v.history = append(v.history, p)
+	when := ""
+	if !p.Time.IsZero() {
+		when = p.Time.Local().Format("15:04:05") + "  "
+	}
+	msg := p.Message
+	if msg == "" {
+		msg = p.Step
+	}
+	v.steps.Add(&widget.Label{Text: when + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
+	if p.UserCode != "" {
+		v.userCode.SetText(p.UserCode)
+		v.verifyLink = p.VerificationURL
+		v.verifyURL.SetText(p.VerificationURL)
+		v.device.Show()
+		v.countdown.Show()
+	}
+	if p.AuthorizeURL != "" {
+		v.authLink = p.AuthorizeURL
+		v.authURL.SetText(p.AuthorizeURL)
+		v.auth.Show()
+		v.countdown.Show()
+	}
+	v.tick(v.l.now())
+	v.box.Refresh()
+}
+
+// tick updates how long the flow still waits for the person.
+func (v *runView) tick(now time.Time) {
+	if !v.countdown.Visible() {
+		return
+	}
+	left := v.deadline.Sub(now)
+	if left < 0 {
+		left = 0
+	}
+	v.countdown.SetText(fmt.Sprintf("Waiting for you: the app stops waiting in %s (Cancel stops now).", shortDuration(left)))
+}
+
+// stepsList is the steps of the last run, for the Steps tab.
+func (v *runView) stepsList() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, p := range v.history {
+		when := ""
+		if !p.Time.IsZero() {
+			when = p.Time.Local().Format("15:04:05") + "  "
+		}
+		msg := p.Message
+		if msg == "" {
+			msg = p.Step
+		}
+		box.Add(&widget.Label{Text: when + "[" + p.Step + "] " + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
+	}
+	return container.NewVScroll(box)
+}
