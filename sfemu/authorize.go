@@ -98,17 +98,13 @@ func (e *Emulator) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 func (e *Emulator) startInteraction(w http.ResponseWriter, r *http.Request, p *pendingAuth) {
 	now := e.now()
 	e.mu.Lock()
-	for id, old := range e.pending {
-		if now.Sub(old.created) > pendingLifetime {
-			delete(e.pending, id)
-		}
-	}
 	p.id = randomToken(24)
 	p.created = now
 	e.pending[p.id] = p
+	e.inserted(now)
 	var user *User
 	if c, err := r.Cookie(sessionCookie); err == nil && !strings.Contains(p.prompt, "login") {
-		if uid, ok := e.browser[c.Value]; ok {
+		if uid, ok := e.uiSessionUser(c.Value, now); ok {
 			user = e.org.userByID(uid)
 		}
 	}
@@ -301,7 +297,9 @@ func (e *Emulator) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	sid := randomToken(24)
 	e.mu.Lock()
-	e.browser[sid] = u.ID
+	now := e.now()
+	e.browser[sid] = &uiSession{userID: u.ID, lastActivity: now}
+	e.inserted(now)
 	e.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: sid, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	e.afterLogin(w, r, p, u)
@@ -424,6 +422,7 @@ func (e *Emulator) complete(w http.ResponseWriter, r *http.Request, p *pendingAu
 		code := newAuthCode()
 		e.codes[code] = &authCode{app: p.app, user: p.user, redirectURI: p.redirectURI, challenge: p.challenge,
 			method: p.method, scopes: p.scopes, nonce: p.nonce, created: e.now(), issuer: p.issuer}
+		e.inserted(e.now())
 		e.mu.Unlock()
 		o := obj{{"code", code}}
 		if p.state != "" {
@@ -459,5 +458,6 @@ func (e *Emulator) userAgentRefreshEligible(redirect string) bool {
 		e.LoginURL + "/services/oauth2/success", e.MyDomainURL + "/services/oauth2/success":
 		return true
 	}
-	return false
+	// The org's real My Domain host serves the success page too (§3.2, §3.11).
+	return e.org.MyDomain != "" && strings.EqualFold(redirect, "https://"+e.org.MyDomain+".my.salesforce.com/services/oauth2/success")
 }

@@ -103,7 +103,7 @@ func TestLoadOrg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.ID != Demo().ID || len(o.Apps) != 5 || o.Apps[2].CertificatePEM == "" || *o.Apps[4].RequirePKCE != true {
+	if o.ID != Demo().ID || len(o.Apps) != 6 || o.Apps[2].CertificatePEM == "" || *o.Apps[4].RequirePKCE != true {
 		t.Fatalf("round trip lost data: %+v", o.Apps[2].Name)
 	}
 	e, err := Start(o, "127.0.0.1:0", Options{})
@@ -170,8 +170,18 @@ func TestDemoAndDescribe(t *testing.T) {
 		"Integration App": "web-server web-server-pkce user-agent username-password refresh jwt-bearer client-credentials saml-bearer",
 		"Device App":      "web-server web-server-pkce user-agent username-password refresh device",
 		"ECA PKCE":        "web-server-pkce user-agent refresh",
+		// Client credentials are on but have no Run As user, so the flow is not offered.
+		"Misconfigured App": "web-server web-server-pkce user-agent username-password",
+	}
+	apiNames := map[string]string{"Web App": "Web_App", "Mobile App": "Mobile_App", "Integration App": "Integration_App",
+		"Device App": "Device_App", "ECA PKCE": "ECA_PKCE", "Misconfigured App": "Misconfigured_App"}
+	if len(d.Apps) != len(want) {
+		t.Errorf("%d apps, want %d", len(d.Apps), len(want))
 	}
 	for _, app := range d.Apps {
+		if app.APIName != apiNames[app.Name] {
+			t.Errorf("%s api_name %q, want %q", app.Name, app.APIName, apiNames[app.Name])
+		}
 		if got := strings.Join(app.Flows, " "); got != want[app.Name] {
 			t.Errorf("%s flows %q, want %q", app.Name, got, want[app.Name])
 		}
@@ -180,7 +190,7 @@ func TestDemoAndDescribe(t *testing.T) {
 		}
 	}
 	js, _ := json.Marshal(d)
-	for _, k := range []string{`"base_url"`, `"my_domain_url"`, `"security_token"`, `"client_id"`, `"callback_urls"`, `"jwt_private_key"`, `"notes"`} {
+	for _, k := range []string{`"base_url"`, `"my_domain_url"`, `"security_token"`, `"client_id"`, `"callback_urls"`, `"jwt_private_key"`, `"notes"`, `"api_name"`} {
 		if !strings.Contains(string(js), k) {
 			t.Errorf("Description JSON lacks %s", k)
 		}

@@ -10,6 +10,7 @@ const (
 	DemoIntegrationAppKey = "3MVG9CALdemo.IntegrationApp.0003"
 	DemoDeviceAppKey      = "3MVG9CALdemo.DeviceApp.0004"
 	DemoECAKey            = "3MVG9CALdemo.EcaPkce.0005"
+	DemoMisconfiguredKey  = "3MVG9CALdemo.Misconfigured.0006"
 
 	DemoUser        = "demo@connectedapplab.example"
 	DemoShortUser   = "shortsession@connectedapplab.example"
@@ -23,7 +24,11 @@ const (
 // Apps: "Web App" (web server, refresh, username-password), "Mobile App" (no refresh_token
 // scope: the "why is there no refresh token" case), "Integration App" (client credentials
 // run as an API-only user, JWT bearer pre-authorized for the demo profiles), "Device App"
-// (device flow) and "ECA PKCE" (External Client App, PKCE required, rotation on).
+// (device flow), "ECA PKCE" (External Client App, PKCE required, rotation on) and
+// "Misconfigured App" (deliberately wrong, for the lint scenario: callback on port 1718 instead
+// of 1717, no refresh_token scope, client credentials on without a Run As user). Their
+// metadata API names (readMetadata fullNames) are Web_App, Mobile_App, Integration_App,
+// Device_App, ECA_PKCE and Misconfigured_App.
 func Demo() *Org {
 	t, f := true, false
 	callbacks := []string{"http://localhost:1717/OauthRedirect", "http://127.0.0.1:1717/callback"}
@@ -56,7 +61,7 @@ func Demo() *Org {
 		},
 		Apps: []App{
 			{
-				Name: "Web App", Kind: KindConnectedApp,
+				Name: "Web App", APIName: "Web_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoWebAppKey, ConsumerSecret: "WebAppDemoSecret0001",
 				CallbackURLs:                  callbacks,
 				Scopes:                        []string{"api", "refresh_token", "openid", "id", "web"},
@@ -65,7 +70,7 @@ func Demo() *Org {
 				Installed:                     true,
 			},
 			{
-				Name: "Mobile App", Kind: KindConnectedApp,
+				Name: "Mobile App", APIName: "Mobile_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoMobileAppKey, ConsumerSecret: "MobileAppDemoSecret0002",
 				CallbackURLs: callbacks,
 				// No refresh_token scope: the "why is there no refresh token" case (§6).
@@ -75,7 +80,7 @@ func Demo() *Org {
 				Installed:                     true,
 			},
 			{
-				Name: "Integration App", Kind: KindConnectedApp,
+				Name: "Integration App", APIName: "Integration_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoIntegrationAppKey, ConsumerSecret: "IntegrationAppDemoSecret0003",
 				CallbackURLs:             []string{"http://localhost:1717/OauthRedirect"},
 				Scopes:                   []string{"api", "id", "refresh_token"},
@@ -90,7 +95,7 @@ func Demo() *Org {
 				JWTUsername:              DemoUser,
 			},
 			{
-				Name: "Device App", Kind: KindConnectedApp,
+				Name: "Device App", APIName: "Device_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoDeviceAppKey, ConsumerSecret: "DeviceAppDemoSecret0004",
 				CallbackURLs:      []string{"http://localhost:1717/OauthRedirect"},
 				Scopes:            []string{"api", "refresh_token", "openid", "id", "web"},
@@ -101,7 +106,7 @@ func Demo() *Org {
 				Installed:                    true,
 			},
 			{
-				Name: "ECA PKCE", Kind: KindExternalClientApp,
+				Name: "ECA PKCE", APIName: "ECA_PKCE", Kind: KindExternalClientApp,
 				ConsumerKey: DemoECAKey, ConsumerSecret: "EcaPkceDemoSecret0005",
 				CallbackURLs:                  callbacks,
 				Scopes:                        []string{"api", "refresh_token", "openid", "id", "web"},
@@ -112,6 +117,17 @@ func Demo() *Org {
 				PermittedUsers:                AllSelfAuthorized,
 				Installed:                     true,
 			},
+			{
+				// Deliberately misconfigured for the lint scenario (see Notes).
+				Name: "Misconfigured App", APIName: "Misconfigured_App", Kind: KindConnectedApp,
+				ConsumerKey: DemoMisconfiguredKey, ConsumerSecret: "MisconfiguredDemoSecret0006",
+				CallbackURLs:             []string{"http://localhost:1718/callback"},
+				Scopes:                   []string{"api", "openid", "id"},
+				RequirePKCE:              &f,
+				ClientCredentialsEnabled: true,
+				PermittedUsers:           AllSelfAuthorized,
+				Installed:                true,
+			},
 		},
 		Notes: []string{
 			"Username-password flow: allowed in this demo org, but blocked by default in orgs created Summer '23 or later, never supported by External Client Apps, and retired for connected apps in Winter '27 (reference §3.3, §9). Prefer the web server flow with PKCE, JWT bearer or client credentials.",
@@ -119,6 +135,8 @@ func Demo() *Org {
 			"Access tokens carry no expires_in: they are idle sessions (app timeout, else profile, else org Session Settings; 120 min here, 30 min for " + DemoShortUser + "). Introspection exp is the only direct reading (§7).",
 			"The device flow is Salesforce's pre-RFC 8628 variant and is deprecated for uninstalled apps since August 2025 (§3.7).",
 			"Every secret shown is a demo value of this emulator, not a real credential.",
+			"\"Misconfigured App\" (Misconfigured_App) is wrong on purpose, for the lint scenario: its callback is http://localhost:1718/callback (the profiles use port 1717), it has no refresh_token scope, PKCE is not required, and client credentials are on with no Run As user.",
+			"The Metadata API readMetadata call (POST my_domain_url/services/Soap/m/65.0, an admin's access token in the SessionHeader) reads each app by its api_name; the consumer secret is never returned.",
 		},
 	}
 	if err := o.Validate(); err != nil {

@@ -75,6 +75,7 @@ func (e *Emulator) deviceAuthorize(r *http.Request, form url.Values) (obj, *oaut
 	dc := base64.StdEncoding.EncodeToString([]byte(a.ConsumerKey + ";" + ip + ";" + strconv.FormatInt(now.UnixMilli(), 10) + ";" + uc))
 	e.devices[dc] = &deviceAuth{deviceCode: dc, userCode: uc, app: a, scopes: scopes, created: now, issuer: e.baseURL(r)}
 	e.userCodes[uc] = dc
+	e.inserted(now)
 	return obj{{"user_code", uc}, {"device_code", dc}, {"interval", int(e.deviceInterval() / time.Second)},
 		{"verification_uri", e.baseURL(r) + "/setup/connect"}}, nil
 }

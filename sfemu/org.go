@@ -143,6 +143,11 @@ type User struct {
 type App struct {
 	// Name is the app's label.
 	Name string `json:"name"`
+	// APIName is the app's metadata API name (fullName, e.g. "Web_App"): what the Metadata
+	// API's readMetadata answers to (POST /services/Soap/m/{version}). External Client App
+	// child components are APIName_glbloauth, APIName_oauth and APIName_oauthPlcy. Empty
+	// means derived from Name ("Web App" -> "Web_App").
+	APIName string `json:"api_name,omitempty"`
 	// Kind is "ConnectedApp" or "ExternalClientApp".
 	Kind string `json:"kind"`
 	// ConsumerKey is the client_id.
@@ -328,9 +333,19 @@ func (o *Org) Validate() error {
 		}
 	}
 	keys := map[string]bool{}
+	apiNames := map[string]bool{}
 	for i := range o.Apps {
 		a := &o.Apps[i]
 		where := fmt.Sprintf("apps[%d] %q", i, a.Name)
+		if a.APIName != "" {
+			if !validAPIName(a.APIName) {
+				return fmt.Errorf("%s: api_name %q: use letters, digits and single underscores, starting with a letter (e.g. My_App)", where, a.APIName)
+			}
+			if apiNames[strings.ToLower(a.APIName)] {
+				return fmt.Errorf("%s: duplicate api_name %q", where, a.APIName)
+			}
+			apiNames[strings.ToLower(a.APIName)] = true
+		}
 		if a.Kind != KindConnectedApp && a.Kind != KindExternalClientApp {
 			return fmt.Errorf("%s: kind %q: want ConnectedApp or ExternalClientApp", where, a.Kind)
 		}

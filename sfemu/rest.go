@@ -119,8 +119,8 @@ func (e *Emulator) handleREST(w http.ResponseWriter, r *http.Request) {
 // sessionForREST checks the token for a REST call and writes the §5.1 error if unusable.
 func (e *Emulator) sessionForREST(w http.ResponseWriter, tok string) *session {
 	e.mu.Lock()
-	s := e.sessions[tok]
 	now := e.now()
+	s := e.sessions[tok]
 	switch {
 	case tok == "" || s == nil || !s.valid(now):
 		s = nil

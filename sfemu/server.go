@@ -52,8 +52,13 @@ type Emulator struct {
 	devices   map[string]*deviceAuth // device_code -> record
 	userCodes map[string]string      // user_code -> device_code
 	pending   map[string]*pendingAuth
-	browser   map[string]string // UI session cookie -> user Id
+	browser   map[string]*uiSession // UI session cookie -> login
 	approvals map[string]approval
+
+	// Housekeeping (purge.go).
+	lastPurge   time.Time
+	sincePurge  int
+	keptAtPurge int
 }
 
 // Start validates a copy of org and serves it: the login host on addr (e.g.
@@ -114,7 +119,7 @@ func newEmulator(org *Org, opts Options) (*Emulator, error) {
 		devices:   map[string]*deviceAuth{},
 		userCodes: map[string]string{},
 		pending:   map[string]*pendingAuth{},
-		browser:   map[string]string{},
+		browser:   map[string]*uiSession{},
 		approvals: map[string]approval{},
 	}
 	if o.SigningKeyPEM != "" {
@@ -223,6 +228,7 @@ func (e *Emulator) routes() http.Handler {
 	mux.HandleFunc("/setup/connect", e.handleDeviceConnect)
 	mux.HandleFunc("/services/data/", e.handleREST)
 	mux.HandleFunc("/services/data", e.handleREST)
+	mux.HandleFunc(soapPrefix, e.handleSOAP)
 	mux.HandleFunc("/_sfemu/", e.handleControl)
 	mux.HandleFunc("/", e.handleRoot)
 	return e.wrap(mux)
@@ -243,6 +249,9 @@ func (e *Emulator) wrap(h http.Handler) http.Handler {
 			}
 		}()
 		e.logf("sfemu: %s %s%s", r.Method, r.Host, r.URL.Path)
+		e.mu.Lock()
+		e.housekeep(e.now()) // amortised purge of dead records (purge.go)
+		e.mu.Unlock()
 		h.ServeHTTP(w, r)
 	})
 }
@@ -299,6 +308,7 @@ type DescribedUser struct {
 // DescribedApp is one app in a Description.
 type DescribedApp struct {
 	Name          string   `json:"name"`
+	APIName       string   `json:"api_name"`
 	Kind          string   `json:"kind"`
 	ClientID      string   `json:"client_id"`
 	ClientSecret  string   `json:"client_secret"`
@@ -322,6 +332,7 @@ func (e *Emulator) Describe() Description {
 			"discovery":  e.LoginURL + "/.well-known/openid-configuration",
 			"jwks":       e.LoginURL + "/id/keys",
 			"device":     e.LoginURL + "/setup/connect",
+			"metadata":   e.MyDomainURL + soapPrefix + latestVersion,
 		}}
 	if e.opts.EnableControl {
 		d.Endpoints["control"] = e.LoginURL + "/_sfemu/clock"
@@ -340,7 +351,7 @@ func (e *Emulator) Describe() Description {
 	}
 	for i := range e.org.Apps {
 		a := &e.org.Apps[i]
-		d.Apps = append(d.Apps, DescribedApp{Name: a.Name, Kind: a.Kind, ClientID: a.ConsumerKey, ClientSecret: a.ConsumerSecret,
+		d.Apps = append(d.Apps, DescribedApp{Name: a.Name, APIName: a.apiName(), Kind: a.Kind, ClientID: a.ConsumerKey, ClientSecret: a.ConsumerSecret,
 			CallbackURLs: append([]string{}, a.CallbackURLs...), Scopes: append([]string{}, a.Scopes...), Flows: e.appFlows(a),
 			JWTPrivateKey: a.JWTPrivateKeyPEM, JWTUsername: a.JWTUsername})
 	}

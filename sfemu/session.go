@@ -145,6 +145,7 @@ func (e *Emulator) issue(g grant) (obj, *session) {
 		e.refreshes[rt.token] = rt
 	}
 	e.sessions[s.token] = s
+	e.inserted(now)
 
 	id := e.identityURL(g.user)
 	issuedAt := strconv.FormatInt(now.UnixMilli(), 10)
@@ -251,8 +252,8 @@ func (e *Emulator) useSession(token string) *session {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	s := e.sessions[token]
 	now := e.now()
+	s := e.sessions[token]
 	if s == nil || !s.valid(now) {
 		return nil
 	}
