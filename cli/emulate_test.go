@@ -217,3 +217,12 @@ func TestEmulateBinary(t *testing.T) {
 	}
 	checkPasswordFlowShape(t, d)
 }
+
+// The README documents `emulate --org FILE` with docs/example-org.json; it must load and serve.
+func TestEmulateExampleOrgFile(t *testing.T) {
+	d := startEmulateCommand(t, "--org", filepath.Join("..", "docs", "example-org.json"))
+	if len(d.Apps) != 2 || len(d.Users) != 2 {
+		t.Fatalf("example org: %d apps, %d users; want 2 and 2", len(d.Apps), len(d.Users))
+	}
+	checkPasswordFlowShape(t, d)
+}
