@@ -4,6 +4,8 @@
 package flows
 
 import (
+	"context"
+	"net/http"
 	"time"
 )
 
@@ -56,6 +58,10 @@ type Request struct {
 	SubjectTokenType string // token exchange subject_token_type URN
 	SAMLAssertion    string // secret: base64url SAML assertion for the SAML bearer flow
 
+	// Endpoints override the Salesforce endpoint paths under LoginURL (for other OAuth servers,
+	// or from Discover). Zero fields use Salesforce's paths.
+	Endpoints Endpoints
+
 	// Options tune a run; the zero value is sensible.
 	Options Options
 }
@@ -71,6 +77,34 @@ type Options struct {
 	ProxyURL       string        // per-request proxy, overrides HTTP(S)_PROXY
 	CABundlePEM    []byte        // extra CA certificates
 	NoBrowser      bool          // do not open a browser; report the authorize URL through progress
+
+	// OpenBrowser opens the authorize URL; nil means the system browser (github.com/pkg/browser).
+	// Tests inject a scripted or headless browser here.
+	OpenBrowser func(ctx context.Context, authorizeURL string) error
+	// ClientAuthBasic sends client_id and client_secret as HTTP Basic instead of in the form
+	// body (Salesforce accepts both; some other servers require Basic).
+	ClientAuthBasic bool
+	// MaxResponseBytes caps every response body (default 1 MiB).
+	MaxResponseBytes int64
+	// PollInterval overrides the device flow's server-given interval (tests); slow_down still adds 5 s.
+	PollInterval time.Duration
+	// DeviceTimeout bounds the device flow's polling (default 10 minutes).
+	DeviceTimeout time.Duration
+	// Now is the clock for ID token checks (default time.Now).
+	Now func() time.Time
+	// Transport replaces the network transport (tests, benchmarks); proxy and CA options are then ignored.
+	Transport http.RoundTripper
+}
+
+// Endpoints are the OAuth server's URLs. SalesforceEndpoints fills them for a login host.
+type Endpoints struct {
+	Issuer     string `json:"issuer,omitempty"`
+	Authorize  string `json:"authorization_endpoint,omitempty"`
+	Token      string `json:"token_endpoint,omitempty"`
+	Revoke     string `json:"revocation_endpoint,omitempty"`
+	Introspect string `json:"introspection_endpoint,omitempty"`
+	UserInfo   string `json:"userinfo_endpoint,omitempty"`
+	JWKS       string `json:"jwks_uri,omitempty"`
 }
 
 // Progress is one step a running flow reports ("listening on ...", "waiting for browser", ...).
@@ -122,6 +156,8 @@ type Exchange struct {
 	ResponseBody   string
 	Duration       time.Duration
 	Curl           string // runnable curl command with placeholders for the secrets
+	Error          string // set when the exchange failed without a usable answer
+	Note           string // e.g. "performed by the browser" for the authorize and callback legs
 }
 
 // Result is what a flow run returns.
@@ -137,6 +173,26 @@ type Result struct {
 	// Err is set when the flow failed; OAuthError describes a protocol-level error.
 	Err        error
 	OAuthError *OAuthError
+
+	// RefreshTokenIssued is true when this response carried a refresh_token.
+	RefreshTokenIssued bool
+	// RefreshToken is the refresh token to keep: the new one when one came back, otherwise
+	// (refresh flow) the one the request used.
+	RefreshToken string
+	// RefreshTokenRotated is true when a refresh returned a different refresh token.
+	RefreshTokenRotated bool
+	// AuthorizeURL is the URL the browser was sent to (browser flows).
+	AuthorizeURL string
+	// RedirectURI is the callback URL the listener served (browser flows).
+	RedirectURI string
+	// Timings are the main steps' durations (waiting for the browser or the user, token request).
+	Timings []Timing
+}
+
+// Timing is the duration of one step of a run.
+type Timing struct {
+	Step     string
+	Duration time.Duration
 }
 
 // OAuthError is an error returned by the server in OAuth form, or a REST error.

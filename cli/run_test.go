@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/connectedapplab/connectedapplab/sfemu"
+)
+
+func runTestDemo(t *testing.T) (*sfemu.Emulator, sfemu.DescribedApp, sfemu.DescribedUser) {
+	t.Helper()
+	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { e.Close() })
+	d := e.Describe()
+	var app sfemu.DescribedApp
+	for _, a := range d.Apps {
+		if a.Name == "Web App" {
+			app = a
+		}
+	}
+	var user sfemu.DescribedUser
+	for _, u := range d.Users {
+		if u.Username == sfemu.DemoUser {
+			user = u
+		}
+	}
+	return e, app, user
+}
+
+func runTestCmd(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), append([]string{"run"}, args...), &Env{Stdin: strings.NewReader(stdin),
+		Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	return code, out.String(), errb.String()
+}
+
+func TestRunJSONUsernamePassword(t *testing.T) {
+	e, app, user := runTestDemo(t)
+	code, out, errOut := runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_SECURITY_TOKEN": user.SecurityToken},
+		"password="+user.Password+"\n",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID,
+		"--username", user.Username, "--secrets-stdin", "--json", "--introspect")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"ok", "flow", "token", "refresh_token_issued", "granted_scopes", "instance_url", "checks", "transcript", "guidance"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing %q", k)
+		}
+	}
+	if got["ok"] != true || got["refresh_token_issued"] != false || got["instance_url"] != e.MyDomainURL {
+		t.Errorf("values: ok=%v rt=%v instance=%v", got["ok"], got["refresh_token_issued"], got["instance_url"])
+	}
+	tok := got["token"].(map[string]any)
+	if at, _ := tok["access_token"].(string); !strings.Contains(at, "…") {
+		t.Errorf("access token not redacted: %q", at)
+	}
+	for _, s := range []string{app.ClientSecret, user.Password, user.SecurityToken} {
+		if strings.Contains(out, s) || strings.Contains(errOut, s) {
+			t.Errorf("secret %q printed", s)
+		}
+	}
+	if !strings.Contains(errOut, "requesting a token") {
+		t.Errorf("no progress on stderr: %s", errOut)
+	}
+}
+
+func TestRunShowTokensAndHumanOutput(t *testing.T) {
+	e, app, user := runTestDemo(t)
+	code, out, errOut := runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
+		"SF_SECURITY_TOKEN": user.SecurityToken}, "",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID, "--username", user.Username)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"OK  username-password", "instance_url", "refresh token    not issued", "signature", "curl"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("human output lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
+		"SF_SECURITY_TOKEN": user.SecurityToken}, "",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID, "--username", user.Username, "--json", "--show-tokens")
+	var got struct {
+		Token map[string]any `json:"token"`
+	}
+	json.Unmarshal([]byte(out), &got)
+	if at, _ := got.Token["access_token"].(string); strings.Contains(at, "…") || at == "" {
+		t.Errorf("--show-tokens did not show the token: %q", at)
+	}
+}
+
+func TestRunFailureIsOneActionableLine(t *testing.T) {
+	e, app, user := runTestDemo(t)
+	code, out, errOut := runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": "wrong-secret", "SF_PASSWORD": user.Password}, "",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID, "--username", user.Username, "--json")
+	if code == 0 {
+		t.Fatal("exit 0 on failure")
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(last, "run: ") || !strings.Contains(last, "invalid_client") || !strings.Contains(last, "--client-secret") {
+		t.Errorf("last stderr line %q", last)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got["ok"] != false || got["error"].(map[string]any)["code"] != "invalid_client" {
+		t.Errorf("error JSON: %v", got["error"])
+	}
+}
+
+func TestRunUsageErrors(t *testing.T) {
+	for _, args := range [][]string{{}, {"--flow", "web-server", "extra"}, {"--nope"}} {
+		if code, _, _ := runTestCmd(t, nil, "", args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", args, code)
+		}
+	}
+	code, _, errOut := runTestCmd(t, nil, "", "--flow", "magic", "--client-id", "x")
+	if code != 1 || !strings.Contains(errOut, "unknown flow") {
+		t.Errorf("unknown flow: %d %s", code, errOut)
+	}
+	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p")
+	if code != 2 || !strings.Contains(errOut, "--profile") {
+		t.Errorf("profile hook: %d %s", code, errOut)
+	}
+}

@@ -1,0 +1,49 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// clientCredentials runs the client credentials flow (reference §3.6). It works only on the
+// org's My Domain host; login.salesforce.com and test.salesforce.com answer "request not
+// supported on this domain". Sent by x/oauth2/clientcredentials.
+func (s *session) clientCredentials(ctx context.Context) (*TokenResponse, error) {
+	if s.req.ClientSecret == "" {
+		return nil, errors.New("the client credentials flow needs the consumer secret: set --client-secret (or SF_CLIENT_SECRET)")
+	}
+	tokenURL := s.ep.Token
+	if s.req.MyDomainURL != "" && s.req.Endpoints.Token == "" {
+		tokenURL = SalesforceEndpoints(s.req.MyDomainURL).Token
+	} else if isGenericLoginHost(s.req.LoginURL) {
+		return nil, errors.New("the client credentials flow works only on the org's My Domain URL, not " + s.req.LoginURL +
+			": set --login-url (or --my-domain-url) to https://YOURDOMAIN.my.salesforce.com")
+	}
+	style := oauth2.AuthStyleInParams
+	if s.o.ClientAuthBasic {
+		style = oauth2.AuthStyleInHeader
+	}
+	cfg := &clientcredentials.Config{ClientID: s.req.ClientID, ClientSecret: s.req.ClientSecret,
+		TokenURL: tokenURL, Scopes: s.req.Scopes, AuthStyle: style}
+	s.report("requesting", "requesting a token for the app's Run As user at "+tokenURL)
+	tr, err := s.viaOAuth2(ctx, "token", cfg.Token)
+	var oe *OAuthError
+	if errors.As(err, &oe) && strings.Contains(strings.ToLower(oe.Description), "not supported on this domain") {
+		oe.Description += " (client credentials need the org's My Domain URL, not the generic login host)"
+	}
+	return tr, err
+}
+
+func isGenericLoginHost(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	return h == "login.salesforce.com" || h == "test.salesforce.com"
+}

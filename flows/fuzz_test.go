@@ -1,0 +1,77 @@
+package flows
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// FuzzParseTokenResponse: any answer parses to a token or an error, never a panic, and a
+// token always has an access_token.
+func FuzzParseTokenResponse(f *testing.F) {
+	f.Add(200, "application/json;charset=UTF-8", []byte(`{"access_token":"00D!x","instance_url":"https://x","id":"https://login.salesforce.com/id/00D/005","token_type":"Bearer","issued_at":"1609942615640","signature":"abc="}`))
+	f.Add(200, "application/json", []byte(`{"access_token":"a","expires_in":3600,"issued_at":1609942615640,"extra":{"n":[1,2]}}`))
+	f.Add(400, "application/json", []byte(`{"error":"invalid_grant","error_description":"authentication failure"}`))
+	f.Add(400, "application/x-www-form-urlencoded", []byte(`error=unsupported_token_type&error_description=this%20token%20type%20is%20not%20supported`))
+	f.Add(401, "application/json", []byte(`[{"message":"Session expired or invalid","errorCode":"INVALID_SESSION_ID"}]`))
+	f.Add(200, "text/html", []byte(`<html>proxy</html>`))
+	f.Add(200, "application/x-www-form-urlencoded", []byte(`access_token=abc&scope=api`))
+	f.Add(503, "", []byte(``))
+	f.Add(200, "application/json", []byte(`{"access_token":`))
+	f.Fuzz(func(t *testing.T, status int, ct string, body []byte) {
+		tr, err := ParseTokenResponse("token", status, ct, body)
+		if (tr == nil) == (err == nil) {
+			t.Fatalf("want exactly one of token and error: %v %v", tr, err)
+		}
+		if tr != nil && tr.AccessToken == "" {
+			t.Fatal("token without access_token")
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") && !strings.Contains(string(body), "\n") {
+			t.Fatalf("multi-line error: %q", err)
+		}
+	})
+}
+
+// FuzzCallback: any callback request gets an answer, never a panic; a result is delivered
+// only for the right state.
+func FuzzCallback(f *testing.F) {
+	f.Add("GET", "/callback", "code=aPrx%3D%3D&state=st8", "")
+	f.Add("GET", "/callback", "error=access_denied&error_description=end-user+denied&state=st8", "")
+	f.Add("GET", "/callback", "code=x&state=other", "")
+	f.Add("POST", "/callback", "", "access_token=00D%21x&state=st8")
+	f.Add("OPTIONS", "/callback", "", "")
+	f.Add("GET", "/favicon.ico", "", "")
+	f.Add("GET", "/callback", "state=st8&state=st9&code=%zz", "")
+	f.Fuzz(func(t *testing.T, method, path, query, body string) {
+		if !strings.HasPrefix(path, "/") || strings.ContainsAny(path, " ?#\x00\r\n") || strings.ContainsAny(method, " \r\n\x00") || method == "" {
+			return
+		}
+		for _, frag := range []bool{false, true} {
+			l := &Listener{opts: ListenerOptions{State: "st8", Fragment: frag, Timeout: time.Second, Grace: time.Millisecond},
+				path: "/callback", result: make(chan listenResult, 1), pageSeen: make(chan struct{})}
+			r := httptest.NewRequest(method, "http://127.0.0.1:1717"+path+"?"+url.PathEscape(query), strings.NewReader(body))
+			r.URL.RawQuery = query
+			if method == "POST" {
+				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			}
+			w := httptest.NewRecorder()
+			l.serveHTTP(w, r)
+			if w.Code == 0 {
+				t.Fatal("no status")
+			}
+			select {
+			case res := <-l.result:
+				if res.err == nil && (res.cb == nil || res.cb.Params.Get("state") != "st8") {
+					t.Fatalf("accepted a callback without the state: %+v", res.cb)
+				}
+				if w.Code != http.StatusSeeOther {
+					t.Fatalf("result without a 303: %d", w.Code)
+				}
+			default:
+			}
+		}
+	})
+}

@@ -1,0 +1,357 @@
+package flows
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Defaults for Options fields left at zero.
+const (
+	DefaultRequestTimeout   = 30 * time.Second
+	DefaultListenTimeout    = 2 * time.Minute
+	DefaultMaxResponseBytes = 1 << 20 // every response body is capped at 1 MiB
+)
+
+// Sentinel errors; the errors a run returns wrap them so callers can use errors.Is.
+var (
+	ErrResponseTooLarge = errors.New("response body too large")
+	ErrTimeout          = errors.New("no answer in time")
+	ErrNotJSON          = errors.New("not JSON")
+	ErrConnection       = errors.New("connection failed")
+	ErrTLS              = errors.New("TLS certificate not trusted")
+)
+
+// RequestError is a failed HTTP exchange: the request could not be sent, no answer came in
+// time, or the answer could not be read. Hint says what to change.
+type RequestError struct {
+	Step   string
+	Method string
+	URL    string // redacted
+	Err    error
+	Hint   string
+}
+
+func (e *RequestError) Error() string {
+	s := fmt.Sprintf("%s %s: %v", e.Method, e.URL, e.Err)
+	if e.Hint != "" {
+		s += "; " + e.Hint
+	}
+	return s
+}
+
+func (e *RequestError) Unwrap() error { return e.Err }
+
+// HTTPError is an answer that is neither a token nor an OAuth error: a 5xx, an HTML page, a
+// body that is not the JSON expected.
+type HTTPError struct {
+	Step        string
+	Status      int
+	ContentType string
+	Snippet     string // start of the body, redacted
+	Err         error  // ErrNotJSON, or nil for a plain bad status
+	Hint        string
+}
+
+func (e *HTTPError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s endpoint answered %d %s", e.Step, e.Status, http.StatusText(e.Status))
+	if e.Err != nil {
+		fmt.Fprintf(&b, " (%v", e.Err)
+		if e.ContentType != "" {
+			fmt.Fprintf(&b, ", Content-Type %s", e.ContentType)
+		}
+		b.WriteString(")")
+	}
+	if e.Snippet != "" {
+		fmt.Fprintf(&b, ": %q", e.Snippet)
+	}
+	if e.Hint != "" {
+		b.WriteString("; " + e.Hint)
+	}
+	return b.String()
+}
+
+func (e *HTTPError) Unwrap() error { return e.Err }
+
+// dualTransport keeps two transports: one for loopback hosts (no proxy, TLS not verified:
+// the emulator and local test peers use throw-away self-signed certificates, and an attacker
+// who can answer on this machine's loopback already owns it), one for everything else (proxy
+// from the environment or the request, system roots plus the extra CA bundle, always verified).
+type dualTransport struct {
+	loopback, remote *http.Transport
+}
+
+func (d *dualTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if isLoopbackHost(r.URL.Hostname()) {
+		return d.loopback.RoundTrip(r)
+	}
+	return d.remote.RoundTrip(r)
+}
+
+var transports sync.Map // config key -> *dualTransport
+
+// CloseIdleConnections closes the kept-alive connections of every transport flows made.
+// Runs share transports (one per proxy and CA bundle) so that repeated requests reuse
+// connections; call this when done, or before checking for leftover goroutines.
+func CloseIdleConnections() {
+	transports.Range(func(_, v any) bool {
+		d := v.(*dualTransport)
+		d.loopback.CloseIdleConnections()
+		d.remote.CloseIdleConnections()
+		return true
+	})
+}
+
+// transportFor returns the shared transport for the networking options.
+func transportFor(o Options) (http.RoundTripper, error) {
+	if o.Transport != nil {
+		return o.Transport, nil
+	}
+	sum := sha256.Sum256(o.CABundlePEM)
+	key := o.ProxyURL + "\x00" + string(sum[:])
+	if t, ok := transports.Load(key); ok {
+		return t.(*dualTransport), nil
+	}
+	proxy := http.ProxyFromEnvironment // HTTP_PROXY, HTTPS_PROXY, NO_PROXY
+	if o.ProxyURL != "" {
+		pu, err := url.Parse(o.ProxyURL)
+		if err != nil || pu.Host == "" || (pu.Scheme != "http" && pu.Scheme != "https" && pu.Scheme != "socks5") {
+			return nil, fmt.Errorf("invalid proxy URL %q: use http://host:port", o.ProxyURL)
+		}
+		proxy = http.ProxyURL(pu)
+	}
+	tlsConf := &tls.Config{MinVersion: tls.VersionTLS12}
+	if len(o.CABundlePEM) > 0 {
+		pool, err := x509.SystemCertPool()
+		if err != nil || pool == nil {
+			pool = x509.NewCertPool()
+		}
+		if !pool.AppendCertsFromPEM(o.CABundlePEM) {
+			return nil, errors.New("the CA bundle holds no PEM certificate: pass a file with -----BEGIN CERTIFICATE----- blocks")
+		}
+		tlsConf.RootCAs = pool
+	}
+	base := http.DefaultTransport.(*http.Transport)
+	remote := base.Clone()
+	remote.Proxy = proxy
+	remote.TLSClientConfig = tlsConf
+	remote.MaxIdleConnsPerHost = 4
+	loop := base.Clone()
+	loop.Proxy = nil
+	loop.TLSClientConfig = &tls.Config{InsecureSkipVerify: true} //nolint:gosec // loopback only, see dualTransport
+	loop.MaxIdleConnsPerHost = 4
+	d := &dualTransport{loopback: loop, remote: remote}
+	actual, _ := transports.LoadOrStore(key, d)
+	return actual.(*dualTransport), nil
+}
+
+// isLoopbackHost reports whether host (no port) is localhost or a loopback address.
+func isLoopbackHost(host string) bool {
+	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
+	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type stepKey struct{}
+
+// withStep tags a request context with the transcript step name.
+func withStep(ctx context.Context, step string) context.Context {
+	return context.WithValue(ctx, stepKey{}, step)
+}
+
+func stepOf(ctx context.Context) string {
+	if s, ok := ctx.Value(stepKey{}).(string); ok {
+		return s
+	}
+	return "http"
+}
+
+// rawResponse is the last response body as received, unredacted; it never leaves the package.
+type rawResponse struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// recorder is the http.RoundTripper every request of a run goes through: it applies the
+// per-request timeout, caps the body, records the redacted exchange, and keeps the raw body
+// of the last answer for parsing.
+type recorder struct {
+	base    http.RoundTripper
+	timeout time.Duration
+	max     int64
+	red     *redactor
+
+	mu         sync.Mutex
+	transcript []Exchange
+	last       *rawResponse
+}
+
+func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
+	step := stepOf(r.Context())
+	var reqBody []byte
+	if r.Body != nil {
+		var err error
+		reqBody, err = io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+	}
+	parent := r.Context()
+	ctx, cancel := context.WithTimeout(parent, rc.timeout)
+	defer cancel()
+	r2 := r.Clone(ctx)
+	r2.Body = io.NopCloser(bytes.NewReader(reqBody))
+	r2.ContentLength = int64(len(reqBody))
+	if r2.Header.Get("User-Agent") == "" {
+		r2.Header.Set("User-Agent", "ConnectedAppLab")
+	}
+	ex := Exchange{Step: step, Method: r2.Method, URL: rc.red.url(r2.URL.String()),
+		RequestHeader: rc.red.header(r2.Header), RequestBody: rc.red.body(r2.Header.Get("Content-Type"), reqBody)}
+	ex.Curl = rc.red.curl(r2, reqBody)
+	start := time.Now()
+	resp, err := rc.base.RoundTrip(r2)
+	if err != nil {
+		ex.Duration = time.Since(start)
+		rerr := rc.classify(step, r2, err, parent, ctx)
+		ex.Error = rerr.Error()
+		rc.add(ex, nil)
+		return nil, rerr
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, rc.max+1))
+	resp.Body.Close()
+	ex.Duration = time.Since(start)
+	ex.Status = resp.StatusCode
+	ex.ResponseHeader = rc.red.header(resp.Header)
+	if err != nil {
+		rerr := rc.classify(step, r2, err, parent, ctx)
+		ex.Error = rerr.Error()
+		rc.add(ex, nil)
+		return nil, rerr
+	}
+	if int64(len(body)) > rc.max {
+		rerr := &RequestError{Step: step, Method: r2.Method, URL: ex.URL,
+			Err:  fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, rc.max),
+			Hint: "this is not a Salesforce OAuth answer; check the login URL and any proxy in between"}
+		ex.ResponseBody = rc.red.body(resp.Header.Get("Content-Type"), body[:min(len(body), 512)]) + "…[truncated]"
+		ex.Error = rerr.Error()
+		rc.add(ex, nil)
+		return nil, rerr
+	}
+	ex.ResponseBody = rc.red.body(resp.Header.Get("Content-Type"), body)
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	rc.add(ex, &rawResponse{status: resp.StatusCode, header: resp.Header, body: body})
+	return resp, nil
+}
+
+func (rc *recorder) add(ex Exchange, raw *rawResponse) {
+	rc.mu.Lock()
+	rc.transcript = append(rc.transcript, ex)
+	rc.last = raw
+	rc.mu.Unlock()
+}
+
+func (rc *recorder) lastResponse() *rawResponse {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return rc.last
+}
+
+func (rc *recorder) addExchange(ex Exchange) {
+	rc.mu.Lock()
+	rc.transcript = append(rc.transcript, ex)
+	rc.mu.Unlock()
+}
+
+func (rc *recorder) exchanges() []Exchange {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]Exchange(nil), rc.transcript...)
+}
+
+// classify turns a transport error into one line that says what happened and what to change.
+func (rc *recorder) classify(step string, r *http.Request, err error, parent, ctx context.Context) *RequestError {
+	e := &RequestError{Step: step, Method: r.Method, URL: rc.red.url(r.URL.String()), Err: err}
+	var certErr *tls.CertificateVerificationError
+	var unknownAuth x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var dnsErr *net.DNSError
+	switch {
+	case parent.Err() != nil:
+		e.Err = parent.Err()
+		if errors.Is(parent.Err(), context.DeadlineExceeded) {
+			e.Hint = "the run's time limit passed"
+		} else {
+			e.Hint = "cancelled"
+		}
+	case ctx.Err() != nil || isTimeout(err):
+		e.Err = fmt.Errorf("%w within %s", ErrTimeout, rc.timeout)
+		e.Hint = "the server is slow or unreachable: check the login URL and the proxy settings (HTTPS_PROXY, NO_PROXY, --proxy), or raise --request-timeout"
+	case errors.As(err, &certErr), errors.As(err, &unknownAuth), errors.As(err, &hostErr):
+		e.Err = fmt.Errorf("%w: %v", ErrTLS, err)
+		e.Hint = "if a corporate proxy inspects TLS, pass its CA certificates with --ca-bundle FILE"
+	case errors.As(err, &dnsErr):
+		e.Err = fmt.Errorf("%w: cannot resolve %s", ErrConnection, r.URL.Hostname())
+		e.Hint = "check the login URL's host name, or set HTTPS_PROXY when only a proxy can resolve it"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		e.Err = fmt.Errorf("%w: connection refused", ErrConnection)
+		e.Hint = "nothing listens at " + r.URL.Host + ": check the login URL"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		e.Err = fmt.Errorf("%w: the server closed the connection without a complete answer", ErrConnection)
+		e.Hint = "a proxy or firewall may be cutting the connection: check HTTPS_PROXY/NO_PROXY, or try again"
+	}
+	return e
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// unwrapURLError strips net/http's *url.Error so that our RequestError is what callers see.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		var re *RequestError
+		if errors.As(ue.Err, &re) {
+			return re
+		}
+	}
+	return err
+}
+
+// mediaType returns the bare media type of a Content-Type header.
+func mediaType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	}
+	return mt
+}
+
+func looksLikeHTML(ct string, body []byte) bool {
+	if mt := mediaType(ct); mt == "text/html" || mt == "application/xhtml+xml" {
+		return true
+	}
+	b := bytes.TrimSpace(body)
+	return len(b) > 0 && b[0] == '<'
+}

@@ -1,0 +1,368 @@
+package flows
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/pkg/browser"
+	"golang.org/x/oauth2"
+)
+
+// Run runs one flow and returns its Result, which is never nil: on failure it still holds
+// the transcript and the checks made so far, and Result.Err is the returned error. progress
+// (may be nil) is called on the calling goroutine for each step; it must not block long.
+func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
+	res := &Result{Flow: req.Flow, Started: time.Now(), RequestedScopes: append([]string(nil), req.Scopes...)}
+	s, err := newSession(req, progress, res)
+	if err == nil {
+		err = s.validate()
+	}
+	if err == nil {
+		err = s.run(ctx)
+	}
+	res.Duration = time.Since(res.Started)
+	if s != nil {
+		res.Transcript = s.rec.exchanges()
+	}
+	if err != nil {
+		res.Err = err
+		var oe *OAuthError
+		if errors.As(err, &oe) {
+			res.OAuthError = oe
+		}
+		if s != nil {
+			s.report("failed", "failed: "+s.red.scrub(err.Error()))
+		}
+		return res, err
+	}
+	s.report("done", "done")
+	return res, nil
+}
+
+// session is one run's state: the request, the recording HTTP client, the result so far.
+type session struct {
+	req      Request
+	o        Options
+	ep       Endpoints
+	rec      *recorder
+	client   *http.Client
+	red      *redactor
+	res      *Result
+	progress func(Progress)
+	nonce    string
+}
+
+func newSession(req Request, progress func(Progress), res *Result) (*session, error) {
+	o := req.Options
+	if o.RequestTimeout <= 0 {
+		o.RequestTimeout = DefaultRequestTimeout
+	}
+	if o.ListenTimeout <= 0 {
+		o.ListenTimeout = DefaultListenTimeout
+	}
+	if o.MaxResponseBytes <= 0 {
+		o.MaxResponseBytes = DefaultMaxResponseBytes
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	red := newRedactor(&req)
+	base, err := transportFor(o)
+	if err != nil {
+		base = failingTransport{err}
+	}
+	rec := &recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
+	s := &session{req: req, o: o, rec: rec, red: red, res: res, progress: progress,
+		client: &http.Client{Transport: rec, CheckRedirect: func(*http.Request, []*http.Request) error {
+			// A redirect from an OAuth endpoint is a misconfiguration (http:// instead of
+			// https://, a wrong host); following it would turn a POST into a GET.
+			return http.ErrUseLastResponse
+		}}}
+	s.ep = endpointsFor(req)
+	return s, nil
+}
+
+// validate checks the request before anything goes on the wire.
+func (s *session) validate() error {
+	r := s.req
+	known := false
+	for _, f := range AllFlows {
+		known = known || f == r.Flow
+	}
+	if !known {
+		names := make([]string, len(AllFlows))
+		for i, f := range AllFlows {
+			names[i] = string(f)
+		}
+		return fmt.Errorf("unknown flow %q: use one of %s", r.Flow, strings.Join(names, ", "))
+	}
+	if _, err := transportFor(s.o); err != nil {
+		return err
+	}
+	if err := checkBaseURL("login URL", r.LoginURL); err != nil {
+		return err
+	}
+	if r.MyDomainURL != "" {
+		if err := checkBaseURL("My Domain URL", r.MyDomainURL); err != nil {
+			return err
+		}
+	}
+	if r.ClientID == "" && r.Flow != SAMLBearer {
+		return errors.New("no client ID: set --client-id to the app's consumer key")
+	}
+	return nil
+}
+
+func checkBaseURL(what, raw string) error {
+	if raw == "" {
+		return fmt.Errorf("no %s: set it, e.g. https://login.salesforce.com or https://MYDOMAIN.my.salesforce.com", what)
+	}
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return fmt.Errorf("%s %q is not an http(s) URL: use e.g. https://login.salesforce.com", what, raw)
+	}
+	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
+		return fmt.Errorf("%s %q uses http://: Salesforce needs https:// (over http the redirect turns the token POST into a GET)", what, raw)
+	}
+	return nil
+}
+
+func endpointsFor(req Request) Endpoints {
+	ep := SalesforceEndpoints(req.LoginURL)
+	o := req.Endpoints
+	for _, p := range []struct{ dst, src *string }{{&ep.Issuer, &o.Issuer}, {&ep.Authorize, &o.Authorize},
+		{&ep.Token, &o.Token}, {&ep.Revoke, &o.Revoke}, {&ep.Introspect, &o.Introspect},
+		{&ep.UserInfo, &o.UserInfo}, {&ep.JWKS, &o.JWKS}} {
+		if *p.src != "" {
+			*p.dst = *p.src
+		}
+	}
+	return ep
+}
+
+// SalesforceEndpoints returns Salesforce's endpoint URLs on a login host (reference §1.2).
+func SalesforceEndpoints(loginURL string) Endpoints {
+	b := strings.TrimRight(loginURL, "/")
+	return Endpoints{Issuer: b, Authorize: b + "/services/oauth2/authorize", Token: b + "/services/oauth2/token",
+		Revoke: b + "/services/oauth2/revoke", Introspect: b + "/services/oauth2/introspect",
+		UserInfo: b + "/services/oauth2/userinfo", JWKS: b + "/id/keys"}
+}
+
+func (s *session) run(ctx context.Context) error {
+	var tr *TokenResponse
+	var err error
+	switch s.req.Flow {
+	case WebServer, WebServerPKCE:
+		tr, err = s.webServer(ctx)
+	case UserAgent:
+		tr, err = s.userAgent(ctx)
+	case UsernamePassword:
+		tr, err = s.password(ctx)
+	case Refresh:
+		tr, err = s.refresh(ctx)
+	case JWTBearer:
+		tr, err = s.jwtBearer(ctx)
+	case ClientCredentials:
+		tr, err = s.clientCredentials(ctx)
+	case Device:
+		tr, err = s.device(ctx)
+	case TokenExchange:
+		tr, err = s.tokenExchange(ctx)
+	case SAMLBearer:
+		tr, err = s.samlBearer(ctx)
+	}
+	if err != nil {
+		return err
+	}
+	s.accept(ctx, tr)
+	return nil
+}
+
+// accept records a token response in the result and makes the checks it allows.
+func (s *session) accept(ctx context.Context, tr *TokenResponse) {
+	s.red.addToken(tr.AccessToken)
+	s.red.addToken(tr.RefreshToken)
+	s.red.addToken(tr.IDToken)
+	r := s.res
+	r.Token = tr
+	r.GrantedScopes = strings.Fields(tr.Scope)
+	r.RefreshTokenIssued = tr.RefreshToken != ""
+	switch {
+	case tr.RefreshToken != "":
+		r.RefreshToken = tr.RefreshToken
+	case s.req.Flow == Refresh:
+		r.RefreshToken = s.req.RefreshToken
+	}
+	if s.req.Flow == Refresh && tr.RefreshToken != "" && tr.RefreshToken != s.req.RefreshToken {
+		r.RefreshTokenRotated = true
+	}
+	if c, ok := checkSignature(tr, s.req.ClientSecret); ok {
+		r.Checks = append(r.Checks, c)
+	}
+	if tr.IDToken != "" {
+		r.Checks = append(r.Checks, s.checkIDToken(ctx, tr)...)
+	}
+}
+
+// failingTransport stands in when the networking options are invalid, so that the session
+// (and its transcript) exists and the error surfaces on the first request.
+type failingTransport struct{ err error }
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
+
+func (s *session) report(step, msg string) {
+	if s.progress == nil {
+		return
+	}
+	s.progress(Progress{Step: step, Message: s.red.scrub(msg), Time: time.Now()})
+}
+
+func (s *session) reportP(p Progress) {
+	if s.progress == nil {
+		return
+	}
+	p.Message = s.red.scrub(p.Message)
+	p.Time = time.Now()
+	s.progress(p)
+}
+
+func (s *session) timing(step string, start time.Time) {
+	s.res.Timings = append(s.res.Timings, Timing{Step: step, Duration: time.Since(start)})
+}
+
+func (s *session) check(name string, ok bool, detail string) {
+	s.res.Checks = append(s.res.Checks, Check{Name: name, OK: ok, Detail: detail})
+}
+
+// oauth2Config is the x/oauth2 view of the request; x/oauth2 builds the authorize URL and
+// sends the standard grants (authorization_code, password, refresh_token).
+func (s *session) oauth2Config(redirectURI string) *oauth2.Config {
+	style := oauth2.AuthStyleInParams
+	if s.o.ClientAuthBasic && s.req.ClientSecret != "" {
+		style = oauth2.AuthStyleInHeader
+	}
+	return &oauth2.Config{ClientID: s.req.ClientID, ClientSecret: s.req.ClientSecret, RedirectURL: redirectURI,
+		Scopes: s.req.Scopes, Endpoint: oauth2.Endpoint{AuthURL: s.ep.Authorize, TokenURL: s.ep.Token, AuthStyle: style}}
+}
+
+// viaOAuth2 runs an x/oauth2 token call through the recording client, then parses the
+// recorded answer itself: x/oauth2 keeps only the fields it knows (and no byte-exact raw
+// map), silently truncates bodies at 1 MiB and cannot tell an HTML page from bad JSON.
+func (s *session) viaOAuth2(ctx context.Context, step string, call func(context.Context) (*oauth2.Token, error)) (*TokenResponse, error) {
+	s.rec.mu.Lock()
+	s.rec.last = nil
+	s.rec.mu.Unlock()
+	start := time.Now()
+	_, err := call(context.WithValue(withStep(ctx, step), oauth2.HTTPClient, s.client))
+	s.timing(step, start)
+	raw := s.rec.lastResponse()
+	if raw == nil {
+		if err == nil {
+			err = errors.New("no answer recorded")
+		}
+		return nil, unwrapURLError(err)
+	}
+	return ParseTokenResponse("token", raw.status, raw.header.Get("Content-Type"), raw.body)
+}
+
+// postForm POSTs a form; clientAuth adds client_id and client_secret (in the body, or as
+// HTTP Basic with Options.ClientAuthBasic).
+func (s *session) postForm(ctx context.Context, step, endpoint string, form url.Values, clientAuth bool) (*http.Response, []byte, error) {
+	basic := false
+	if clientAuth {
+		if s.o.ClientAuthBasic && s.req.ClientSecret != "" {
+			basic = true
+		} else {
+			if s.req.ClientID != "" {
+				form.Set("client_id", s.req.ClientID)
+			}
+			if s.req.ClientSecret != "" {
+				form.Set("client_secret", s.req.ClientSecret)
+			}
+		}
+	}
+	hr, err := http.NewRequestWithContext(withStep(ctx, step), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, endpoint, err)
+	}
+	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	hr.Header.Set("Accept", "application/json")
+	if basic {
+		hr.SetBasicAuth(url.QueryEscape(s.req.ClientID), url.QueryEscape(s.req.ClientSecret))
+	}
+	return s.do(hr)
+}
+
+// get does a GET with a bearer token.
+func (s *session) get(ctx context.Context, step, endpoint, accessToken string) (*http.Response, []byte, error) {
+	hr, err := http.NewRequestWithContext(withStep(ctx, step), http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, endpoint, err)
+	}
+	hr.Header.Set("Accept", "application/json")
+	if accessToken != "" {
+		hr.Header.Set("Authorization", "Bearer "+accessToken)
+	}
+	return s.do(hr)
+}
+
+func (s *session) do(hr *http.Request) (*http.Response, []byte, error) {
+	resp, err := s.client.Do(hr)
+	if err != nil {
+		return nil, nil, unwrapURLError(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body) // already buffered and capped by the recorder
+	return resp, body, nil
+}
+
+// postToken POSTs a token request and parses the answer.
+func (s *session) postToken(ctx context.Context, step string, form url.Values, clientAuth bool) (*TokenResponse, error) {
+	start := time.Now()
+	resp, body, err := s.postForm(ctx, step, s.ep.Token, form, clientAuth)
+	s.timing(step, start)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTokenResponse("token", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+}
+
+var browserOnce sync.Once
+
+// SystemBrowser opens u in the user's default browser (github.com/pkg/browser). It is the
+// default Options.OpenBrowser.
+func SystemBrowser(_ context.Context, u string) error {
+	browserOnce.Do(func() {
+		// pkg/browser copies the opener's output to our stdout, which would corrupt --json.
+		browser.Stdout = io.Discard
+		browser.Stderr = io.Discard
+	})
+	return browser.OpenURL(u)
+}
+
+// randomString returns n random bytes as base64url.
+func randomString(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func hasScope(scopes []string, want ...string) bool {
+	for _, s := range scopes {
+		for _, w := range want {
+			if s == w {
+				return true
+			}
+		}
+	}
+	return false
+}

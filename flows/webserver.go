@@ -1,0 +1,175 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// webServer runs the web server (authorization code) flow, with the consumer secret, with
+// PKCE S256, or both (reference §3.1). x/oauth2 builds the authorize URL and sends the token
+// request.
+func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
+	pkce := s.req.Flow == WebServerPKCE || s.o.UsePKCE
+	if !pkce && s.req.ClientSecret == "" {
+		return nil, errors.New("the web server flow without PKCE needs the consumer secret: set --client-secret (or SF_CLIENT_SECRET), or use --flow web-server-pkce")
+	}
+	state := randomString(16)
+	var verifier string
+	if pkce {
+		verifier = oauth2.GenerateVerifier()
+	}
+	var cfg *oauth2.Config
+	cb, finish, err := s.browserLeg(ctx, state, false, func(redirectURI string) string {
+		cfg = s.oauth2Config(redirectURI)
+		opts := s.authorizeParams()
+		if pkce {
+			opts = append(opts, oauth2.S256ChallengeOption(verifier))
+		}
+		return cfg.AuthCodeURL(state, opts...)
+	})
+	defer finish()
+	if err != nil {
+		return nil, err
+	}
+	s.red.addToken(cb.Params.Get("code"))
+	s.report("exchanging", "exchanging code")
+	var opts []oauth2.AuthCodeOption
+	if pkce {
+		opts = append(opts, oauth2.VerifierOption(verifier))
+	}
+	tr, err := s.viaOAuth2(ctx, "token", func(ctx context.Context) (*oauth2.Token, error) {
+		return cfg.Exchange(ctx, cb.Params.Get("code"), opts...)
+	})
+	if pkce {
+		if err == nil {
+			s.check("pkce", true, "S256 code_challenge sent; the server accepted the code_verifier")
+		} else {
+			var oe *OAuthError
+			if errors.As(err, &oe) {
+				s.check("pkce", false, "S256 code_challenge sent; the token request failed: "+oe.Error())
+			}
+		}
+	}
+	return tr, err
+}
+
+// authorizeParams are the optional authorize parameters shared by the browser flows.
+func (s *session) authorizeParams() []oauth2.AuthCodeOption {
+	var opts []oauth2.AuthCodeOption
+	if s.o.Prompt != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("prompt", s.o.Prompt))
+	}
+	if s.o.LoginHint != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("login_hint", s.o.LoginHint))
+	}
+	if s.nonce = s.o.Nonce; s.nonce == "" && hasScope(s.req.Scopes, "openid") {
+		s.nonce = randomString(12)
+	}
+	if s.nonce != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("nonce", s.nonce))
+	}
+	return opts
+}
+
+// browserLeg binds the loopback listener, then opens the browser on the authorize URL and
+// waits for one valid callback. The caller calls finish (always, after the token exchange):
+// it lets the browser fetch the result page, waits for the opener, and closes the listener.
+func (s *session) browserLeg(ctx context.Context, state string, fragment bool, authorizeURL func(redirectURI string) string) (_ *Callback, finish func(), _ error) {
+	finish = func() {}
+	if s.req.CallbackURL == "" {
+		return nil, finish, errors.New("no callback URL: set --callback-url to one of the app's callback URLs, e.g. http://localhost:1717/OauthRedirect")
+	}
+	l, err := Listen(ctx, ListenerOptions{CallbackURL: s.req.CallbackURL, State: state, Timeout: s.o.ListenTimeout, Fragment: fragment})
+	if err != nil {
+		return nil, finish, err
+	}
+	s.res.RedirectURI = l.RedirectURI()
+	s.report("listening", "listening on "+l.RedirectURI())
+	au := authorizeURL(l.RedirectURI())
+	s.res.AuthorizeURL = au
+	s.rec.addExchange(Exchange{Step: "authorize", Method: "GET", URL: s.red.url(au),
+		Note: "opened in the browser; the login and consent pages are between the browser and the server"})
+
+	openCtx, cancelOpen := context.WithCancel(ctx)
+	openDone := make(chan error, 1)
+	if s.o.NoBrowser {
+		openDone <- nil
+		s.reportP(Progress{Step: "browser", AuthorizeURL: au, Message: "open this URL in a browser on this machine " +
+			"(over SSH, forward the port first: ssh -L " + l.u.Port() + ":localhost:" + l.u.Port() + "): " + au})
+	} else {
+		s.reportP(Progress{Step: "browser", AuthorizeURL: au, Message: "waiting for browser"})
+		open := s.o.OpenBrowser
+		if open == nil {
+			open = SystemBrowser
+		}
+		go func() { openDone <- open(openCtx, au) }()
+	}
+	start := time.Now()
+	type waitResult struct {
+		cb  *Callback
+		err error
+	}
+	waitDone := make(chan waitResult, 1)
+	go func() {
+		cb, err := l.Wait(ctx)
+		waitDone <- waitResult{cb, err}
+	}()
+	var wr waitResult
+	opened := false
+	for done := false; !done; {
+		select {
+		case err := <-openDone:
+			opened = true
+			if err != nil {
+				s.reportP(Progress{Step: "browser", AuthorizeURL: au,
+					Message: "could not open a browser (" + err.Error() + "); open this URL yourself: " + au})
+			}
+		case wr = <-waitDone:
+			done = true
+		}
+	}
+	finish = func() {
+		if !opened && wr.cb != nil { // a callback came: let the browser show the result page
+			// give the browser a moment to show the result page before its context ends
+			t := time.NewTimer(2 * time.Second)
+			select {
+			case <-openDone:
+				opened = true
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		cancelOpen()
+		if !opened {
+			<-openDone // the opener returns once its context ends
+		}
+		l.Close()
+	}
+	s.timing("browser", start)
+	if wr.cb != nil {
+		cbURL, _ := url.Parse(l.RedirectURI())
+		if fragment {
+			cbURL.Fragment = wr.cb.Params.Encode()
+		} else {
+			cbURL.RawQuery = wr.cb.Params.Encode()
+		}
+		s.red.addToken(wr.cb.Params.Get("code"))
+		s.red.addToken(wr.cb.Params.Get("access_token"))
+		s.red.addToken(wr.cb.Params.Get("refresh_token"))
+		s.rec.addExchange(Exchange{Step: "callback", Method: "GET", URL: s.red.url(cbURL.String()), Status: 303,
+			Note: "received by the loopback listener"})
+	}
+	if wr.err != nil {
+		var le *ListenError
+		if errors.As(wr.err, &le) && errors.Is(le, ErrStateMismatch) {
+			s.check("state", false, le.Msg)
+		}
+		return wr.cb, finish, wr.err
+	}
+	s.check("state", true, "the callback carried back the state sent")
+	return wr.cb, finish, nil
+}
