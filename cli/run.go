@@ -105,11 +105,6 @@ type errorJSON struct {
 	Advice      string `json:"advice,omitempty"`
 }
 
-// ProfileLoader fills a request from a stored profile (--profile NAME). The lead wires it
-// to package store once profiles exist; flags given on the command line override the
-// profile's values. Nil means --profile is not available yet.
-var ProfileLoader func(name string, req *flows.Request) (guidance.Settings, error)
-
 type runFlags struct {
 	req          flows.Request
 	flow         string
@@ -118,6 +113,7 @@ type runFlags struct {
 	samlFile     string
 	caBundle     string
 	profile      string
+	profiles     profilesGlobal // --config-dir, --memory-secrets for --profile
 	secretsStdin bool
 	asJSON       bool
 	showTokens   bool
@@ -135,6 +131,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	}
 	fs.StringVar(&f.flow, "flow", "", "the `flow`: "+strings.Join(names, ", "))
 	fs.StringVar(&f.profile, "profile", "", "load the request from a stored profile `NAME` (flags override it)")
+	f.profiles.register(fs)
 	fs.StringVar(&r.LoginURL, "login-url", "", "login `URL`: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL")
 	fs.StringVar(&r.MyDomainURL, "my-domain-url", "", "the org's My Domain `URL` (client credentials use it)")
 	fs.StringVar(&r.ClientID, "client-id", "", "the app's consumer key")
@@ -239,11 +236,8 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 	var settings guidance.Settings
 	r := &f.req
 	if f.profile != "" {
-		if ProfileLoader == nil {
-			return settings, errors.New("--profile is not available in this build yet; pass the request flags instead")
-		}
 		var fromProfile flows.Request
-		s, err := ProfileLoader(f.profile, &fromProfile)
+		s, err := loadProfile(env, &f.profiles, f.profile, &fromProfile)
 		if err != nil {
 			return settings, fmt.Errorf("profile %q: %w", f.profile, err)
 		}

@@ -1,0 +1,83 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/store"
+)
+
+// loadProfile fills req from the stored profile name and its keychain secrets, and returns
+// what the profile knows of the app's settings for guidance. When the keychain cannot be
+// reached, the run goes on without stored secrets only if the user chose --memory-secrets;
+// otherwise the error says what to install or unlock.
+func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (guidance.Settings, error) {
+	var settings guidance.Settings
+	st, err := profilesOpen(env, g)
+	if err != nil {
+		return settings, err
+	}
+	p, err := st.Get(name)
+	if err != nil {
+		return settings, err
+	}
+	sec, err := st.Secrets(p)
+	if err != nil {
+		if errors.Is(err, store.ErrKeychainUnavailable) {
+			return settings, fmt.Errorf("%w; or run with --memory-secrets and pass the secrets through SF_CLIENT_SECRET, SF_PASSWORD or --secrets-stdin", err)
+		}
+		return settings, err
+	}
+	req.Flow = flows.Flow(p.Flow)
+	req.LoginURL = p.LoginURL
+	req.MyDomainURL = p.MyDomainURL
+	req.ClientID = p.ClientID
+	req.CallbackURL = p.CallbackURL
+	req.Scopes = p.Scopes
+	req.Username = p.Username
+	req.ClientSecret = sec.ClientSecret
+	req.Password = sec.Password
+	req.SecurityToken = sec.SecurityToken
+	req.RefreshToken = sec.RefreshToken
+	switch {
+	case sec.PrivateKeyPEM != "":
+		req.JWTPrivateKeyPEM = []byte(sec.PrivateKeyPEM)
+	case p.JWTKeyFile != "":
+		b, err := os.ReadFile(p.JWTKeyFile)
+		if err != nil {
+			return settings, fmt.Errorf("the JWT key file %s of profile %q cannot be read (%v); fix jwt_key_file with `profiles add` or pass --jwt-key", filepath.Clean(p.JWTKeyFile), p.Name, err)
+		}
+		req.JWTPrivateKeyPEM = b
+	}
+	return profileSettings(p), nil
+}
+
+// profileSettings turns what the admin told the profile about the app into guidance's terms.
+func profileSettings(p store.Profile) guidance.Settings {
+	var s guidance.Settings
+	switch p.AppKind {
+	case store.ExternalClientApp:
+		s.AppKind = guidance.AppExternalClient
+	case store.ConnectedApp:
+		s.AppKind = guidance.AppConnected
+	}
+	if m := p.App.SessionTimeoutMinutes; m != nil {
+		s.AppSessionTimeoutMinutes = *m
+	}
+	if p.App.RefreshTokenPolicy != "" {
+		pol := string(p.App.RefreshTokenPolicy)
+		if p.App.RefreshTokenValidity > 0 {
+			pol = fmt.Sprintf("%s:%d:%s", pol, p.App.RefreshTokenValidity, p.App.RefreshTokenValidityUnit)
+		}
+		if rp, err := guidance.ParseRefreshPolicy(pol); err == nil {
+			s.RefreshTokenPolicy = rp
+		}
+	}
+	s.PKCERequired = p.App.PKCERequired
+	s.CallbackURL = p.CallbackURL
+	return s
+}

@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/store"
+)
+
+// TestSavedProfilesLeakNoSecret runs flows from saved profiles against the emulator, then
+// scans everything the program wrote (the config dir, an export, list/show output, the
+// human and JSON results with their transcripts) for every secret value it was given and
+// for any unredacted token. With CONNECTEDAPPLAB_KEYRING=system (the test command sets it)
+// the secrets go through the real Secret Service; otherwise through the in-memory keychain.
+func TestSavedProfilesLeakNoSecret(t *testing.T) {
+	if os.Getenv("CONNECTEDAPPLAB_KEYRING") != "system" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but CONNECTEDAPPLAB_KEYRING is not system: run through scripts/test, which starts gnome-keyring")
+		}
+		profilesTestKeychain(t)
+	}
+	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d := e.Describe()
+	app := func(name string) sfemu.DescribedApp {
+		for _, a := range d.Apps {
+			if a.Name == name {
+				return a
+			}
+		}
+		t.Fatalf("demo app %q missing", name)
+		return sfemu.DescribedApp{}
+	}
+	user := d.Users[0]
+	web, integ := app("Web App"), app("Integration App")
+	dir := t.TempDir()
+
+	var outputs bytes.Buffer
+	run := func(stdin string, args ...string) profilesRun {
+		t.Helper()
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+		code := Main(context.Background(), args, env)
+		outputs.Write(out.Bytes())
+		outputs.Write(errb.Bytes())
+		return profilesRun{code, out.String(), errb.String()}
+	}
+	mustRun := func(stdin string, args ...string) profilesRun {
+		t.Helper()
+		r := run(stdin, args...)
+		if r.code != 0 {
+			t.Fatalf("%v: exit %d\nstdout: %s\nstderr: %s", args, r.code, r.stdout, r.stderr)
+		}
+		return r
+	}
+
+	mustRun(web.ClientSecret+"\n"+user.Password+"\n"+user.SecurityToken+"\n",
+		"profiles", "--config-dir", dir, "add", "Password demo", "--login-url", d.BaseURL, "--client-id", web.ClientID,
+		"--flow", "username-password", "--username", user.Username,
+		"--client-secret-stdin", "--password-stdin", "--security-token-stdin")
+	mustRun(integ.ClientSecret+"\n",
+		"profiles", "--config-dir", dir, "add", "Client credentials demo", "--login-url", d.MyDomainURL, "--my-domain-url", d.MyDomainURL,
+		"--client-id", integ.ClientID, "--flow", "client-credentials", "--client-secret-stdin")
+	mustRun(integ.JWTPrivateKey,
+		"profiles", "--config-dir", dir, "add", "JWT demo", "--login-url", d.BaseURL, "--client-id", integ.ClientID,
+		"--flow", "jwt-bearer", "--username", integ.JWTUsername, "--private-key-stdin")
+
+	for _, name := range []string{"Password demo", "Client credentials demo", "JWT demo"} {
+		r := mustRun("", "run", "--profile", name, "--config-dir", dir, "--json")
+		var got struct {
+			OK    bool           `json:"ok"`
+			Token map[string]any `json:"token"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || !got.OK || got.Token["access_token"] == nil {
+			t.Fatalf("run --profile %q: ok=%v err=%v\n%s", name, got.OK, err, r.stdout)
+		}
+		mustRun("", "run", "--profile", name, "--config-dir", dir) // human output, transcript included
+	}
+	mustRun("", "profiles", "--config-dir", dir, "list", "--json")
+	for _, name := range []string{"Password demo", "Client credentials demo", "JWT demo"} {
+		mustRun("", "profiles", "--config-dir", dir, "show", name, "--json")
+	}
+	export := filepath.Join(t.TempDir(), "export.json")
+	mustRun("", "profiles", "--config-dir", dir, "export", "--out", export)
+
+	// Everything on disk: the config dir and the export.
+	var disk bytes.Buffer
+	for _, root := range []string{dir, export} {
+		filepath.Walk(root, func(path string, info os.FileInfo, err error) error {
+			if err == nil && !info.IsDir() {
+				b, _ := os.ReadFile(path)
+				disk.Write(b)
+				if info.Mode().Perm()&0o077 != 0 && strings.HasSuffix(path, ".json") && root == dir {
+					t.Errorf("%s has mode %v; want no group/other access", path, info.Mode().Perm())
+				}
+			}
+			return nil
+		})
+	}
+	if disk.Len() == 0 {
+		t.Fatal("nothing written to the config dir")
+	}
+	secrets := map[string]string{
+		"web client secret": web.ClientSecret, "integration client secret": integ.ClientSecret,
+		"password": user.Password, "security token": user.SecurityToken,
+		"password+token": user.Password + user.SecurityToken,
+	}
+	// Every line of the private key's base64 body counts as the key.
+	for i, line := range strings.Split(integ.JWTPrivateKey, "\n") {
+		if len(line) > 40 && !strings.HasPrefix(line, "-----") {
+			secrets["private key line "+string(rune('a'+i%26))] = line
+		}
+	}
+	for what, v := range secrets {
+		if strings.Contains(disk.String(), v) {
+			t.Errorf("the %s reached a file on disk", what)
+		}
+		if strings.Contains(outputs.String(), v) {
+			t.Errorf("the %s reached the program's output (a transcript or a listing)", what)
+		}
+	}
+	// Access and refresh tokens appear only as prefix…suffix unless --show-tokens.
+	full := regexp.MustCompile(`00D[0-9A-Za-z]{12}![0-9A-Za-z._-]{30,}|5Aep[0-9A-Za-z._-]{30,}`)
+	if m := full.FindString(outputs.String() + disk.String()); m != "" {
+		t.Errorf("an unredacted token reached the output or disk: %.12s…", m)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "profiles.json")); err != nil {
+		t.Errorf("profiles.json: %v", err)
+	}
+	_ = store.ServiceName
+}
