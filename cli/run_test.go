@@ -132,8 +132,8 @@ func TestRunUsageErrors(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, "unknown flow") {
 		t.Errorf("unknown flow: %d %s", code, errOut)
 	}
-	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p")
-	if code != 2 || !strings.Contains(errOut, "--profile") {
-		t.Errorf("profile hook: %d %s", code, errOut)
+	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p", "--config-dir", t.TempDir(), "--memory-secrets")
+	if code != 2 || !strings.Contains(errOut, `there is no profile "p"`) || !strings.Contains(errOut, "profiles add") {
+		t.Errorf("unknown profile: exit %d, %s; want 2 and a hint to add one", code, errOut)
 	}
 }
