@@ -7,7 +7,7 @@ build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 # The tests also need a virtual display, a real Secret Service, Chromium, the Windows
 # cross-compiler and the tools that inspect packages.
 test_pkgs=(xvfb xauth imagemagick xdotool gnome-keyring dbus-x11 libsecret-tools chromium
-  gcc-mingw-w64-x86-64-win32 xz-utils file binutils)
+  gcc-mingw-w64-x86-64-win32 xz-utils file binutils x11-utils)
 
 install_pkgs() {
   local missing=() p
