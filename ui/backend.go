@@ -3,7 +3,7 @@
 // what it means (guidance), with the token fields, ID token claims and transcript below.
 //
 // ui does no HTTP and no OAuth: everything it runs comes through Backend, a struct of function
-// fields that package main fills. Background work touches widgets only through bridge.go.
+// fields that package ui/wire fills. Background work touches widgets only through bridge.go.
 package ui
 
 import (

@@ -125,12 +125,11 @@ func newProfileForm() *profileForm {
 	f.session = &widget.Select{Options: sessionChoices, Selected: sessionChoices[0], OnChanged: changed}
 	f.policy = &widget.Select{Options: policyChoices, Selected: policyChoices[0], OnChanged: changed}
 
-	f.grid = container.New(layout.NewFormLayout())
+	var cells []fyne.CanvasObject // the grid is made once at the end: each Add would lay it out again
 	add := func(key, label string, content fyne.CanvasObject) {
 		l := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
 		f.rows[key] = [2]fyne.CanvasObject{l, content}
-		f.grid.Add(l)
-		f.grid.Add(content)
+		cells = append(cells, l, content)
 	}
 	add("name", "Profile name", f.name)
 	add("host", "Login host", container.NewVBox(f.host, f.hostURL, f.hostHint))
@@ -150,6 +149,7 @@ func newProfileForm() *profileForm {
 	add("saml", "SAML assertion", f.saml)
 	add("session", "App session timeout", f.session)
 	add("policy", "Refresh token policy", f.policy)
+	f.grid = container.New(layout.NewFormLayout(), cells...)
 	f.updateHost()
 	f.checkCallbackNow()
 	return f
@@ -201,7 +201,9 @@ func (f *profileForm) showFor(fl flows.Flow) {
 			row[1].Hide()
 		}
 	}
-	f.grid.Refresh()
+	if !f.grid.Size().IsZero() { // before the first layout there is nothing to lay out again
+		f.grid.Refresh()
+	}
 }
 
 func (f *profileForm) updateHost() {

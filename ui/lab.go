@@ -91,7 +91,8 @@ type Lab struct {
 	root      *fyne.Container
 	clipboard string // last copied text (tests read it)
 
-	lastDialog string // title of the last dialog shown (tests)
+	lastDialog    string     // title of the last dialog shown (tests)
+	confirmRevoke func(bool) // confirms the open Revoke dialog (tests); nil when none is open
 }
 
 type draft struct {
@@ -181,7 +182,7 @@ func (l *Lab) build() {
 		Importance: widget.LowImportance})
 	l.center = container.NewStack(l.emptyHint)
 
-	l.stepsTab = container.NewTabItem("Steps", wrapped("No run yet."))
+	l.stepsTab = container.NewTabItem("Steps", l.run.stepsList())
 	l.tokensTab = container.NewTabItem("Tokens", wrapped("No token yet."))
 	l.claimsTab = container.NewTabItem("ID token", wrapped("No ID token yet."))
 	l.transTab = container.NewTabItem("Transcript", wrapped("No HTTP exchange yet."))
@@ -192,7 +193,7 @@ func (l *Lab) build() {
 	l.revokeBtn = &widget.Button{Text: "Revoke", Icon: theme.CancelIcon(), OnTapped: l.Revoke}
 	l.callBtn = &widget.Button{Text: "Call API", Icon: theme.MailSendIcon(), OnTapped: l.CallAPI}
 	l.copyBtn = &widget.Button{Text: "Copy token", Icon: theme.ContentCopyIcon(), OnTapped: l.copyAccessToken}
-	l.advanceSel = &widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h"}
+	l.advanceSel = &widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"} // short: sizes the select
 	l.advanceBtn = &widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}
 	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn)
 	l.updateActions()
@@ -564,19 +565,19 @@ func (l *Lab) useDemo(d *Demo) {
 		text = "Demo: this is an emulated Salesforce org running on this machine, not a real org. Every secret is a demo value."
 	}
 	msg := &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.WarningImportance}
-	var notes []fyne.CanvasObject
+	// The org's own controls sit in the banner: the actions bar is full with the token's.
+	var right []fyne.CanvasObject
+	if d.AdvanceClock != nil {
+		right = append(right, l.advanceSel, l.advanceBtn)
+	}
 	if len(d.Notes) > 0 {
 		notesText := strings.Join(d.Notes, "\n")
-		notes = append(notes, &widget.Button{Text: "Notes", Icon: theme.InfoIcon(), Importance: widget.LowImportance,
+		right = append(right, &widget.Button{Text: "Notes", Icon: theme.InfoIcon(), Importance: widget.LowImportance,
 			OnTapped: func() { l.showError("About the emulated org", text, notesText) }})
 	}
 	l.banner.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
-		container.NewHBox(notes...), msg), widget.NewSeparator()}
+		container.NewHBox(right...), msg), widget.NewSeparator()}
 	l.banner.Refresh()
-	if d.AdvanceClock != nil {
-		l.actionsBar.Objects = append(l.actionsBar.Objects, widget.NewSeparator(), l.advanceSel, l.advanceBtn)
-		l.actionsBar.Refresh()
-	}
 	l.updateActions()
 }
 
@@ -712,7 +713,6 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	l.run.reset(req.Flow, l.now().Add(ListenTimeout))
 	l.center.Objects = []fyne.CanvasObject{l.run.box}
 	l.center.Refresh()
-	l.stepsTab.Content = l.run.stepsList()
 	l.tabs.Select(l.stepsTab)
 	l.tabs.Refresh()
 	l.stopTick = ticker(l.tickEvery(), func() { l.run.tick(l.now()) })
@@ -767,7 +767,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		l.explainAndShow()
 		switch {
 		case res.Err == nil:
-			l.setStatus(fmt.Sprintf("%s flow done in %s.", res.Flow, res.Duration.Round(time.Millisecond)), widget.SuccessImportance)
+			l.setStatus(fmt.Sprintf("%s flow done in %s.", res.Flow, elapsed(res.Duration)), widget.SuccessImportance)
 			l.tabs.Select(l.tokensTab)
 		case errors.Is(res.Err, context.Canceled):
 			l.setStatus("Cancelled. The form still holds everything you typed.", widget.WarningImportance)
@@ -818,7 +818,6 @@ func (l *Lab) explainAndShow() {
 	l.claimsTab.Content = container.NewVScroll(claimRows(st.result))
 	all := append(slices.Clone(st.result.Transcript), st.extra...)
 	l.transTab.Content = container.NewVScroll(transcriptView(all, l.copyText))
-	l.stepsTab.Content = l.run.stepsList()
 	l.tabs.Refresh()
 	l.updateActions()
 	l.stopTick()
@@ -865,7 +864,7 @@ func (l *Lab) updateActions() {
 }
 
 func (l *Lab) updateActionsRunning() {
-	for _, b := range []*widget.Button{l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.advanceBtn} {
+	for _, b := range []*widget.Button{l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn, l.advanceBtn} {
 		b.Disable()
 	}
 }
@@ -930,15 +929,49 @@ func (l *Lab) Introspect() {
 	})
 }
 
-// Revoke revokes the refresh token when there is one (which ends its access tokens too),
-// else the access token.
+// Revoke asks which token to revoke, then revokes it: the refresh token (which ends the
+// sessions it issued too) or only the access token. Nothing is revoked without the confirm.
 func (l *Lab) Revoke() {
-	if !l.hasToken() || l.be.Revoke == nil {
+	if l.running || !l.hasToken() || l.be.Revoke == nil {
 		return
 	}
-	st, revoke := l.last, l.be.Revoke
+	st := l.last
+	const (
+		optAccess  = "The access token: only this session ends"
+		optRefresh = "The refresh token: it and every session it issued end; the app must log in again"
+	)
+	choice := &widget.RadioGroup{Options: []string{optAccess}, Selected: optAccess, Required: true}
+	if l.refreshTokenOf(st) != "" {
+		choice.Options = append(choice.Options, optRefresh)
+	}
+	body := container.NewVBox(
+		&widget.Label{Text: "Revoking cannot be undone. Which token?", Wrapping: fyne.TextWrapWord},
+		choice)
+	l.lastDialog = "Revoke a token"
+	d := dialog.NewCustomConfirm("Revoke a token", "Revoke", "Cancel", body, func(ok bool) {
+		l.confirmRevoke = nil
+		if ok {
+			l.revoke(st, choice.Selected == optRefresh)
+		}
+	}, l.win)
+	l.confirmRevoke = func(refresh bool) {
+		if refresh && len(choice.Options) > 1 {
+			choice.SetSelected(optRefresh)
+		}
+		d.Confirm()
+	}
+	d.Resize(fyne.NewSize(520, 0))
+	d.Show()
+}
+
+// revoke revokes the access token, or the refresh token when refresh is set.
+func (l *Lab) revoke(st *runState, refresh bool) {
+	if st == nil || st.result == nil || st.result.Token == nil || l.be.Revoke == nil {
+		return
+	}
+	revoke := l.be.Revoke
 	tok, what := st.result.Token.AccessToken, "access token"
-	if rt := l.refreshTokenOf(st); rt != "" {
+	if rt := l.refreshTokenOf(st); refresh && rt != "" {
 		tok, what = rt, "refresh token (and the sessions it issued)"
 	}
 	l.action("Revoking the "+what, func(ctx context.Context) ([]flows.Exchange, error) {
@@ -1002,7 +1035,7 @@ func (l *Lab) AdvanceClock() {
 }
 
 func (l *Lab) copyAccessToken() {
-	if l.hasToken() {
+	if l.hasToken() && !l.running { // while a run goes on, the shown token is the previous one
 		l.copyText("access token", l.last.result.Token.AccessToken)
 	}
 }

@@ -18,9 +18,10 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 )
 
-// The window is tested against a fake Backend: the real flows, guidance and sfemu are other
-// packages' tests, and the real window is scripts/smoke-window's. The fake answers like the
-// emulator does for the username-password flow.
+// The window is tested here against a fake Backend, with markup goldens of its states; the
+// fake answers like the emulator does for the username-password flow. backend_test.go drives
+// the same window on the real backend (ui/wire: flows against sfemu, guidance, Chromium), and
+// scripts/smoke-window opens the real window under Xvfb.
 
 var t0 = time.Date(2026, 1, 2, 10, 0, 0, 0, time.UTC)
 

@@ -132,15 +132,17 @@ func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
 		}
 		return container.NewBorder(nil, nil, ch, nil, meaning)
 	}
-	top := container.NewVBox()
-	rest := container.NewVBox()
+	// The rows go in at once: each container.Add lays out the whole box again.
+	var topRows, restRows []fyne.CanvasObject
 	for _, si := range infos {
 		if si.Prominent {
-			top.Add(row(si))
+			topRows = append(topRows, row(si))
 		} else {
-			rest.Add(row(si))
+			restRows = append(restRows, row(si))
 		}
 	}
+	top := container.NewVBox(topRows...)
+	rest := container.NewVBox(restRows...)
 	c.other = &widget.Entry{PlaceHolder: "other scopes, space-separated (custom scopes of an External Client App)",
 		OnChanged: func(string) { changed() }}
 	c.more = widget.NewAccordion(widget.NewAccordionItem("More scopes ("+strconv.Itoa(len(rest.Objects))+")", rest))

@@ -88,6 +88,17 @@ func (v *lifetimesView) tick(now time.Time) {
 	v.countdown.SetText(fmt.Sprintf("Expires in %s if idle%s, at %s", shortDuration(left), est, r.ExpiresIfIdleAt.Local().Format("15:04:05")))
 }
 
+// elapsed prints how long a run or a request took: "under 1 ms", "42.3 ms", "1.25 s".
+func elapsed(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return "under 1 ms"
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond))
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}
+
 // shortDuration prints 1h 59m 12s.
 func shortDuration(d time.Duration) string {
 	d = d.Round(time.Second)
@@ -137,7 +148,8 @@ func wrapped(text string) *widget.Label {
 }
 
 func caption(text string) *widget.Label {
-	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText, Selectable: true}
+	// Small but not dimmed: low importance at caption size is too faint to read.
+	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Selectable: true}
 }
 
 func (v *guidanceView) render(r *Report) {
@@ -414,7 +426,11 @@ func exchangeTitle(i int, e flows.Exchange) string {
 	if e.Status != 0 {
 		status = strconv.Itoa(e.Status)
 	}
-	return fmt.Sprintf("%d. %s  %s %s → %s  (%s)", i+1, e.Step, e.Method, path, status, e.Duration.Round(time.Millisecond))
+	took := ""
+	if e.Duration > 0 { // zero: not timed, e.g. the authorize step, which happens in the browser
+		took = "  (" + elapsed(e.Duration) + ")"
+	}
+	return fmt.Sprintf("%d. %s  %s %s → %s%s", i+1, e.Step, e.Method, path, status, took)
 }
 
 func headerText(h map[string][]string) string {

@@ -33,10 +33,16 @@ type runView struct {
 
 	box     *fyne.Container
 	history []flows.Progress
+
+	// The Steps tab: the same steps with their names, filled as they happen.
+	stepsBox    *fyne.Container
+	stepsScroll *container.Scroll
 }
 
 func newRunView(l *Lab) *runView {
 	v := &runView{l: l}
+	v.stepsBox = container.NewVBox(wrapped("No run yet."))
+	v.stepsScroll = container.NewVScroll(v.stepsBox)
 	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
 	v.steps = container.NewVBox()
 	v.countdown = &widget.Label{Importance: widget.LowImportance}
@@ -77,6 +83,7 @@ func newRunView(l *Lab) *runView {
 func (v *runView) reset(f flows.Flow, deadline time.Time) {
 	v.title.SetText(fmt.Sprintf("Running the %s flow", f))
 	v.steps.RemoveAll()
+	v.stepsBox.RemoveAll()
 	v.history = nil
 	v.deadline = deadline
 	v.countdown.SetText("")
@@ -99,6 +106,8 @@ func (v *runView) add(p flows.Progress) {
 		msg = p.Step
 	}
 	v.steps.Add(&widget.Label{Text: when + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
+	v.stepsBox.Add(&widget.Label{Text: when + "[" + p.Step + "] " + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
+	v.stepsScroll.ScrollToBottom()
 	if p.UserCode != "" {
 		v.userCode.SetText(p.UserCode)
 		v.verifyLink = p.VerificationURL
@@ -128,19 +137,6 @@ func (v *runView) tick(now time.Time) {
 	v.countdown.SetText(fmt.Sprintf("Waiting for you: the app stops waiting in %s (Cancel stops now).", shortDuration(left)))
 }
 
-// stepsList is the steps of the last run, for the Steps tab.
-func (v *runView) stepsList() fyne.CanvasObject {
-	box := container.NewVBox()
-	for _, p := range v.history {
-		when := ""
-		if !p.Time.IsZero() {
-			when = p.Time.Local().Format("15:04:05") + "  "
-		}
-		msg := p.Message
-		if msg == "" {
-			msg = p.Step
-		}
-		box.Add(&widget.Label{Text: when + "[" + p.Step + "] " + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
-	}
-	return container.NewVScroll(box)
-}
+// stepsList is the Steps tab's content: the steps of the current or last run, added as they
+// happen.
+func (v *runView) stepsList() fyne.CanvasObject { return v.stepsScroll }

@@ -7,8 +7,8 @@ import (
 )
 
 // The window's own view of guidance. The types mirror package guidance field for field, so
-// that ui builds and tests on its own while guidance is being written; package main converts
-// (window.go, toReport and friends). Only flows types cross into ui unchanged.
+// that ui builds and tests on its own while guidance is being written; package ui/wire converts
+// (wire.Explain and friends). Only flows types cross into ui unchanged.
 
 // FlowInfo is what a person should know about a flow before picking it.
 type FlowInfo struct {

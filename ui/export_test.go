@@ -1,0 +1,135 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// Hooks for the tests of package ui_test (backend_test.go). Those drive the window on the
+// real backend (ui/wire), so they cannot be in package ui: wire imports ui.
+
+// WaitIdle blocks until all background work of the window has landed.
+func WaitIdle() { waitIdle() }
+
+// Probe reads and drives a Lab's widgets by name.
+type Probe struct{ l *Lab }
+
+// Probe returns the test view of l.
+func (l *Lab) Probe() Probe { return Probe{l} }
+
+// SelectProfile selects the profile named name in the list, as a click would.
+func (p Probe) SelectProfile(name string) bool {
+	for i, q := range p.l.profiles.items {
+		if q.Name == name {
+			p.l.profiles.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
+// ProfileNames lists the profiles in the list.
+func (p Probe) ProfileNames() []string {
+	var out []string
+	for _, q := range p.l.profiles.items {
+		out = append(out, q.Name)
+	}
+	return out
+}
+
+// Entry is one of the form's entries: name, client, secret, callback, username, password,
+// token.
+func (p Probe) Entry(name string) *widget.Entry {
+	f := p.l.form
+	return map[string]*widget.Entry{"name": f.name, "client": f.clientID, "secret": f.secret, "callback": f.callback,
+		"username": f.username, "password": f.password, "token": f.secToken}[name]
+}
+
+// Button is one of the window's buttons: run, cancel, save, introspect, refresh, revoke,
+// call, copy, advance.
+func (p Probe) Button(name string) *widget.Button {
+	l := p.l
+	return map[string]*widget.Button{"run": l.runBtn, "cancel": l.cancelBtn, "save": l.saveBtn,
+		"introspect": l.introspectBtn, "refresh": l.refreshBtn, "revoke": l.revokeBtn, "call": l.callBtn,
+		"copy": l.copyBtn, "advance": l.advanceBtn}[name]
+}
+
+func (p Probe) Status() string    { return p.l.status.Text }
+func (p Probe) Countdown() string { return p.l.lifetimes.countdown.Text }
+func (p Probe) Headline() string  { return p.l.guide.headline.Text }
+func (p Probe) Running() bool     { return p.l.running }
+func (p Probe) Clipboard() string { return p.l.clipboard }
+
+// LastDialog is the title of the last dialog shown.
+func (p Probe) LastDialog() string { return p.l.lastDialog }
+
+// Lifetimes is every text of the lifetimes pane, one per line.
+func (p Probe) Lifetimes() string { return texts(p.l.lifetimes.box) }
+
+// Guidance is every text of the guidance pane (error explanation, headline, advice, scopes).
+func (p Probe) Guidance() string { return texts(p.l.guide.box) }
+
+// RunView is every text of the running flow's view (steps, user code, authorize URL).
+func (p Probe) RunView() string { return texts(p.l.run.box) }
+
+// Tab is every text of the tab named name (Tokens, ID token, Transcript, Steps).
+func (p Probe) Tab(name string) string {
+	for _, it := range p.l.tabs.Items {
+		if it.Text == name {
+			return texts(it.Content)
+		}
+	}
+	return ""
+}
+
+// SelectedTab is the name of the selected tab.
+func (p Probe) SelectedTab() string { return p.l.tabs.Selected().Text }
+
+// ConfirmRevoke answers the open Revoke dialog with Revoke, for the refresh token when refresh
+// is set (and there is one), else for the access token. It reports false when no dialog is open.
+func (p Probe) ConfirmRevoke(refresh bool) bool {
+	if p.l.confirmRevoke == nil {
+		return false
+	}
+	p.l.confirmRevoke(refresh)
+	return true
+}
+
+// texts collects the texts under o, one per line, hidden parts included (a closed accordion
+// item's detail too), so tests can assert what a pane says without a markup golden.
+func texts(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch x := o.(type) {
+		case nil:
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case *container.Scroll:
+			walk(x.Content)
+		case *container.Split:
+			walk(x.Leading)
+			walk(x.Trailing)
+		case *widget.Label:
+			b.WriteString(x.Text + "\n")
+		case *widget.Entry:
+			b.WriteString(x.Text + "\n")
+		case *widget.Button:
+			if x.Text != "" {
+				b.WriteString(x.Text + "\n")
+			}
+		case *widget.Accordion:
+			for _, it := range x.Items {
+				b.WriteString(it.Title + "\n")
+				walk(it.Detail)
+			}
+		}
+	}
+	walk(o)
+	return b.String()
+}

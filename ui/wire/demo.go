@@ -1,0 +1,114 @@
+package wire
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/ui"
+)
+
+// StartDemo starts org (nil: sfemu.Demo()) on loopback with its clock control on, and makes
+// one profile per demo scenario. The Demo's Stop shuts the emulator down.
+func StartDemo(ctx context.Context, org *sfemu.Org) (*ui.Demo, error) {
+	if org == nil {
+		org = sfemu.Demo()
+	}
+	e, err := sfemu.Start(org, "127.0.0.1:0", sfemu.Options{EnableControl: true})
+	if err != nil {
+		return nil, err
+	}
+	d := e.Describe()
+	profiles, secrets := DemoProfiles(d)
+	base := d.BaseURL
+	return &ui.Demo{
+		Store:  ui.NewMemoryStore(profiles, secrets),
+		Banner: "Demo: emulated Salesforce org (sfemu) at " + base + ". Not a real org; all secrets are demo values.",
+		Notes:  d.Notes,
+		AdvanceClock: func(ctx context.Context, by time.Duration) error {
+			return advanceClock(ctx, base, by)
+		},
+		Stop: func() { e.Close() },
+	}, nil
+}
+
+func advanceClock(ctx context.Context, base string, by time.Duration) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, base+"/_sfemu/clock/advance?by="+url.QueryEscape(by.String()), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 1024))
+		return fmt.Errorf("emulator answered %s: %s", resp.Status, strings.TrimSpace(string(b)))
+	}
+	return nil
+}
+
+// DemoProfiles is one profile per demo scenario of the emulated org, the founding
+// question (username-password: how long does the token last, why no refresh token) first.
+func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
+	app := func(name string) sfemu.DescribedApp {
+		for _, a := range d.Apps {
+			if a.Name == name {
+				return a
+			}
+		}
+		return sfemu.DescribedApp{Name: name}
+	}
+	user := func(name string) sfemu.DescribedUser {
+		for _, u := range d.Users {
+			if u.Username == name {
+				return u
+			}
+		}
+		return sfemu.DescribedUser{Username: name}
+	}
+	var ps []ui.Profile
+	secrets := map[string]ui.Secrets{}
+	add := func(id, name, appName string, fl flows.Flow, username string, scopes []string) {
+		a, u := app(appName), user(username)
+		kind := ui.AppKindConnected
+		if a.Kind == guidance.AppExternalClient {
+			kind = ui.AppKindExternal
+		}
+		cb := ""
+		if len(a.CallbackURLs) > 0 {
+			cb = a.CallbackURLs[0]
+		}
+		login := d.BaseURL
+		if fl == flows.ClientCredentials {
+			login = d.MyDomainURL
+		}
+		if fl == flows.JWTBearer && a.JWTUsername != "" {
+			username = a.JWTUsername
+		}
+		ps = append(ps, ui.Profile{ID: id, Name: name, LoginURL: login, MyDomainURL: d.MyDomainURL, AppKind: kind,
+			ClientID: a.ClientID, CallbackURL: cb, Flow: fl, Scopes: scopes, Username: username})
+		secrets[id] = ui.Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken,
+			JWTKeyPEM: a.JWTPrivateKey}
+	}
+	add("demo-1", "Username-password: how long does it last?", "Web App", flows.UsernamePassword, sfemu.DemoUser, nil)
+	add("demo-2", "Username-password, 30-minute profile", "Web App", flows.UsernamePassword, sfemu.DemoShortUser, nil)
+	add("demo-3", "Web server + PKCE with refresh token", "Web App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token", "openid"})
+	add("demo-4", "Mobile App: no refresh_token scope", "Mobile App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"})
+	add("demo-5", "JWT bearer (server to server)", "Integration App", flows.JWTBearer, sfemu.DemoUser, nil)
+	add("demo-6", "Client credentials (My Domain)", "Integration App", flows.ClientCredentials, "", nil)
+	add("demo-7", "Device flow", "Device App", flows.Device, "", []string{"api", "refresh_token"})
+	add("demo-8", "External Client App, PKCE + rotation", "ECA PKCE", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token", "openid"})
+	add("demo-9", "Frozen user", "Web App", flows.UsernamePassword, sfemu.DemoFrozenUser, nil)
+	return ps, secrets
+}
+
+// openStore opens the user's profiles with secrets in the OS keychain.

@@ -1,0 +1,124 @@
+package wire
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/store"
+	"github.com/connectedapplab/connectedapplab/ui"
+)
+
+func OpenStore(dir string) (ui.ProfileStore, error) {
+	if dir == "" {
+		var err error
+		if dir, err = store.DefaultDir(); err != nil {
+			return nil, err
+		}
+	}
+	s, err := store.Open(dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	return storeAdapter{s}, nil
+}
+
+// storeAdapter serves the window's ProfileStore from store.Store.
+type storeAdapter struct{ s *store.Store }
+
+func (a storeAdapter) find(id string) (store.Profile, error) {
+	ps, err := a.s.List()
+	if err != nil {
+		return store.Profile{}, err
+	}
+	for _, p := range ps {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return store.Profile{}, fmt.Errorf("no profile with ID %s (deleted by another window?)", id)
+}
+
+func (a storeAdapter) List() ([]ui.Profile, error) {
+	ps, err := a.s.List()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Profile, 0, len(ps))
+	for _, p := range ps {
+		q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
+			ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
+			JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy)}
+		if p.App.SessionTimeoutMinutes != nil {
+			q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
+		}
+		if p.App.RefreshTokenValidity > 0 && p.App.RefreshTokenValidityUnit != "" {
+			q.RefreshTokenPolicy += fmt.Sprintf(":%d:%s", p.App.RefreshTokenValidity, strings.ToUpper(p.App.RefreshTokenValidityUnit))
+		}
+		out = append(out, q)
+	}
+	return out, nil
+}
+
+func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
+	var sp store.Profile
+	if p.ID != "" {
+		var err error
+		if sp, err = a.find(p.ID); err != nil {
+			return ui.Profile{}, err
+		}
+	}
+	sp.Name, sp.LoginURL, sp.MyDomainURL = p.Name, p.LoginURL, p.MyDomainURL
+	sp.AppKind, sp.ClientID, sp.CallbackURL = store.AppKind(p.AppKind), p.ClientID, p.CallbackURL
+	sp.Flow, sp.Scopes, sp.Username, sp.JWTKeyFile, sp.Notes = string(p.Flow), p.Scopes, p.Username, p.JWTKeyFile, p.Notes
+	if sec.JWTKeyPEM != "" {
+		sp.JWTKeyInKeychain = true
+	}
+	if p.SessionTimeoutMinutes > 0 {
+		n := p.SessionTimeoutMinutes
+		sp.App.SessionTimeoutMinutes = &n
+	} else {
+		sp.App.SessionTimeoutMinutes = nil
+	}
+	kind, rest, _ := strings.Cut(p.RefreshTokenPolicy, ":")
+	sp.App.RefreshTokenPolicy = store.RefreshTokenPolicy(kind)
+	if n, unit, ok := strings.Cut(rest, ":"); ok {
+		fmt.Sscan(n, &sp.App.RefreshTokenValidity)
+		sp.App.RefreshTokenValidityUnit = strings.ToLower(unit)
+	}
+	saved, err := a.s.Save(sp)
+	if err != nil {
+		return ui.Profile{}, err
+	}
+	ks := store.Secrets{ClientSecret: sec.ClientSecret, Password: sec.Password, SecurityToken: sec.SecurityToken,
+		PrivateKeyPEM: sec.JWTKeyPEM}
+	if saved.RememberRefreshToken {
+		ks.RefreshToken = sec.RefreshToken
+	}
+	if err := a.s.SetSecrets(saved, ks); err != nil {
+		return ui.Profile{}, fmt.Errorf("profile saved, but its secrets were not: %w", err)
+	}
+	p.ID = saved.ID
+	return p, nil
+}
+
+func (a storeAdapter) Delete(id string) error {
+	p, err := a.find(id)
+	if err != nil {
+		return err
+	}
+	return a.s.Delete(p.Name)
+}
+
+func (a storeAdapter) Secrets(id string) (ui.Secrets, error) {
+	p, err := a.find(id)
+	if err != nil {
+		return ui.Secrets{}, err
+	}
+	s, err := a.s.Secrets(p)
+	if err != nil {
+		return ui.Secrets{}, err
+	}
+	return ui.Secrets{ClientSecret: s.ClientSecret, Password: s.Password, SecurityToken: s.SecurityToken,
+		JWTKeyPEM: s.PrivateKeyPEM, RefreshToken: s.RefreshToken}, nil
+}
