@@ -2,13 +2,13 @@ package main
 
 import (
 	"context"
-	_ "embed"
 	"flag"
 	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 
+	"github.com/connectedapplab/connectedapplab/assets"
 	"github.com/connectedapplab/connectedapplab/cli"
 	"github.com/connectedapplab/connectedapplab/ui"
 	"github.com/connectedapplab/connectedapplab/ui/wire"
@@ -16,9 +16,6 @@ import (
 
 // AppID is the Fyne app ID; FyneApp.toml has the same.
 const AppID = "io.github.connectedapplab"
-
-//go:embed assets/icon.png
-var iconPNG []byte
 
 // Preference keys of the window's own state (ui keeps the last profile).
 const (
@@ -39,7 +36,7 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	}
 
 	a := app.NewWithID(AppID)
-	a.SetIcon(fyne.NewStaticResource("icon.png", iconPNG))
+	a.SetIcon(assets.Icon)
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
 

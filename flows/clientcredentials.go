@@ -5,14 +5,12 @@ import (
 	"errors"
 	"net/url"
 	"strings"
-
-	"golang.org/x/oauth2"
-	"golang.org/x/oauth2/clientcredentials"
 )
 
 // clientCredentials runs the client credentials flow (reference §3.6). It works only on the
 // org's My Domain host; login.salesforce.com and test.salesforce.com answer "request not
-// supported on this domain". Sent by x/oauth2/clientcredentials.
+// supported on this domain". The form is the one x/oauth2/clientcredentials sends (see
+// oauth2Config for why we send it ourselves); client auth in the body, or Basic.
 func (s *session) clientCredentials(ctx context.Context) (*TokenResponse, error) {
 	if s.req.ClientSecret == "" {
 		return nil, errors.New("the client credentials flow needs the consumer secret: set --client-secret (or SF_CLIENT_SECRET)")
@@ -24,14 +22,12 @@ func (s *session) clientCredentials(ctx context.Context) (*TokenResponse, error)
 		return nil, errors.New("the client credentials flow works only on the org's My Domain URL, not " + s.req.LoginURL +
 			": set --login-url (or --my-domain-url) to https://YOURDOMAIN.my.salesforce.com")
 	}
-	style := oauth2.AuthStyleInParams
-	if s.o.ClientAuthBasic {
-		style = oauth2.AuthStyleInHeader
+	form := url.Values{"grant_type": {"client_credentials"}}
+	if len(s.req.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.req.Scopes, " "))
 	}
-	cfg := &clientcredentials.Config{ClientID: s.req.ClientID, ClientSecret: s.req.ClientSecret,
-		TokenURL: tokenURL, Scopes: s.req.Scopes, AuthStyle: style}
 	s.report("requesting", "requesting a token for the app's Run As user at "+tokenURL)
-	tr, err := s.viaOAuth2(ctx, "token", cfg.Token)
+	tr, err := s.postTokenTo(ctx, "token", tokenURL, form, true)
 	var oe *OAuthError
 	if errors.As(err, &oe) && strings.Contains(strings.ToLower(oe.Description), "not supported on this domain") {
 		oe.Description += " (client credentials need the org's My Domain URL, not the generic login host)"

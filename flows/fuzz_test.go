@@ -1,9 +1,12 @@
 package flows
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -74,4 +77,58 @@ func FuzzCallback(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzDecodeJSONObject: the one-pass decoder agrees with json.Decoder (UseNumber) into a
+// map, and the redacted encoder with json.Marshal of the redacted copy.
+func FuzzDecodeJSONObject(f *testing.F) {
+	for _, s := range []string{`{"access_token":"00D!x","issued_at":"1609942615640","n":-1.5e+3}`,
+		`{"a":[1,{"b":null},true,false,"\u00e9\ud83d\ude00\ud800x"],"a":"dup"} trailing`,
+		`{"s":"<&>\u2028\u2029\n\t\b\f\u0001\"\\\/","bad":"` + "\xff\xed\xa0\x80" + `"}`,
+		`{}`, `{"x":01}`, `{"x":1.}`, `{"x":"a` + "\x01" + `"}`, `[1]`, `null`, ` {"k" : { } , "e" : [ ] }`,
+		`{"password":"p","refresh_token":"0123456789abcdefghijklmnop","z":0}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := decodeJSONObject(b)
+		var want map[string]any
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		err := d.Decode(&want)
+		if ok != (err == nil && want != nil) {
+			t.Fatalf("ok = %v, encoding/json err = %v, map nil %v", ok, err, want == nil)
+		}
+		if !ok {
+			return
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("decoded\n%#v\nwant\n%#v", got, want)
+		}
+		enc, eok := appendRedactedJSON(nil, "", got)
+		wantEnc, werr := json.Marshal(redactCopy("", want))
+		if !eok || werr != nil || string(enc) != string(wantEnc) {
+			t.Fatalf("encoded\n%s\nwant\n%s (%v)", enc, wantEnc, werr)
+		}
+	})
+}
+
+// redactCopy is the field-rule redaction as a copy, for json.Marshal to encode.
+func redactCopy(key string, v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = redactCopy(k, e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactCopy(key, e)
+		}
+		return out
+	case string:
+		return redactValue(key, x)
+	}
+	return v
 }

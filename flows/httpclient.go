@@ -9,14 +9,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 )
 
 // Defaults for Options fields left at zero.
@@ -102,7 +103,10 @@ func (d *dualTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return d.remote.RoundTrip(r)
 }
 
-var transports sync.Map // config key -> *dualTransport
+var (
+	transports       sync.Map                      // config key -> *dualTransport
+	defaultTransport atomic.Pointer[dualTransport] // the one without proxy URL and CA bundle, also in transports
+)
 
 // CloseIdleConnections closes the kept-alive connections of every transport flows made.
 // Runs share transports (one per proxy and CA bundle) so that repeated requests reuse
@@ -120,6 +124,12 @@ func CloseIdleConnections() {
 func transportFor(o Options) (http.RoundTripper, error) {
 	if o.Transport != nil {
 		return o.Transport, nil
+	}
+	plain := o.ProxyURL == "" && len(o.CABundlePEM) == 0
+	if plain {
+		if d := defaultTransport.Load(); d != nil {
+			return d, nil
+		}
 	}
 	sum := sha256.Sum256(o.CABundlePEM)
 	key := o.ProxyURL + "\x00" + string(sum[:])
@@ -156,6 +166,9 @@ func transportFor(o Options) (http.RoundTripper, error) {
 	loop.MaxIdleConnsPerHost = 4
 	d := &dualTransport{loopback: loop, remote: remote}
 	actual, _ := transports.LoadOrStore(key, d)
+	if plain {
+		defaultTransport.Store(actual.(*dualTransport))
+	}
 	return actual.(*dualTransport), nil
 }
 
@@ -183,25 +196,41 @@ func stepOf(ctx context.Context) string {
 	return "http"
 }
 
-// rawResponse is the last response body as received, unredacted; it never leaves the package.
-type rawResponse struct {
-	status int
-	header http.Header
-	body   []byte
+// record is one exchange as captured, unredacted; it never leaves the package. Its Exchange
+// is redacted once, when the transcript is read (recorder.exchanges, at the end of a run):
+// during the run the recorder only keeps bytes, and redaction then knows every secret and
+// token the run has seen (a superset of those known when the request was sent).
+type record struct {
+	ex         Exchange // Step, Method, Status, Duration, Error, Note; the rest is filled by redaction
+	final      bool     // ex is complete (added already redacted, or redacted before)
+	url        *url.URL
+	reqHeader  http.Header
+	reqBody    []byte
+	respHeader http.Header
+	respBody   []byte // at most 512 bytes when truncated
+	truncated  bool
+	parsed     map[string]any // the response body as decoded by the caller (UseNumber), reused by redaction
 }
 
+// bufferedBody is a response body the recorder already read in full; session.do takes the
+// bytes back without copying them again.
+type bufferedBody struct {
+	*bytes.Reader
+	b []byte
+}
+
+func (bufferedBody) Close() error { return nil }
+
 // recorder is the http.RoundTripper every request of a run goes through: it applies the
-// per-request timeout, caps the body, records the redacted exchange, and keeps the raw body
-// of the last answer for parsing.
+// per-request timeout, caps the body and records the exchange.
 type recorder struct {
 	base    http.RoundTripper
 	timeout time.Duration
 	max     int64
 	red     *redactor
 
-	mu         sync.Mutex
-	transcript []Exchange
-	last       *rawResponse
+	mu      sync.Mutex
+	records []*record
 }
 
 func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
@@ -209,7 +238,12 @@ func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	var reqBody []byte
 	if r.Body != nil {
 		var err error
-		reqBody, err = io.ReadAll(r.Body)
+		if r.ContentLength > 0 && r.ContentLength <= rc.max {
+			reqBody = make([]byte, 0, r.ContentLength+1)
+			reqBody, err = readAllInto(reqBody, r.Body)
+		} else {
+			reqBody, err = io.ReadAll(r.Body)
+		}
 		r.Body.Close()
 		if err != nil {
 			return nil, err
@@ -219,73 +253,115 @@ func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
 	ctx, cancel := context.WithTimeout(parent, rc.timeout)
 	defer cancel()
 	r2 := r.Clone(ctx)
-	r2.Body = io.NopCloser(bytes.NewReader(reqBody))
+	if r.Body != nil {
+		r2.Body = io.NopCloser(bytes.NewReader(reqBody))
+	}
 	r2.ContentLength = int64(len(reqBody))
 	if r2.Header.Get("User-Agent") == "" {
 		r2.Header.Set("User-Agent", "ConnectedAppLab")
 	}
-	ex := Exchange{Step: step, Method: r2.Method, URL: rc.red.url(r2.URL.String()),
-		RequestHeader: rc.red.header(r2.Header), RequestBody: rc.red.body(r2.Header.Get("Content-Type"), reqBody)}
-	ex.Curl = rc.red.curl(r2, reqBody)
+	rec := &record{ex: Exchange{Step: step, Method: r2.Method}, url: r2.URL, reqHeader: r2.Header, reqBody: reqBody}
 	start := time.Now()
 	resp, err := rc.base.RoundTrip(r2)
 	if err != nil {
-		ex.Duration = time.Since(start)
+		rec.ex.Duration = time.Since(start)
 		rerr := rc.classify(step, r2, err, parent, ctx)
-		ex.Error = rerr.Error()
-		rc.add(ex, nil)
+		rec.ex.Error = rerr.Error()
+		rc.add(rec)
 		return nil, rerr
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, rc.max+1))
+	var body []byte
+	if resp.ContentLength >= 0 && resp.ContentLength <= rc.max {
+		body = make([]byte, 0, resp.ContentLength+1) // +1: room to see EOF without growing
+	}
+	body, err = readAllInto(body, io.LimitReader(resp.Body, rc.max+1))
 	resp.Body.Close()
-	ex.Duration = time.Since(start)
-	ex.Status = resp.StatusCode
-	ex.ResponseHeader = rc.red.header(resp.Header)
+	rec.ex.Duration = time.Since(start)
+	rec.ex.Status = resp.StatusCode
+	rec.respHeader = resp.Header
 	if err != nil {
 		rerr := rc.classify(step, r2, err, parent, ctx)
-		ex.Error = rerr.Error()
-		rc.add(ex, nil)
+		rec.ex.Error = rerr.Error()
+		rc.add(rec)
 		return nil, rerr
 	}
 	if int64(len(body)) > rc.max {
-		rerr := &RequestError{Step: step, Method: r2.Method, URL: ex.URL,
+		rerr := &RequestError{Step: step, Method: r2.Method, URL: rc.red.url(r2.URL.String()),
 			Err:  fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, rc.max),
 			Hint: "this is not a Salesforce OAuth answer; check the login URL and any proxy in between"}
-		ex.ResponseBody = rc.red.body(resp.Header.Get("Content-Type"), body[:min(len(body), 512)]) + "…[truncated]"
-		ex.Error = rerr.Error()
-		rc.add(ex, nil)
+		rec.respBody = body[:min(len(body), 512):min(len(body), 512)]
+		rec.truncated = true
+		rec.ex.Error = rerr.Error()
+		rc.add(rec)
 		return nil, rerr
 	}
-	ex.ResponseBody = rc.red.body(resp.Header.Get("Content-Type"), body)
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	rec.respBody = body
+	resp.Body = bufferedBody{bytes.NewReader(body), body}
 	resp.ContentLength = int64(len(body))
-	rc.add(ex, &rawResponse{status: resp.StatusCode, header: resp.Header, body: body})
+	rc.add(rec)
 	return resp, nil
 }
 
-func (rc *recorder) add(ex Exchange, raw *rawResponse) {
+// readAllInto is io.ReadAll appending to b (whose capacity may already fit the body).
+func readAllInto(b []byte, r io.Reader) ([]byte, error) {
+	if cap(b) == 0 {
+		b = make([]byte, 0, 512)
+	}
+	for {
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
+}
+
+func (rc *recorder) add(rec *record) {
 	rc.mu.Lock()
-	rc.transcript = append(rc.transcript, ex)
-	rc.last = raw
+	rc.records = append(rc.records, rec)
 	rc.mu.Unlock()
 }
 
-func (rc *recorder) lastResponse() *rawResponse {
+// shareParsed hands the decoded body of the last answer to the transcript, so that
+// redaction does not decode it again. The map is only read.
+func (rc *recorder) shareParsed(body []byte, parsed map[string]any) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	return rc.last
+	if n := len(rc.records); n > 0 {
+		if r := rc.records[n-1]; !r.truncated && len(r.respBody) == len(body) && (len(body) == 0 || &r.respBody[0] == &body[0]) {
+			r.parsed = parsed
+		}
+	}
 }
 
+// addExchange records an exchange that is already redacted (the browser's legs).
 func (rc *recorder) addExchange(ex Exchange) {
 	rc.mu.Lock()
-	rc.transcript = append(rc.transcript, ex)
+	rc.records = append(rc.records, &record{ex: ex, final: true})
 	rc.mu.Unlock()
 }
 
+// exchanges returns the redacted transcript, redacting what was recorded since the last call.
 func (rc *recorder) exchanges() []Exchange {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
-	return append([]Exchange(nil), rc.transcript...)
+	out := make([]Exchange, len(rc.records))
+	for i, r := range rc.records {
+		if !r.final {
+			rc.red.redactRequest(r)
+			rc.red.redactResponse(r)
+			r.final = true
+			r.reqHeader, r.reqBody, r.respHeader, r.respBody, r.parsed = nil, nil, nil, nil, nil
+		}
+		out[i] = r.ex
+	}
+	return out
 }
 
 // classify turns a transport error into one line that says what happened and what to change.
@@ -339,13 +415,18 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// mediaType returns the bare media type of a Content-Type header.
+// mediaType returns the bare media type of a Content-Type header, lower case. It is what
+// mime.ParseMediaType returns (and what it falls back to when the parameters are invalid)
+// without parsing the parameters, which no caller needs.
 func mediaType(ct string) string {
-	mt, _, err := mime.ParseMediaType(ct)
-	if err != nil {
-		return strings.ToLower(strings.TrimSpace(strings.Split(ct, ";")[0]))
+	base, _, _ := strings.Cut(ct, ";")
+	base = strings.TrimSpace(base)
+	for i := 0; i < len(base); i++ {
+		if c := base[i]; 'A' <= c && c <= 'Z' || c >= utf8.RuneSelf {
+			return strings.ToLower(base)
+		}
 	}
-	return mt
+	return base
 }
 
 func looksLikeHTML(ct string, body []byte) bool {

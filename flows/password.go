@@ -3,12 +3,13 @@ package flows
 import (
 	"context"
 	"errors"
-
-	"golang.org/x/oauth2"
+	"net/url"
+	"strings"
 )
 
 // password runs the username-password flow (reference §3.3): password and security token
-// concatenated, consumer secret required. Sent by x/oauth2.
+// concatenated, consumer secret required. The form is the one x/oauth2's
+// PasswordCredentialsToken sends (see oauth2Config for why we send it ourselves).
 func (s *session) password(ctx context.Context) (*TokenResponse, error) {
 	if s.req.ClientSecret == "" {
 		return nil, errors.New("the username-password flow needs the consumer secret: set --client-secret (or SF_CLIENT_SECRET)")
@@ -16,9 +17,10 @@ func (s *session) password(ctx context.Context) (*TokenResponse, error) {
 	if s.req.Username == "" || s.req.Password == "" {
 		return nil, errors.New("the username-password flow needs --username and a password (--password, SF_PASSWORD or --password-stdin)")
 	}
-	cfg := s.oauth2Config("")
+	form := url.Values{"grant_type": {"password"}, "username": {s.req.Username}, "password": {s.req.Password + s.req.SecurityToken}}
+	if len(s.req.Scopes) > 0 {
+		form.Set("scope", strings.Join(s.req.Scopes, " "))
+	}
 	s.report("requesting", "requesting a token for "+s.req.Username)
-	return s.viaOAuth2(ctx, "token", func(ctx context.Context) (*oauth2.Token, error) {
-		return cfg.PasswordCredentialsToken(ctx, s.req.Username, s.req.Password+s.req.SecurityToken)
-	})
+	return s.postToken(ctx, "token", form, true)
 }

@@ -243,8 +243,13 @@ func (s *session) check(name string, ok bool, detail string) {
 	s.res.Checks = append(s.res.Checks, Check{Name: name, OK: ok, Detail: detail})
 }
 
-// oauth2Config is the x/oauth2 view of the request; x/oauth2 builds the authorize URL and
-// sends the standard grants (authorization_code, password, refresh_token).
+// oauth2Config is the x/oauth2 view of the request; x/oauth2 builds the authorize URL (and
+// the PKCE challenge). The token requests themselves are sent by postToken, not by x/oauth2:
+// x/oauth2 decodes the answer into its own Token (a second JSON parse we cannot skip, and it
+// keeps only the fields it knows, no byte-exact raw map), silently truncates bodies at 1 MiB
+// and cannot tell an HTML page from bad JSON, so its parse was thrown away; sending the same
+// form ourselves (the fields x/oauth2 sends, client auth as AuthStyleInParams or
+// AuthStyleInHeader) decodes each answer once. Its only other cost was per-call allocation.
 func (s *session) oauth2Config(redirectURI string) *oauth2.Config {
 	style := oauth2.AuthStyleInParams
 	if s.o.ClientAuthBasic && s.req.ClientSecret != "" {
@@ -252,26 +257,6 @@ func (s *session) oauth2Config(redirectURI string) *oauth2.Config {
 	}
 	return &oauth2.Config{ClientID: s.req.ClientID, ClientSecret: s.req.ClientSecret, RedirectURL: redirectURI,
 		Scopes: s.req.Scopes, Endpoint: oauth2.Endpoint{AuthURL: s.ep.Authorize, TokenURL: s.ep.Token, AuthStyle: style}}
-}
-
-// viaOAuth2 runs an x/oauth2 token call through the recording client, then parses the
-// recorded answer itself: x/oauth2 keeps only the fields it knows (and no byte-exact raw
-// map), silently truncates bodies at 1 MiB and cannot tell an HTML page from bad JSON.
-func (s *session) viaOAuth2(ctx context.Context, step string, call func(context.Context) (*oauth2.Token, error)) (*TokenResponse, error) {
-	s.rec.mu.Lock()
-	s.rec.last = nil
-	s.rec.mu.Unlock()
-	start := time.Now()
-	_, err := call(context.WithValue(withStep(ctx, step), oauth2.HTTPClient, s.client))
-	s.timing(step, start)
-	raw := s.rec.lastResponse()
-	if raw == nil {
-		if err == nil {
-			err = errors.New("no answer recorded")
-		}
-		return nil, unwrapURLError(err)
-	}
-	return ParseTokenResponse("token", raw.status, raw.header.Get("Content-Type"), raw.body)
 }
 
 // postForm POSTs a form; clientAuth adds client_id and client_secret (in the body, or as
@@ -321,19 +306,33 @@ func (s *session) do(hr *http.Request) (*http.Response, []byte, error) {
 		return nil, nil, unwrapURLError(err)
 	}
 	defer resp.Body.Close()
+	if bb, ok := resp.Body.(bufferedBody); ok { // the recorder's buffer: no second copy
+		return resp, bb.b, nil
+	}
 	body, _ := io.ReadAll(resp.Body) // already buffered and capped by the recorder
 	return resp, body, nil
 }
 
-// postToken POSTs a token request and parses the answer.
+// postToken POSTs a token request to the token endpoint and parses the answer.
 func (s *session) postToken(ctx context.Context, step string, form url.Values, clientAuth bool) (*TokenResponse, error) {
+	return s.postTokenTo(ctx, step, s.ep.Token, form, clientAuth)
+}
+
+// postTokenTo POSTs a token request to endpoint and parses the answer. The decoded body is
+// shared with the transcript, which redacts it without decoding it again.
+func (s *session) postTokenTo(ctx context.Context, step, endpoint string, form url.Values, clientAuth bool) (*TokenResponse, error) {
 	start := time.Now()
-	resp, body, err := s.postForm(ctx, step, s.ep.Token, form, clientAuth)
+	resp, body, err := s.postForm(ctx, step, endpoint, form, clientAuth)
 	s.timing(step, start)
 	if err != nil {
 		return nil, err
 	}
-	return ParseTokenResponse("token", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	ct := resp.Header.Get("Content-Type")
+	tr, err := ParseTokenResponse("token", resp.StatusCode, ct, body)
+	if err == nil && mediaType(ct) != "application/x-www-form-urlencoded" {
+		s.rec.shareParsed(body, tr.Raw)
+	}
+	return tr, err
 }
 
 var browserOnce sync.Once

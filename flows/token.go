@@ -54,6 +54,9 @@ func decodeObject(where string, status int, contentType string, body []byte) (ma
 		}
 		return raw, nil
 	}
+	if raw, ok := decodeJSONObject(body); ok {
+		return raw, nil
+	}
 	var raw map[string]any
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()

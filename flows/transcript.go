@@ -6,7 +6,9 @@ import (
 	"net/http"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Redacted replaces a secret in the transcript.
@@ -55,9 +57,12 @@ func RedactToken(t string) string {
 // redactor redacts one run's transcript. Besides the field rules it knows the run's secret
 // values and replaces any occurrence that slipped into a URL, header or body.
 type redactor struct {
-	secrets []string // replaced by Redacted wherever they appear
-	tokens  []string // replaced by their short form
+	secrets []known // replaced by Redacted wherever they appear, longest first
+	tokens  []known // replaced by their short form
 }
+
+// known is a secret value with its query-escaped form and replacement, computed once.
+type known struct{ v, esc, repl string }
 
 func newRedactor(req *Request) *redactor {
 	r := &redactor{}
@@ -73,37 +78,76 @@ func newRedactor(req *Request) *redactor {
 
 func (r *redactor) addSecret(s string) {
 	if len(s) >= 4 {
-		r.secrets = append(r.secrets, s)
 		// longest first, so that password+token is replaced before password alone
-		sort.Slice(r.secrets, func(i, j int) bool { return len(r.secrets[i]) > len(r.secrets[j]) })
+		i := 0
+		for i < len(r.secrets) && len(r.secrets[i].v) >= len(s) {
+			i++
+		}
+		r.secrets = append(r.secrets, known{})
+		copy(r.secrets[i+1:], r.secrets[i:])
+		r.secrets[i] = known{v: s, esc: url.QueryEscape(s), repl: Redacted}
 	}
 }
 
 func (r *redactor) addToken(s string) {
 	if len(s) >= 8 {
-		r.tokens = append(r.tokens, s)
+		r.tokens = append(r.tokens, known{v: s, esc: url.QueryEscape(s), repl: RedactToken(s)})
 	}
 }
 
 // scrub replaces known secret values anywhere in s.
 func (r *redactor) scrub(s string) string {
-	for _, v := range r.secrets {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, Redacted)
-		}
-		if e := url.QueryEscape(v); e != v && strings.Contains(s, e) {
-			s = strings.ReplaceAll(s, e, Redacted)
-		}
-	}
-	for _, v := range r.tokens {
-		if strings.Contains(s, v) {
-			s = strings.ReplaceAll(s, v, RedactToken(v))
-		}
-		if e := url.QueryEscape(v); e != v && strings.Contains(s, e) {
-			s = strings.ReplaceAll(s, e, RedactToken(v))
+	for _, list := range [2][]known{r.secrets, r.tokens} {
+		for _, k := range list {
+			if strings.Contains(s, k.v) {
+				s = strings.ReplaceAll(s, k.v, k.repl)
+			}
+			if k.esc != k.v && strings.Contains(s, k.esc) {
+				s = strings.ReplaceAll(s, k.esc, k.repl)
+			}
 		}
 	}
 	return s
+}
+
+// redactRequest fills a recorded exchange's request fields (URL, headers, body, curl) from
+// its raw material.
+func (r *redactor) redactRequest(rec *record) {
+	ex := &rec.ex
+	u := rec.url
+	var plainURL string // a URL without user, query or fragment: redacted by scrub alone
+	if u.User == nil && u.RawQuery == "" && u.Fragment == "" && u.RawFragment == "" && !u.ForceQuery {
+		plainURL = r.scrub(u.String())
+		ex.URL = plainURL
+	} else {
+		ex.URL = r.url(u.String())
+	}
+	ex.RequestHeader = r.header(rec.reqHeader)
+	ct := rec.reqHeader.Get("Content-Type")
+	var form url.Values // the request form, parsed once for the body and the curl command
+	if len(rec.reqBody) > 0 && mediaType(ct) == "application/x-www-form-urlencoded" {
+		if v, err := url.ParseQuery(string(rec.reqBody)); err == nil {
+			form = v
+		}
+	}
+	ex.RequestBody = r.bodyWith(ct, rec.reqBody, form, nil)
+	ex.Curl = r.curl(rec.ex.Method, rec.url, plainURL, rec.reqHeader, rec.reqBody, form)
+}
+
+// redactResponse fills a recorded exchange's response fields. It runs when the transcript is
+// read, so it also knows the tokens that came back in the answer.
+func (r *redactor) redactResponse(rec *record) {
+	ex := &rec.ex
+	if rec.respHeader == nil {
+		return
+	}
+	ex.ResponseHeader = r.header(rec.respHeader)
+	rct := rec.respHeader.Get("Content-Type")
+	if rec.truncated {
+		ex.ResponseBody = r.body(rct, rec.respBody) + "…[truncated]"
+	} else {
+		ex.ResponseBody = r.bodyWith(rct, rec.respBody, nil, rec.parsed)
+	}
 }
 
 func redactValue(key, v string) string {
@@ -186,58 +230,172 @@ func redactAuthValue(v string) string {
 
 // body redacts a form, JSON or other body.
 func (r *redactor) body(contentType string, b []byte) string {
+	return r.bodyWith(contentType, b, nil, nil)
+}
+
+// bodyWith is body with the form (form-encoded bodies) or the JSON object (JSON bodies)
+// already decoded by the caller, or nil to decode b here.
+func (r *redactor) bodyWith(contentType string, b []byte, form url.Values, parsed map[string]any) string {
 	if len(b) == 0 {
 		return ""
 	}
 	switch mt := mediaType(contentType); {
 	case mt == "application/x-www-form-urlencoded":
-		if v, err := url.ParseQuery(string(b)); err == nil {
-			return r.scrub(r.values(v).Encode())
+		if form == nil {
+			v, err := url.ParseQuery(string(b))
+			if err != nil {
+				break
+			}
+			form = v
 		}
+		return r.scrub(r.values(form).Encode())
 	case mt == "application/json" || strings.HasSuffix(mt, "+json") || (mt == "" && len(b) > 0 && (b[0] == '{' || b[0] == '[')):
 		var v any
-		d := json.NewDecoder(bytes.NewReader(b))
-		d.UseNumber()
-		if d.Decode(&v) == nil {
-			if out, err := json.Marshal(redactJSON("", v)); err == nil {
-				return r.scrub(string(out))
+		if parsed != nil {
+			v = parsed
+		} else {
+			d := json.NewDecoder(bytes.NewReader(b))
+			d.UseNumber()
+			if d.Decode(&v) != nil {
+				break
 			}
+		}
+		if out, ok := appendRedactedJSON(make([]byte, 0, len(b)+16), "", v); ok {
+			return r.scrub(string(out))
 		}
 	}
 	return r.scrub(string(b))
 }
 
-func redactJSON(key string, v any) any {
+// appendRedactedJSON appends v with the field rules applied (redactValue), encoded exactly as
+// json.Marshal encodes it: map keys sorted, HTML-safe escapes. It walks the decoded value
+// in place (the token response's Raw map is shared, not copied). ok is false for a value
+// that json.Marshal would refuse.
+func appendRedactedJSON(b []byte, key string, v any) (_ []byte, ok bool) {
 	switch x := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			out[k] = redactJSON(k, e)
-		}
-		return out
-	case []any:
-		out := make([]any, len(x))
-		for i, e := range x {
-			out[i] = redactJSON(key, e)
-		}
-		return out
+	case nil:
+		return append(b, "null"...), true
+	case bool:
+		return strconv.AppendBool(b, x), true
 	case string:
-		return redactValue(key, x)
+		return appendJSONString(b, redactValue(key, x)), true
+	case json.Number:
+		if x == "" {
+			return append(b, '0'), true
+		}
+		if c, e := x[0], x[len(x)-1]; c != '-' && (c < '0' || c > '9') || e < '0' || e > '9' || !json.Valid([]byte(x)) {
+			return b, false
+		}
+		return append(b, x...), true
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b = append(b, '{')
+		for i, k := range keys {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, k)
+			b = append(b, ':')
+			if b, ok = appendRedactedJSON(b, k, x[k]); !ok {
+				return b, false
+			}
+		}
+		return append(b, '}'), true
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, ok = appendRedactedJSON(b, key, e); !ok {
+				return b, false
+			}
+		}
+		return append(b, ']'), true
 	}
-	return v
+	out, err := json.Marshal(v) // not produced by decoding; kept for completeness
+	if err != nil {
+		return b, false
+	}
+	return append(b, out...), true
+}
+
+// appendJSONString appends s as a JSON string the way encoding/json does with HTML escaping:
+// <, > and & as \u003c.., control characters escaped, invalid UTF-8 as \ufffd, U+2028/U+2029 escaped.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xF])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // curl renders the request as a runnable curl command. Secrets become shell variables
 // ("$SF_CLIENT_SECRET"); the user exports them before running the command.
-func (r *redactor) curl(req *http.Request, body []byte) string {
+// form is the parsed body when it is form-encoded (nil: not form-encoded or not parseable);
+// plainURL, when not empty, is u already scrubbed (u has no user, query or fragment).
+func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Header, body []byte, form url.Values) string {
 	var b strings.Builder
+	b.Grow(256 + 2*len(body))
 	b.WriteString("curl -sS")
-	if req.Method != http.MethodGet {
-		b.WriteString(" -X " + req.Method)
+	if method != http.MethodGet {
+		b.WriteString(" -X " + method)
 	}
-	b.WriteString(" " + r.curlURL(req.URL))
-	keys := make([]string, 0, len(req.Header))
-	for k := range req.Header {
+	if plainURL != "" {
+		b.WriteString(" " + shellQuote(plainURL))
+	} else {
+		b.WriteString(" " + r.curlURL(u))
+	}
+	keys := make([]string, 0, len(h))
+	for k := range h {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -245,13 +403,13 @@ func (r *redactor) curl(req *http.Request, body []byte) string {
 		if k == "User-Agent" || k == "Content-Length" {
 			continue
 		}
-		for _, v := range req.Header[k] {
+		for _, v := range h[k] {
 			switch {
 			case k == "Authorization" && strings.HasPrefix(v, "Bearer "):
 				b.WriteString(` -H "Authorization: Bearer $SF_ACCESS_TOKEN"`)
 			case k == "Authorization" && strings.HasPrefix(v, "Basic "):
 				user := "$SF_CLIENT_ID"
-				if u, _, ok := req.BasicAuth(); ok {
+				if u, _, ok := (&http.Request{Header: h}).BasicAuth(); ok {
 					user = u
 				}
 				b.WriteString(` -u "` + strings.ReplaceAll(user, `"`, `\"`) + `:$SF_CLIENT_SECRET"`)
@@ -263,15 +421,13 @@ func (r *redactor) curl(req *http.Request, body []byte) string {
 		}
 	}
 	if len(body) > 0 {
-		if mediaType(req.Header.Get("Content-Type")) == "application/x-www-form-urlencoded" {
-			if v, err := url.ParseQuery(string(body)); err == nil {
-				for _, k := range sortedKeys(v) {
-					for _, x := range v[k] {
-						b.WriteString(" --data-urlencode " + r.curlParam(k, x))
-					}
+		if form != nil {
+			for _, k := range sortedKeys(form) {
+				for _, x := range form[k] {
+					b.WriteString(" --data-urlencode " + r.curlParam(k, x))
 				}
-				return b.String()
 			}
+			return b.String()
 		}
 		b.WriteString(" --data-binary " + shellQuote(r.scrub(string(body))))
 	}

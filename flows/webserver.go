@@ -10,8 +10,8 @@ import (
 )
 
 // webServer runs the web server (authorization code) flow, with the consumer secret, with
-// PKCE S256, or both (reference §3.1). x/oauth2 builds the authorize URL and sends the token
-// request.
+// PKCE S256, or both (reference §3.1). x/oauth2 builds the authorize URL; the token request
+// is postToken's.
 func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
 	pkce := s.req.Flow == WebServerPKCE || s.o.UsePKCE
 	if !pkce && s.req.ClientSecret == "" {
@@ -37,13 +37,15 @@ func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
 	}
 	s.red.addToken(cb.Params.Get("code"))
 	s.report("exchanging", "exchanging code")
-	var opts []oauth2.AuthCodeOption
-	if pkce {
-		opts = append(opts, oauth2.VerifierOption(verifier))
+	// the form x/oauth2's Exchange sends (see oauth2Config for why we send it ourselves)
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Params.Get("code")}}
+	if cfg.RedirectURL != "" {
+		form.Set("redirect_uri", cfg.RedirectURL)
 	}
-	tr, err := s.viaOAuth2(ctx, "token", func(ctx context.Context) (*oauth2.Token, error) {
-		return cfg.Exchange(ctx, cb.Params.Get("code"), opts...)
-	})
+	if pkce {
+		form.Set("code_verifier", verifier)
+	}
+	tr, err := s.postToken(ctx, "token", form, true)
 	if pkce {
 		if err == nil {
 			s.check("pkce", true, "S256 code_challenge sent; the server accepted the code_verifier")

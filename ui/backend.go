@@ -10,6 +10,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 )
 
@@ -30,6 +31,12 @@ type Backend struct {
 	// the identity resource). A REST error comes back as a *flows.OAuthError with Where "rest"
 	// (INVALID_SESSION_ID for an expired session), together with the exchanges.
 	CallAPI func(ctx context.Context, req flows.Request, tok *flows.TokenResponse) ([]flows.Exchange, error)
+
+	// ReadAppSettings reads an app's settings from the org through the Metadata API
+	// (connectedapp.Reader) with an admin's access token and the token response's
+	// instance_url. Kind "" tries a Connected App, then an External Client App. When nil, the
+	// App settings tab has no Read from org button.
+	ReadAppSettings func(ctx context.Context, instanceURL, accessToken string, kind connectedapp.Kind, apiName string) (connectedapp.Settings, error)
 
 	// Explain turns a run into lifetimes and advice (guidance.Explain). When nil, the window
 	// shows what came back with a note that guidance is not part of this build.
@@ -86,6 +93,9 @@ type Profile struct {
 	Username    string     `json:"username,omitempty"`
 	JWTKeyFile  string     `json:"jwt_key_file,omitempty"`
 	Notes       string     `json:"notes,omitempty"`
+	// AppAPIName is the app's API name (Metadata fullName), which Read from org and the
+	// metadata export use; the demo profiles set it.
+	AppAPIName string `json:"-"`
 
 	// What the admin knows of the app, for guidance. Zero means unknown.
 	SessionTimeoutMinutes int    `json:"-"`

@@ -308,3 +308,37 @@ func chromium(t *testing.T) (func(ctx context.Context, url string) error, <-chan
 	}
 	return open, pages
 }
+
+// The lint scenario of the demo: log in as the demo admin (the password is the one sfemu's
+// Describe reports, which the demo profile carries), then read the misconfigured app from the
+// org in the App settings tab of the profile that uses it: lint finds the wrong callback port
+// and the missing refresh_token scope.
+func TestRealReadMisconfiguredAppAsAdminShowsLintErrors(t *testing.T) {
+	_, p := newRealLab(t, wire.Options{})
+	pick(t, p, "Admin: reads app settings")
+	if got := p.Entry("username").Text; got != sfemu.DemoAdminUser {
+		t.Fatalf("the admin profile logs in as %q, want %s", got, sfemu.DemoAdminUser)
+	}
+	test.Tap(p.Button("run"))
+	waitIdle(t, 30*time.Second)
+	wantContains(t, "status after the admin's login", p.Status(), "username-password flow done in")
+
+	pick(t, p, "Misconfigured App (lint scenario)")
+	p.ShowAppSettings()
+	if got := p.AppEntry("api").Text; got != "Misconfigured_App" {
+		t.Fatalf("API name %q, want Misconfigured_App", got)
+	}
+	test.Tap(p.AppButton("read"))
+	waitIdle(t, 30*time.Second)
+	if p.LastDialog() == "Could not read the app from the org" {
+		t.Fatalf("the read failed; status: %s", p.Status())
+	}
+	wantContains(t, "callback URLs read from the org", p.AppEntry("callbacks").Text, "http://localhost:1718/callback")
+	if s := p.AppEntry("scopes").Text; strings.Contains(s, "refresh_token") {
+		t.Errorf("scopes read from the org %q include refresh_token", s)
+	}
+	wantContains(t, "status after the read", p.Status(), "Read Misconfigured_App from the org", "2 errors")
+	wantContains(t, "lint findings", p.AppFindings(),
+		"Errors: the flow will fail (2)", "callback-port", "the app has http://localhost:1718/callback",
+		"refresh-token-not-selected", "Setup: ", "Metadata: ", "Salesforce answers: redirect_uri_mismatch")
+}

@@ -98,6 +98,32 @@ func (p Probe) ConfirmRevoke(refresh bool) bool {
 	return true
 }
 
+// ShowAppSettings selects the App settings tab (building it on first use).
+func (p Probe) ShowAppSettings() { p.l.ShowAppSettings() }
+
+// AppEntry is one of the App settings tab's entries: api, contact, callbacks, scopes.
+func (p Probe) AppEntry(name string) *widget.Entry {
+	v := p.l.app
+	return map[string]*widget.Entry{"api": v.apiName, "contact": v.contact, "callbacks": v.callbacks, "scopes": v.scopes}[name]
+}
+
+// AppButton is one of the App settings tab's buttons: read, lint, export.
+func (p Probe) AppButton(name string) *widget.Button {
+	v := p.l.app
+	return map[string]*widget.Button{"read": v.readBtn, "lint": v.lintBtn, "export": v.exportBtn}[name]
+}
+
+// AppFindings is every text of the lint findings under the App settings.
+func (p Probe) AppFindings() string { return texts(p.l.app.findings) }
+
+// LintLine is the lint warning above Run, or "" when it is hidden.
+func (p Probe) LintLine() string {
+	if !p.l.lintLine.Visible() {
+		return ""
+	}
+	return p.l.lintText.Text
+}
+
 // texts collects the texts under o, one per line, hidden parts included (a closed accordion
 // item's detail too), so tests can assert what a pane says without a markup golden.
 func texts(o fyne.CanvasObject) string {
@@ -123,6 +149,8 @@ func texts(o fyne.CanvasObject) string {
 			if x.Text != "" {
 				b.WriteString(x.Text + "\n")
 			}
+		case *lazyDetail:
+			walk(x.obj)
 		case *widget.Accordion:
 			for _, it := range x.Items {
 				b.WriteString(it.Title + "\n")

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -59,6 +60,14 @@ type Lab struct {
 	current  Profile // the profile being edited, as last loaded or saved
 	dirty    bool
 	drafts   map[string]draft
+	apps     map[string]*appState // the App settings of each profile, by profile ID
+
+	midTabs  *container.AppTabs // Profile | App settings: the header only
+	midStack *fyne.Container    // the profile form, then the App settings view once built
+	appTab   *container.TabItem
+	app      *appView        // built the first time the tab is shown
+	lintLine *fyne.Container // "App settings lint: …" above Run; hidden when clean
+	lintText *widget.Label
 
 	runBtn, cancelBtn, saveBtn *widget.Button
 	status                     *widget.Label
@@ -116,7 +125,7 @@ type runState struct {
 // New builds the window's content. Call Content for the canvas object, Install to add the
 // shortcuts, Start to load the profiles, and Close when the window closes.
 func New(win fyne.Window, be Backend, opt Options) *Lab {
-	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}}
+	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}, apps: map[string]*appState{}}
 	l.ctx, l.stop = context.WithCancel(context.Background())
 	l.store = opt.Store
 	if l.store == nil {
@@ -165,11 +174,34 @@ func (l *Lab) build() {
 	l.saveBtn = &widget.Button{Text: "Save profile", Icon: theme.DocumentSaveIcon(), OnTapped: l.Save}
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
 
-	middle := container.NewBorder(nil,
-		container.NewVBox(widget.NewSeparator(), container.NewHBox(l.runBtn, l.cancelBtn, l.saveBtn)),
-		nil, nil,
-		container.NewVScroll(container.NewVBox(
-			l.form.content(), widget.NewSeparator(), l.flowPick.content(), widget.NewSeparator(), l.scopes.content())))
+	l.lintText = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance, SizeName: theme.SizeNameCaptionText}
+	l.lintLine = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))),
+		&widget.Button{Text: "Show", Importance: widget.LowImportance, OnTapped: l.ShowAppSettings}, l.lintText)
+	l.lintLine.Hide()
+	// The tabs are only the header: their contents stay empty, and midStack shows the chosen
+	// view. AppTabs refreshes every tab's content when it first draws, which for the profile
+	// form would create the renderer of every hidden widget (the "More scopes" rows) at start.
+	profileView := container.NewVScroll(container.NewVBox(
+		l.form.content(), widget.NewSeparator(), l.flowPick.content(), widget.NewSeparator(), l.scopes.content()))
+	profileTab := container.NewTabItem("Profile", layout.NewSpacer())
+	l.appTab = container.NewTabItem("App settings", layout.NewSpacer())
+	l.midTabs = container.NewAppTabs(profileTab, l.appTab)
+	l.midStack = container.NewStack(profileView) // the App settings view joins on first show (appsettings.go)
+	l.midTabs.OnSelected = func(it *container.TabItem) {
+		if it == l.appTab {
+			l.showApp()
+		}
+		for i, o := range l.midStack.Objects {
+			if (i == 0) == (it == profileTab) {
+				o.Show()
+			} else {
+				o.Hide()
+			}
+		}
+	}
+	middle := container.NewBorder(l.midTabs,
+		container.NewVBox(widget.NewSeparator(), l.lintLine, container.NewHBox(l.runBtn, l.cancelBtn, l.saveBtn)),
+		nil, nil, l.midStack)
 
 	l.run = newRunView(l)
 	l.lifetimes = newLifetimesView()
@@ -366,6 +398,10 @@ func (l *Lab) loadProfile(p Profile, s Secrets) {
 	l.form.showFor(p.Flow)
 	l.scopes.set(p.Scopes)
 	l.clearDirty()
+	l.lintLine.Hide()
+	if l.app != nil {
+		l.app.load(l.appFor(p))
+	}
 }
 
 // Save stores the profile and its secrets.
@@ -656,6 +692,7 @@ func (l *Lab) Run() {
 		l.showError("Running flows is not part of this build", "This build has no OAuth client wired in.", "")
 		return
 	}
+	l.lintBeforeRun(p, s)
 	req := buildRequest(p, s)
 	if p.Flow == flows.TokenExchange {
 		req.SubjectToken = l.form.subject.Text

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 )
 
@@ -546,5 +547,120 @@ func TestShortDuration(t *testing.T) {
 		if got := shortDuration(d); got != want {
 			t.Errorf("shortDuration(%v) = %q, want %q", d, got, want)
 		}
+	}
+}
+
+// Lint runs before every Run once the profile's App settings are known, says what it found on
+// the line above Run, and never stops the run.
+func TestLintBeforeRunWarnsButNeverBlocks(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	p := l.Probe()
+
+	// Settings never read nor edited: nothing to lint against, no line.
+	test.Tap(l.runBtn)
+	waitIdle()
+	if got := p.LintLine(); got != "" {
+		t.Errorf("lint line %q before any App settings", got)
+	}
+
+	pick := func(name string) {
+		t.Helper()
+		if !p.SelectProfile(name) {
+			t.Fatalf("no profile %q", name)
+		}
+		waitIdle()
+	}
+	pick("Web server + PKCE")
+	p.ShowAppSettings()
+	p.AppEntry("callbacks").SetText("http://localhost:1718/callback")
+	p.AppEntry("scopes").SetText("api openid")
+	test.Tap(l.runBtn)
+	waitIdle()
+	if n := len(fb.got()); n != 2 {
+		t.Fatalf("%d runs, want 2: lint must not block the run", n)
+	}
+	if !strings.Contains(p.Status(), "done in") {
+		t.Errorf("status %q, want the run's result", p.Status())
+	}
+	line := p.LintLine()
+	for _, want := range []string{"errors", "callback-port", "refresh-token-not-selected", "The run goes ahead anyway"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("lint line %q lacks %q", line, want)
+		}
+	}
+	// The findings under App settings are the same, grouped by severity.
+	f := p.AppFindings()
+	for _, want := range []string{"Errors: the flow will fail", "Why: ", "Fix: ", "Setup: ", "Metadata: ", "Lint code: callback-port"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("findings lack %q:\n%s", want, f)
+		}
+	}
+
+	// Fixed settings: the next run says nothing.
+	p.AppEntry("callbacks").SetText("http://localhost:1717/OauthRedirect")
+	p.AppEntry("scopes").SetText("api refresh_token openid")
+	l.app.secretWeb.SetChecked(false) // a public client: the profile has no secret
+	l.app.permitted.SetSelectedIndex(0)
+	test.Tap(l.runBtn)
+	waitIdle()
+	if got := p.LintLine(); got != "" {
+		t.Errorf("lint line %q after fixing the settings; findings:\n%s", got, p.AppFindings())
+	}
+	if n := len(fb.got()); n != 3 {
+		t.Fatalf("%d runs, want 3", n)
+	}
+}
+
+func TestExportAppSettingsRefusesToOverwrite(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	p := l.Probe()
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("My_App")
+	p.AppEntry("callbacks").SetText("http://localhost:1717/OauthRedirect")
+	p.AppEntry("scopes").SetText("api refresh_token")
+	dir := t.TempDir()
+
+	l.exportAppTo(dir) // no contact email: refused before anything is written
+	waitIdle()
+	if p.LastDialog() != "The settings cannot become metadata yet" {
+		t.Fatalf("dialog %q, want the validation error", p.LastDialog())
+	}
+	p.AppEntry("contact").SetText("admin@example.com")
+	l.exportAppTo(dir)
+	waitIdle()
+	if !strings.Contains(p.Status(), "Exported") {
+		t.Fatalf("status %q, want Exported", p.Status())
+	}
+	meta, err := os.ReadFile(dir + "/My_App/force-app/main/default/connectedApps/My_App.connectedApp-meta.xml")
+	if err != nil || !strings.Contains(string(meta), "http://localhost:1717/OauthRedirect") {
+		t.Fatalf("metadata file: %v\n%s", err, meta)
+	}
+	l.lastDialog = ""
+	l.exportAppTo(dir)
+	waitIdle()
+	if p.LastDialog() != "Export refused" {
+		t.Errorf("second export: dialog %q, want Export refused", p.LastDialog())
+	}
+}
+
+// Read from org needs a run's token first, and says so instead of calling the backend.
+func TestReadFromOrgWithoutTokenAsksToLogInFirst(t *testing.T) {
+	fb := &fakeBackend{}
+	be := fb.backend()
+	called := false
+	be.ReadAppSettings = func(context.Context, string, string, connectedapp.Kind, string) (connectedapp.Settings, error) {
+		called = true
+		return connectedapp.Settings{}, errors.New("unexpected")
+	}
+	l, _ := newTestLab(t, be, demoStore())
+	p := l.Probe()
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("Web_App")
+	test.Tap(p.AppButton("read"))
+	waitIdle()
+	if called || p.LastDialog() != "Log in first" {
+		t.Errorf("called %v, dialog %q; want the Log in first dialog and no call", called, p.LastDialog())
 	}
 }

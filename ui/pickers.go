@@ -145,7 +145,7 @@ func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
 	rest := container.NewVBox(restRows...)
 	c.other = &widget.Entry{PlaceHolder: "other scopes, space-separated (custom scopes of an External Client App)",
 		OnChanged: func(string) { changed() }}
-	c.more = widget.NewAccordion(widget.NewAccordionItem("More scopes ("+strconv.Itoa(len(rest.Objects))+")", rest))
+	c.more = widget.NewAccordion(widget.NewAccordionItem("More scopes ("+strconv.Itoa(len(rest.Objects))+")", newLazyDetail(rest)))
 	title := &widget.Label{Text: "Scopes", TextStyle: fyne.TextStyle{Bold: true}}
 	hint := &widget.Label{Text: "None checked sends no scope parameter: Salesforce then grants all of the app's scopes.",
 		Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance, SizeName: theme.SizeNameCaptionText}
@@ -194,3 +194,30 @@ func (c *scopeChecklist) set(scopes []string) {
 }
 
 func (c *scopeChecklist) content() fyne.CanvasObject { return c.box }
+
+// lazyDetail is an accordion item's detail that creates its content's renderers only once it
+// is shown. A closed accordion still asks its details for their MinSize, which would create
+// the renderer of every hidden row (a check's icons, a wrapped label) when the window opens.
+type lazyDetail struct {
+	widget.BaseWidget
+	obj   fyne.CanvasObject
+	shown bool
+}
+
+func newLazyDetail(obj fyne.CanvasObject) *lazyDetail {
+	d := &lazyDetail{obj: obj}
+	d.ExtendBaseWidget(d)
+	d.Hidden = true // the accordion item starts closed
+	return d
+}
+
+// MinSize is zero until the detail was first shown.
+func (d *lazyDetail) MinSize() fyne.Size {
+	if !d.shown && !d.Visible() {
+		return fyne.Size{}
+	}
+	d.shown = true
+	return d.BaseWidget.MinSize()
+}
+
+func (d *lazyDetail) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(d.obj) }

@@ -3,11 +3,13 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"slices"
 	"strings"
 	"sync"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -158,12 +160,16 @@ func newProfilesPanel() *profilesPanel {
 	p := &profilesPanel{selected: -1}
 	p.list = &widget.List{
 		Length: func() int { return len(p.items) },
+		// Two lines per name, wrapped at words, so that long names read whole; only a name
+		// longer than two lines ends in an ellipsis (the form's Profile name shows it all).
 		CreateItem: func() fyne.CanvasObject {
-			return &widget.Label{Text: "profile name", Truncation: fyne.TextTruncateEllipsis}
+			rows := canvas.NewRectangle(color.Transparent)
+			rows.SetMinSize(fyne.NewSize(0, (&widget.Label{Text: "A\nB"}).MinSize().Height))
+			return container.NewStack(rows, &widget.Label{Text: "profile name", Wrapping: fyne.TextWrapWord, Truncation: fyne.TextTruncateEllipsis})
 		},
 		UpdateItem: func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(p.items) {
-				o.(*widget.Label).SetText(p.items[id].Name)
+				o.(*fyne.Container).Objects[1].(*widget.Label).SetText(p.items[id].Name)
 			}
 		},
 		OnSelected: func(id widget.ListItemID) {

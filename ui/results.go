@@ -180,7 +180,8 @@ func (v *guidanceView) render(r *Report) {
 	v.box.Refresh()
 }
 
-func adviceView(a Advice) fyne.CanvasObject {
+// adviceView shows one piece of advice; extra lines go below it in caption size.
+func adviceView(a Advice, extra ...string) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{&widget.Label{Text: a.Title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, Selectable: true}}
 	if a.Reason != "" {
 		parts = append(parts, wrapped(a.Reason))
@@ -193,6 +194,9 @@ func adviceView(a Advice) fyne.CanvasObject {
 	}
 	if a.MetadataField != "" {
 		parts = append(parts, caption("Metadata: "+a.MetadataField))
+	}
+	for _, e := range extra {
+		parts = append(parts, caption(e))
 	}
 	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(severityIcon(a.Severity))), nil, container.NewVBox(parts...))
 }

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 
+	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/sfemu"
@@ -55,12 +56,20 @@ func NewBackend(opt Options) ui.Backend {
 			op, err := flows.REST(ctx, req, tok.InstanceURL, tok.AccessToken, flows.DefaultRESTPath)
 			return transcript(op), err
 		},
-		Explain:       Explain,
-		Flows:         FlowInfos,
-		Scopes:        ScopeInfos,
-		CheckCallback: CheckBind,
-		StartDemo:     func(ctx context.Context) (*ui.Demo, error) { return StartDemo(ctx, org()) },
+		ReadAppSettings: ReadAppSettings,
+		Explain:         Explain,
+		Flows:           FlowInfos,
+		Scopes:          ScopeInfos,
+		CheckCallback:   CheckBind,
+		StartDemo:       func(ctx context.Context) (*ui.Demo, error) { return StartDemo(ctx, org()) },
 	}
+}
+
+// ReadAppSettings reads an app's settings with the Metadata API's readMetadata call
+// (connectedapp.Reader), authenticated by an admin's access token.
+func ReadAppSettings(ctx context.Context, instanceURL, accessToken string, kind connectedapp.Kind, apiName string) (connectedapp.Settings, error) {
+	r := &connectedapp.Reader{InstanceURL: instanceURL, AccessToken: accessToken}
+	return r.Read(ctx, kind, apiName)
 }
 
 func transcript(op *flows.OpResult) []flows.Exchange {

@@ -77,7 +77,7 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 	}
 	var ps []ui.Profile
 	secrets := map[string]ui.Secrets{}
-	add := func(id, name, appName string, fl flows.Flow, username string, scopes []string) {
+	add := func(id, name, appName string, fl flows.Flow, username string, scopes []string) *ui.Profile {
 		a, u := app(appName), user(username)
 		kind := ui.AppKindConnected
 		if a.Kind == guidance.AppExternalClient {
@@ -95,9 +95,10 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 			username = a.JWTUsername
 		}
 		ps = append(ps, ui.Profile{ID: id, Name: name, LoginURL: login, MyDomainURL: d.MyDomainURL, AppKind: kind,
-			ClientID: a.ClientID, CallbackURL: cb, Flow: fl, Scopes: scopes, Username: username})
+			ClientID: a.ClientID, CallbackURL: cb, Flow: fl, Scopes: scopes, Username: username, AppAPIName: a.APIName})
 		secrets[id] = ui.Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken,
 			JWTKeyPEM: a.JWTPrivateKey}
+		return &ps[len(ps)-1]
 	}
 	add("demo-1", "Username-password: how long does it last?", "Web App", flows.UsernamePassword, sfemu.DemoUser, nil)
 	add("demo-2", "Username-password, 30-minute profile", "Web App", flows.UsernamePassword, sfemu.DemoShortUser, nil)
@@ -108,6 +109,13 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 	add("demo-7", "Device flow", "Device App", flows.Device, "", []string{"api", "refresh_token"})
 	add("demo-8", "External Client App, PKCE + rotation", "ECA PKCE", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token", "openid"})
 	add("demo-9", "Frozen user", "Web App", flows.UsernamePassword, sfemu.DemoFrozenUser, nil)
+	// The lint scenario: log in as the admin, then read the misconfigured app's settings from
+	// the org in the App settings tab of the profile that uses it.
+	add("demo-10", "Admin: reads app settings", "Web App", flows.UsernamePassword, sfemu.DemoAdminUser, []string{"api"})
+	mis := add("demo-11", "Misconfigured App (lint scenario)", "Misconfigured App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"})
+	if web := app("Web App"); len(web.CallbackURLs) > 0 {
+		mis.CallbackURL = web.CallbackURLs[0] // what the other profiles use: the app has another port
+	}
 	return ps, secrets
 }
 
