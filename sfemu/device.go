@@ -44,12 +44,8 @@ func newUserCode() string {
 // deviceAuthorize answers response_type=device_code on /token with the four fields of the
 // real fixture: user_code, device_code, interval, verification_uri (§3.7). No expires_in.
 func (e *Emulator) deviceAuthorize(r *http.Request, form url.Values) (obj, *oauthError) {
-	c := readClient(r, form)
-	a, err := e.clientApp(c)
+	a, err := e.authenticate(r, form, secretOptional)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.checkSecret(a, c, false); err != nil {
 		return nil, err
 	}
 	if !a.DeviceFlowEnabled {

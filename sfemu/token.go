@@ -136,6 +136,23 @@ func (e *Emulator) clientApp(c clientAuth) (*App, *oauthError) {
 }
 
 // checkSecret: a required secret must be sent; a sent secret is always validated (§3.4).
+// authenticate reads the client from the form or Basic auth, finds its app and checks the
+// secret; secretRequired says whether this grant needs one for that app.
+func (e *Emulator) authenticate(r *http.Request, form url.Values, secretRequired func(*App) bool) (*App, *oauthError) {
+	c := readClient(r, form)
+	a, err := e.clientApp(c)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.checkSecret(a, c, secretRequired(a)); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+func secretAlways(*App) bool   { return true }
+func secretOptional(*App) bool { return false }
+
 func (e *Emulator) checkSecret(a *App, c clientAuth, required bool) *oauthError {
 	if !c.secretGiven {
 		if required && a.ConsumerSecret != "" {
@@ -166,12 +183,8 @@ func ipCheck(a *App, u *User, refresh bool) *oauthError {
 
 // grantAuthCode exchanges an authorization code (§3.1).
 func (e *Emulator) grantAuthCode(r *http.Request, form url.Values) (obj, *oauthError) {
-	c := readClient(r, form)
-	a, err := e.clientApp(c)
+	a, err := e.authenticate(r, form, (*App).secretRequiredWebServer)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.checkSecret(a, c, a.secretRequiredWebServer()); err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
@@ -213,12 +226,8 @@ func (e *Emulator) grantAuthCode(r *http.Request, form url.Values) (obj, *oauthE
 
 // grantPassword is the username-password flow (§3.3): no refresh token, no scope.
 func (e *Emulator) grantPassword(r *http.Request, form url.Values) (obj, *oauthError) {
-	c := readClient(r, form)
-	a, err := e.clientApp(c)
+	a, err := e.authenticate(r, form, secretAlways)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.checkSecret(a, c, true); err != nil {
 		return nil, err
 	}
 	// A blocked flow and an External Client App (never supports it) look exactly like bad
@@ -247,12 +256,8 @@ func (e *Emulator) grantPassword(r *http.Request, form url.Values) (obj, *oauthE
 
 // grantRefresh is the refresh token flow (§3.4) with rotation and reuse detection.
 func (e *Emulator) grantRefresh(r *http.Request, form url.Values) (obj, *oauthError) {
-	c := readClient(r, form)
-	a, err := e.clientApp(c)
+	a, err := e.authenticate(r, form, (*App).secretRequiredRefresh)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.checkSecret(a, c, a.secretRequiredRefresh()); err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
@@ -394,12 +399,8 @@ func (e *Emulator) grantClientCredentials(r *http.Request, form url.Values) (obj
 	if !e.isMyDomain(r) {
 		return nil, errWrongDomain
 	}
-	c := readClient(r, form)
-	a, err := e.clientApp(c)
+	a, err := e.authenticate(r, form, secretAlways)
 	if err != nil {
-		return nil, err
-	}
-	if err := e.checkSecret(a, c, true); err != nil {
 		return nil, err
 	}
 	if !a.ClientCredentialsEnabled {
