@@ -402,7 +402,7 @@ func buildJSON(f *runFlags, res *flows.Result, in *flows.Introspection, rep *gui
 	for _, t := range res.Timings {
 		out.Timings = append(out.Timings, timingJSON{t.Step, ms(t.Duration)})
 	}
-	for _, x := range res.Transcript {
+	for _, x := range res.Transcript.Exchanges() {
 		out.Transcript = append(out.Transcript, exchangeJSON{Step: x.Step, Method: x.Method, URL: x.URL, Status: x.Status,
 			RequestHeaders: x.RequestHeader, RequestBody: x.RequestBody, ResponseHeaders: x.ResponseHeader,
 			ResponseBody: x.ResponseBody, DurationMS: ms(x.Duration), Curl: x.Curl, Error: x.Error, Note: x.Note})
@@ -469,9 +469,9 @@ func printHuman(w io.Writer, f *runFlags, res *flows.Result, in *flows.Introspec
 		}
 		fmt.Fprintln(w)
 	}
-	if len(res.Transcript) > 0 {
+	if len(res.Transcript.Exchanges()) > 0 {
 		fmt.Fprintf(w, "\ntranscript:\n")
-		for _, x := range res.Transcript {
+		for _, x := range res.Transcript.Exchanges() {
 			st := ""
 			if x.Status != 0 {
 				st = fmt.Sprintf(" -> %d", x.Status)

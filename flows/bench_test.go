@@ -108,7 +108,7 @@ func BenchmarkWebServerPKCE(b *testing.B) {
 			b.Fatal(err)
 		}
 		var http time.Duration
-		for _, ex := range res.Transcript {
+		for _, ex := range res.Transcript.Exchanges() {
 			http += ex.Duration
 		}
 		total += d

@@ -42,7 +42,7 @@ func passwordRequest(loginURL string) flows.Request {
 // assertNoSecrets fails when a secret value appears anywhere in the result's transcript.
 func assertNoSecrets(t *testing.T, res *flows.Result, secrets ...string) {
 	t.Helper()
-	b, err := json.Marshal(res.Transcript)
+	b, err := json.Marshal(res.Transcript.Exchanges())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +125,8 @@ func TestFaultsGiveClearErrors(t *testing.T) {
 			if strings.Contains(err.Error(), "\n") {
 				t.Errorf("error is not one line: %q", err)
 			}
-			if len(res.Transcript) != 1 {
-				t.Errorf("transcript has %d exchanges, want 1", len(res.Transcript))
+			if len(res.Transcript.Exchanges()) != 1 {
+				t.Errorf("transcript has %d exchanges, want 1", len(res.Transcript.Exchanges()))
 			}
 			assertNoSecrets(t, res)
 			srv.CloseClientConnections()
@@ -173,8 +173,8 @@ func TestRequestValidation(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error()+flows.Advice(err), c.want) {
 				t.Fatalf("error %v, want it to mention %q", err, c.want)
 			}
-			if len(res.Transcript) != 0 {
-				t.Errorf("something went on the wire: %+v", res.Transcript)
+			if len(res.Transcript.Exchanges()) != 0 {
+				t.Errorf("something went on the wire: %+v", res.Transcript.Exchanges())
 			}
 		})
 	}

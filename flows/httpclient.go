@@ -182,20 +182,6 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-type stepKey struct{}
-
-// withStep tags a request context with the transcript step name.
-func withStep(ctx context.Context, step string) context.Context {
-	return context.WithValue(ctx, stepKey{}, step)
-}
-
-func stepOf(ctx context.Context) string {
-	if s, ok := ctx.Value(stepKey{}).(string); ok {
-		return s
-	}
-	return "http"
-}
-
 // record is one exchange as captured, unredacted; it never leaves the package. Its Exchange
 // is redacted once, when the transcript is read (recorder.exchanges, at the end of a run):
 // during the run the recorder only keeps bytes, and redaction then knows every secret and
@@ -212,17 +198,8 @@ type record struct {
 	parsed     map[string]any // the response body as decoded by the caller (UseNumber), reused by redaction
 }
 
-// bufferedBody is a response body the recorder already read in full; session.do takes the
-// bytes back without copying them again.
-type bufferedBody struct {
-	*bytes.Reader
-	b []byte
-}
-
-func (bufferedBody) Close() error { return nil }
-
-// recorder is the http.RoundTripper every request of a run goes through: it applies the
-// per-request timeout, caps the body and records the exchange.
+// recorder sends every request of a run (send): it applies the per-request timeout, caps
+// the body and records the exchange.
 type recorder struct {
 	base    http.RoundTripper
 	timeout time.Duration
@@ -233,73 +210,64 @@ type recorder struct {
 	records []*record
 }
 
-func (rc *recorder) RoundTrip(r *http.Request) (*http.Response, error) {
-	step := stepOf(r.Context())
-	var reqBody []byte
-	if r.Body != nil {
-		var err error
-		if r.ContentLength > 0 && r.ContentLength <= rc.max {
-			reqBody = make([]byte, 0, r.ContentLength+1)
-			reqBody, err = readAllInto(reqBody, r.Body)
-		} else {
-			reqBody, err = io.ReadAll(r.Body)
-		}
-		r.Body.Close()
-		if err != nil {
-			return nil, err
-		}
-	}
-	parent := r.Context()
+// send sends one request of the run and returns the answer with its body read in full
+// (capped at Options.MaxResponseBytes), recording the exchange. It calls the transport
+// itself rather than through an http.Client: the client would add nothing a run uses (no
+// cookies, no client timeout) and one thing it must not do, follow redirects. A redirect
+// from an OAuth endpoint is a misconfiguration (http:// instead of https://, a wrong host);
+// following it would turn a POST into a GET, so a 3xx is returned as it came.
+func (rc *recorder) send(parent context.Context, step, method, endpoint string, h http.Header, reqBody []byte) (*http.Response, []byte, error) {
 	ctx, cancel := context.WithTimeout(parent, rc.timeout)
 	defer cancel()
-	r2 := r.Clone(ctx)
-	if r.Body != nil {
-		r2.Body = io.NopCloser(bytes.NewReader(reqBody))
+	var body io.Reader
+	if reqBody != nil {
+		body = bytes.NewReader(reqBody)
 	}
-	r2.ContentLength = int64(len(reqBody))
-	if r2.Header.Get("User-Agent") == "" {
-		r2.Header.Set("User-Agent", "ConnectedAppLab")
+	r, err := http.NewRequestWithContext(ctx, method, endpoint, body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, rc.red.scrub(endpoint), err)
 	}
-	rec := &record{ex: Exchange{Step: step, Method: r2.Method}, url: r2.URL, reqHeader: r2.Header, reqBody: reqBody}
+	r.Header = h
+	rec := &record{ex: Exchange{Step: step, Method: method}, url: r.URL, reqHeader: h, reqBody: reqBody}
 	start := time.Now()
-	resp, err := rc.base.RoundTrip(r2)
+	resp, err := rc.base.RoundTrip(r)
 	if err != nil {
 		rec.ex.Duration = time.Since(start)
-		rerr := rc.classify(step, r2, err, parent, ctx)
+		rerr := rc.classify(step, r, err, parent, ctx)
 		rec.ex.Error = rerr.Error()
 		rc.add(rec)
-		return nil, rerr
+		return nil, nil, rerr
 	}
-	var body []byte
+	var buf []byte
 	if resp.ContentLength >= 0 && resp.ContentLength <= rc.max {
-		body = make([]byte, 0, resp.ContentLength+1) // +1: room to see EOF without growing
+		buf = make([]byte, 0, resp.ContentLength+1) // +1: room to see EOF without growing
 	}
-	body, err = readAllInto(body, io.LimitReader(resp.Body, rc.max+1))
+	buf, err = readAllInto(buf, io.LimitReader(resp.Body, rc.max+1))
 	resp.Body.Close()
 	rec.ex.Duration = time.Since(start)
 	rec.ex.Status = resp.StatusCode
 	rec.respHeader = resp.Header
 	if err != nil {
-		rerr := rc.classify(step, r2, err, parent, ctx)
+		rerr := rc.classify(step, r, err, parent, ctx)
 		rec.ex.Error = rerr.Error()
 		rc.add(rec)
-		return nil, rerr
+		return nil, nil, rerr
 	}
-	if int64(len(body)) > rc.max {
-		rerr := &RequestError{Step: step, Method: r2.Method, URL: rc.red.url(r2.URL.String()),
+	if int64(len(buf)) > rc.max {
+		rerr := &RequestError{Step: step, Method: method, URL: rc.red.url(r.URL.String()),
 			Err:  fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, rc.max),
 			Hint: "this is not a Salesforce OAuth answer; check the login URL and any proxy in between"}
-		rec.respBody = body[:min(len(body), 512):min(len(body), 512)]
+		rec.respBody = buf[:min(len(buf), 512):min(len(buf), 512)]
 		rec.truncated = true
 		rec.ex.Error = rerr.Error()
 		rc.add(rec)
-		return nil, rerr
+		return nil, nil, rerr
 	}
-	rec.respBody = body
-	resp.Body = bufferedBody{bytes.NewReader(body), body}
-	resp.ContentLength = int64(len(body))
+	rec.respBody = buf
+	resp.Body = http.NoBody
+	resp.ContentLength = int64(len(buf))
 	rc.add(rec)
-	return resp, nil
+	return resp, buf, nil
 }
 
 // readAllInto is io.ReadAll appending to b (whose capacity may already fit the body).
@@ -345,6 +313,41 @@ func (rc *recorder) addExchange(ex Exchange) {
 	rc.mu.Lock()
 	rc.records = append(rc.records, &record{ex: ex, final: true})
 	rc.mu.Unlock()
+}
+
+// transcript hands the run's records to a Transcript, which redacts them when first read.
+func (rc *recorder) transcript() *Transcript { return &Transcript{rec: rc} }
+
+// Transcript is a run's HTTP exchanges. Recording keeps only the bytes; redaction (and the
+// curl commands) happen on the first call of Exchanges, when every secret and token the run
+// has seen is known, so a run whose transcript nobody reads does not pay for it. The
+// unredacted bytes never leave the package and are dropped once redacted.
+type Transcript struct {
+	once sync.Once
+	rec  *recorder
+	list []Exchange
+}
+
+// NewTranscript returns a transcript of exchanges that are already redacted.
+func NewTranscript(ex ...Exchange) *Transcript {
+	t := &Transcript{list: ex}
+	t.once.Do(func() {})
+	return t
+}
+
+// Exchanges returns the redacted exchanges in the order they happened. It is safe to call
+// from several goroutines; nil has none.
+func (t *Transcript) Exchanges() []Exchange {
+	if t == nil {
+		return nil
+	}
+	t.once.Do(func() {
+		if t.rec != nil {
+			t.list = t.rec.exchanges()
+			t.rec = nil
+		}
+	})
+	return t.list
 }
 
 // exchanges returns the redacted transcript, redacting what was recorded since the last call.
@@ -401,18 +404,6 @@ func (rc *recorder) classify(step string, r *http.Request, err error, parent, ct
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
-}
-
-// unwrapURLError strips net/http's *url.Error so that our RequestError is what callers see.
-func unwrapURLError(err error) error {
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		var re *RequestError
-		if errors.As(ue.Err, &re) {
-			return re
-		}
-	}
-	return err
 }
 
 // mediaType returns the bare media type of a Content-Type header, lower case. It is what

@@ -16,7 +16,7 @@ import (
 // (invalid JSON, another type, nesting deeper than encoding/json allows); the caller then
 // decodes with encoding/json, which gives the error its usual words.
 func decodeJSONObject(b []byte) (map[string]any, bool) {
-	p := jsonParser{b: b}
+	p := jsonParser{b: b, s: string(b)}
 	p.skipSpace()
 	if p.i >= len(b) || b[p.i] != '{' {
 		return nil, false
@@ -31,6 +31,7 @@ func decodeJSONObject(b []byte) (map[string]any, bool) {
 
 type jsonParser struct {
 	b []byte
+	s string // b as a string, converted once: keys, plain strings and numbers are slices of it
 	i int
 }
 
@@ -190,7 +191,7 @@ func (p *jsonParser) number() (any, bool) {
 		return nil, false
 	}
 	p.i = i
-	return json.Number(string(b[start:i])), true
+	return json.Number(p.s[start:i]), true
 }
 
 // str decodes a string at p.i (on the opening quote) as encoding/json unquotes it.
@@ -202,7 +203,7 @@ func (p *jsonParser) str() (string, bool) {
 		c := b[i]
 		if c == '"' {
 			p.i = i + 1
-			return string(b[start:i]), true
+			return p.s[start:i], true
 		}
 		if c == '\\' || c < 0x20 || c >= utf8.RuneSelf {
 			break

@@ -21,7 +21,7 @@ type OpResult struct {
 	Op         string
 	Status     int
 	Body       any // decoded JSON (object or array); nil when empty or not JSON
-	Transcript []Exchange
+	Transcript *Transcript
 	Duration   time.Duration
 }
 
@@ -44,7 +44,7 @@ func op(ctx context.Context, req Request, name string, secrets []string, f func(
 	}
 	res.Op = name
 	res.Duration = time.Since(start)
-	res.Transcript = s.rec.exchanges()
+	res.Transcript = s.rec.transcript()
 	return res, err
 }
 

@@ -31,7 +31,7 @@ func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, er
 	}
 	res.Duration = time.Since(res.Started)
 	if s != nil {
-		res.Transcript = s.rec.exchanges()
+		res.Transcript = s.rec.transcript()
 	}
 	if err != nil {
 		res.Err = err
@@ -54,7 +54,6 @@ type session struct {
 	o        Options
 	ep       Endpoints
 	rec      *recorder
-	client   *http.Client
 	red      *redactor
 	res      *Result
 	progress func(Progress)
@@ -81,12 +80,7 @@ func newSession(req Request, progress func(Progress), res *Result) (*session, er
 		base = failingTransport{err}
 	}
 	rec := &recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
-	s := &session{req: req, o: o, rec: rec, red: red, res: res, progress: progress,
-		client: &http.Client{Transport: rec, CheckRedirect: func(*http.Request, []*http.Request) error {
-			// A redirect from an OAuth endpoint is a misconfiguration (http:// instead of
-			// https://, a wrong host); following it would turn a POST into a GET.
-			return http.ErrUseLastResponse
-		}}}
+	s := &session{req: req, o: o, rec: rec, red: red, res: res, progress: progress}
 	s.ep = endpointsFor(req)
 	return s, nil
 }
@@ -152,9 +146,28 @@ func endpointsFor(req Request) Endpoints {
 // SalesforceEndpoints returns Salesforce's endpoint URLs on a login host (reference §1.2).
 func SalesforceEndpoints(loginURL string) Endpoints {
 	b := strings.TrimRight(loginURL, "/")
-	return Endpoints{Issuer: b, Authorize: b + "/services/oauth2/authorize", Token: b + "/services/oauth2/token",
-		Revoke: b + "/services/oauth2/revoke", Introspect: b + "/services/oauth2/introspect",
-		UserInfo: b + "/services/oauth2/userinfo", JWKS: b + "/id/keys"}
+	// The six URLs are slices of one string: one allocation per run instead of six.
+	const (
+		authorize  = "/services/oauth2/authorize"
+		token      = "/services/oauth2/token"
+		revoke     = "/services/oauth2/revoke"
+		introspect = "/services/oauth2/introspect"
+		userinfo   = "/services/oauth2/userinfo"
+		keys       = "/id/keys"
+	)
+	all := b + authorize + b + token + b + revoke + b + introspect + b + userinfo + b + keys
+	ep := Endpoints{Issuer: b}
+	i := 0
+	for _, f := range []struct {
+		dst  *string
+		path string
+	}{{&ep.Authorize, authorize}, {&ep.Token, token}, {&ep.Revoke, revoke}, {&ep.Introspect, introspect},
+		{&ep.UserInfo, userinfo}, {&ep.JWKS, keys}} {
+		n := len(b) + len(f.path)
+		*f.dst = all[i : i+n]
+		i += n
+	}
+	return ep
 }
 
 func (s *session) run(ctx context.Context) error {
@@ -262,10 +275,12 @@ func (s *session) oauth2Config(redirectURI string) *oauth2.Config {
 // postForm POSTs a form; clientAuth adds client_id and client_secret (in the body, or as
 // HTTP Basic with Options.ClientAuthBasic).
 func (s *session) postForm(ctx context.Context, step, endpoint string, form url.Values, clientAuth bool) (*http.Response, []byte, error) {
-	basic := false
+	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"},
+		"User-Agent": {userAgent}}
 	if clientAuth {
 		if s.o.ClientAuthBasic && s.req.ClientSecret != "" {
-			basic = true
+			h["Authorization"] = []string{"Basic " + base64.StdEncoding.EncodeToString(
+				[]byte(url.QueryEscape(s.req.ClientID)+":"+url.QueryEscape(s.req.ClientSecret)))}
 		} else {
 			if s.req.ClientID != "" {
 				form.Set("client_id", s.req.ClientID)
@@ -275,42 +290,19 @@ func (s *session) postForm(ctx context.Context, step, endpoint string, form url.
 			}
 		}
 	}
-	hr, err := http.NewRequestWithContext(withStep(ctx, step), http.MethodPost, endpoint, strings.NewReader(form.Encode()))
-	if err != nil {
-		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, endpoint, err)
-	}
-	hr.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	hr.Header.Set("Accept", "application/json")
-	if basic {
-		hr.SetBasicAuth(url.QueryEscape(s.req.ClientID), url.QueryEscape(s.req.ClientSecret))
-	}
-	return s.do(hr)
+	return s.rec.send(ctx, step, http.MethodPost, endpoint, h, []byte(form.Encode()))
 }
+
+// userAgent is the User-Agent of every request a run sends.
+const userAgent = "ConnectedAppLab"
 
 // get does a GET with a bearer token.
 func (s *session) get(ctx context.Context, step, endpoint, accessToken string) (*http.Response, []byte, error) {
-	hr, err := http.NewRequestWithContext(withStep(ctx, step), http.MethodGet, endpoint, nil)
-	if err != nil {
-		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, endpoint, err)
-	}
-	hr.Header.Set("Accept", "application/json")
+	h := http.Header{"Accept": {"application/json"}, "User-Agent": {userAgent}}
 	if accessToken != "" {
-		hr.Header.Set("Authorization", "Bearer "+accessToken)
+		h["Authorization"] = []string{"Bearer " + accessToken}
 	}
-	return s.do(hr)
-}
-
-func (s *session) do(hr *http.Request) (*http.Response, []byte, error) {
-	resp, err := s.client.Do(hr)
-	if err != nil {
-		return nil, nil, unwrapURLError(err)
-	}
-	defer resp.Body.Close()
-	if bb, ok := resp.Body.(bufferedBody); ok { // the recorder's buffer: no second copy
-		return resp, bb.b, nil
-	}
-	body, _ := io.ReadAll(resp.Body) // already buffered and capped by the recorder
-	return resp, body, nil
+	return s.rec.send(ctx, step, http.MethodGet, endpoint, h, nil)
 }
 
 // postToken POSTs a token request to the token endpoint and parses the answer.

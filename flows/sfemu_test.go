@@ -18,7 +18,7 @@ func run(t *testing.T, req flows.Request) *flows.Result {
 	t.Helper()
 	res, err := flows.Run(context.Background(), req, nil)
 	if err != nil {
-		for _, ex := range res.Transcript {
+		for _, ex := range res.Transcript.Exchanges() {
 			t.Logf("%s %s %s -> %d %s %s", ex.Step, ex.Method, ex.URL, ex.Status, ex.ResponseBody, ex.Error)
 		}
 		t.Fatalf("%s: %v", req.Flow, err)
@@ -75,7 +75,7 @@ func TestWebServerFlowsAgainstEmulator(t *testing.T) {
 			}
 			wantChecks(t, res, c.checks...)
 			steps := []string{}
-			for _, ex := range res.Transcript {
+			for _, ex := range res.Transcript.Exchanges() {
 				steps = append(steps, ex.Step)
 			}
 			if got := strings.Join(steps, ","); !strings.HasPrefix(got, "authorize,callback,token") {
@@ -152,7 +152,7 @@ func TestUsernamePasswordAgainstEmulator(t *testing.T) {
 			t.Errorf("secret in progress: %s", s)
 		}
 	}
-	tr := res.Transcript[0]
+	tr := res.Transcript.Exchanges()[0]
 	if !strings.Contains(tr.Curl, "$SF_CLIENT_SECRET") || !strings.Contains(tr.Curl, "${SF_PASSWORD}${SF_SECURITY_TOKEN}") ||
 		strings.Contains(tr.Curl, req.Password) || !strings.Contains(tr.ResponseBody, "…") {
 		t.Errorf("curl or body not redacted as expected:\n%s\n%s", tr.Curl, tr.ResponseBody)
@@ -239,7 +239,7 @@ func TestOperationsAgainstEmulator(t *testing.T) {
 	if err != nil || !in.Active || in.Exp == 0 || in.ClientID != req.ClientID {
 		t.Errorf("introspect: %v %+v", err, in)
 	}
-	if strings.Contains(op.Transcript[0].RequestBody, tok.AccessToken) {
+	if strings.Contains(op.Transcript.Exchanges()[0].RequestBody, tok.AccessToken) {
 		t.Error("token not redacted in the introspect transcript")
 	}
 	if r, err := flows.UserInfo(ctx, req, tok.AccessToken); err != nil || r.Body.(map[string]any)["preferred_username"] != sfemu.DemoUser {
@@ -285,8 +285,8 @@ func TestJWTBearerAgainstEmulator(t *testing.T) {
 	req.JWTPrivateKeyPEM = []byte(a.JWTPrivateKey)
 	res := run(t, req)
 	wantChecks(t, res, "jwt_audience")
-	if strings.Contains(res.Transcript[0].RequestBody, "eyJ") {
-		t.Errorf("assertion not redacted: %s", res.Transcript[0].RequestBody)
+	if strings.Contains(res.Transcript.Exchanges()[0].RequestBody, "eyJ") {
+		t.Errorf("assertion not redacted: %s", res.Transcript.Exchanges()[0].RequestBody)
 	}
 	// a wrong audience is refused
 	req.JWTAudience = "https://elsewhere.example"
@@ -389,7 +389,7 @@ func TestTokenExchangeAndSAMLBearerAgainstEmulator(t *testing.T) {
 	if res.Token.AccessToken == "" || res.RefreshTokenIssued {
 		t.Errorf("SAML bearer: %+v", res.Token)
 	}
-	if strings.Contains(res.Transcript[0].RequestBody, sreq.SAMLAssertion) {
+	if strings.Contains(res.Transcript.Exchanges()[0].RequestBody, sreq.SAMLAssertion) {
 		t.Error("assertion not redacted")
 	}
 }

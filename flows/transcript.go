@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -55,21 +57,30 @@ func RedactToken(t string) string {
 }
 
 // redactor redacts one run's transcript. Besides the field rules it knows the run's secret
-// values and replaces any occurrence that slipped into a URL, header or body.
+// values and replaces any occurrence that slipped into a URL, header or body. Adding a value
+// only notes it: the escaped forms and the order are worked out on the first scrub after it,
+// so a run that is never redacted does not pay for them. It is safe for concurrent use.
 type redactor struct {
+	mu      sync.Mutex
+	pending []known // added since the last scrub: v and repl set, esc not yet
 	secrets []known // replaced by Redacted wherever they appear, longest first
 	tokens  []known // replaced by their short form
 }
 
-// known is a secret value with its query-escaped form and replacement, computed once.
-type known struct{ v, esc, repl string }
+// known is a secret value with its query-escaped form and replacement.
+type known struct {
+	v, esc, repl string
+	token        bool
+}
 
 func newRedactor(req *Request) *redactor {
-	r := &redactor{}
+	r := &redactor{pending: make([]known, 0, 8)}
 	r.addSecret(req.ClientSecret)
 	r.addSecret(req.Password)
 	r.addSecret(req.SecurityToken)
-	r.addSecret(req.Password + req.SecurityToken)
+	if req.Password != "" && req.SecurityToken != "" {
+		r.addSecret(req.Password + req.SecurityToken)
+	}
 	r.addSecret(req.SAMLAssertion)
 	r.addToken(req.RefreshToken)
 	r.addToken(req.SubjectToken)
@@ -78,25 +89,46 @@ func newRedactor(req *Request) *redactor {
 
 func (r *redactor) addSecret(s string) {
 	if len(s) >= 4 {
-		// longest first, so that password+token is replaced before password alone
-		i := 0
-		for i < len(r.secrets) && len(r.secrets[i].v) >= len(s) {
-			i++
-		}
-		r.secrets = append(r.secrets, known{})
-		copy(r.secrets[i+1:], r.secrets[i:])
-		r.secrets[i] = known{v: s, esc: url.QueryEscape(s), repl: Redacted}
+		r.mu.Lock()
+		r.pending = append(r.pending, known{v: s, repl: Redacted})
+		r.mu.Unlock()
 	}
 }
 
 func (r *redactor) addToken(s string) {
 	if len(s) >= 8 {
-		r.tokens = append(r.tokens, known{v: s, esc: url.QueryEscape(s), repl: RedactToken(s)})
+		r.mu.Lock()
+		r.pending = append(r.pending, known{v: s, token: true})
+		r.mu.Unlock()
 	}
+}
+
+// prepare moves the pending values into the lists; r.mu is held.
+func (r *redactor) prepare() {
+	for _, k := range r.pending {
+		k.esc = url.QueryEscape(k.v)
+		if k.token {
+			k.repl = RedactToken(k.v)
+			r.tokens = append(r.tokens, k)
+			continue
+		}
+		// longest first, so that password+token is replaced before password alone
+		i := 0
+		for i < len(r.secrets) && len(r.secrets[i].v) >= len(k.v) {
+			i++
+		}
+		r.secrets = slices.Insert(r.secrets, i, k)
+	}
+	r.pending = r.pending[:0]
 }
 
 // scrub replaces known secret values anywhere in s.
 func (r *redactor) scrub(s string) string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(r.pending) > 0 {
+		r.prepare()
+	}
 	for _, list := range [2][]known{r.secrets, r.tokens} {
 		for _, k := range list {
 			if strings.Contains(s, k.v) {

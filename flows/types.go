@@ -167,7 +167,7 @@ type Result struct {
 	GrantedScopes   []string       // from the response's scope field (may be empty: username-password sends none)
 	RequestedScopes []string
 	Checks          []Check
-	Transcript      []Exchange
+	Transcript      *Transcript // redacted when first read; nil before anything was sent
 	Started         time.Time
 	Duration        time.Duration
 	// Err is set when the flow failed; OAuthError describes a protocol-level error.

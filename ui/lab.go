@@ -812,7 +812,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		default:
 			l.setStatus("Failed: "+res.Err.Error(), widget.DangerImportance)
 			l.tabs.Select(l.transTab)
-			if res.OAuthError == nil && len(res.Transcript) == 0 {
+			if res.OAuthError == nil && len(res.Transcript.Exchanges()) == 0 {
 				l.showError("The flow failed", "The flow stopped before the server answered. The form still holds everything you typed.", res.Err.Error())
 			}
 		}
@@ -853,7 +853,7 @@ func (l *Lab) explainAndShow() {
 
 	l.tokensTab.Content = container.NewVScroll(tokenRows(st.result.Token, l.copyText))
 	l.claimsTab.Content = container.NewVScroll(claimRows(st.result))
-	all := append(slices.Clone(st.result.Transcript), st.extra...)
+	all := append(slices.Clone(st.result.Transcript.Exchanges()), st.extra...)
 	l.transTab.Content = container.NewVScroll(transcriptView(all, l.copyText))
 	l.tabs.Refresh()
 	l.updateActions()

@@ -64,10 +64,10 @@ func okResult(req flows.Request) *flows.Result {
 	}
 	return &flows.Result{Flow: req.Flow, Token: tok, Started: t0, Duration: 42 * time.Millisecond,
 		RequestedScopes: req.Scopes,
-		Transcript: []flows.Exchange{{Step: "token", Method: "POST", URL: req.LoginURL + "/services/oauth2/token",
+		Transcript: flows.NewTranscript(flows.Exchange{Step: "token", Method: "POST", URL: req.LoginURL + "/services/oauth2/token",
 			RequestBody: "grant_type=password&client_id=" + req.ClientID + "&password=REDACTED", Status: 200,
 			ResponseBody: `{"access_token":"REDACTED","token_type":"Bearer"}`, Duration: 42 * time.Millisecond,
-			Curl: "curl -X POST " + req.LoginURL + "/services/oauth2/token -d grant_type=password -d client_id=" + req.ClientID}}}
+			Curl: "curl -X POST " + req.LoginURL + "/services/oauth2/token -d grant_type=password -d client_id=" + req.ClientID})}
 }
 
 func fakeExplain(in ExplainInput) Report {

@@ -76,7 +76,7 @@ func transcript(op *flows.OpResult) []flows.Exchange {
 	if op == nil {
 		return nil
 	}
-	return op.Transcript
+	return op.Transcript.Exchanges()
 }
 
 // CheckBind listens on the callback URL's host and port for a moment, as the loopback
