@@ -375,8 +375,8 @@ func tokenMap(tr *flows.TokenResponse, show bool) map[string]any {
 	if tr == nil {
 		return nil
 	}
-	out := make(map[string]any, len(tr.Raw))
-	for k, v := range tr.Raw {
+	out := make(map[string]any, len(tr.Raw()))
+	for k, v := range tr.Raw() {
 		if s, ok := v.(string); ok && tokenKeys[k] && !show {
 			v = flows.RedactToken(s)
 		}

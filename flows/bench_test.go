@@ -27,7 +27,13 @@ func BenchmarkTokenRequest(b *testing.B) {
 	tokenURL := e.LoginURL + "/services/oauth2/token"
 	client := &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
 	bare := func() {
-		resp, err := client.Post(tokenURL, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()))
+		r, err := http.NewRequest(http.MethodPost, tokenURL, strings.NewReader(form.Encode()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		r.Header = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"},
+			"User-Agent": {"ConnectedAppLab"}}
+		resp, err := client.Do(r)
 		if err != nil || resp.StatusCode != 200 {
 			b.Fatal(err, resp)
 		}

@@ -26,7 +26,7 @@ func (s *session) clientCredentials(ctx context.Context) (*TokenResponse, error)
 	if len(s.req.Scopes) > 0 {
 		form.Set("scope", strings.Join(s.req.Scopes, " "))
 	}
-	s.report("requesting", "requesting a token for the app's Run As user at "+tokenURL)
+	s.report("requesting", "requesting a token for the app's Run As user at ", tokenURL)
 	tr, err := s.postTokenTo(ctx, "token", tokenURL, form, true)
 	var oe *OAuthError
 	if errors.As(err, &oe) && strings.Contains(strings.ToLower(oe.Description), "not supported on this domain") {

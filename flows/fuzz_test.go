@@ -132,3 +132,33 @@ func redactCopy(key string, v any) any {
 	}
 	return v
 }
+
+// FuzzScanTokenResponse: the one-pass scan of the named fields agrees with decoding the map
+// and reading the fields from it, and the lazily decoded Raw is that map.
+func FuzzScanTokenResponse(f *testing.F) {
+	for _, s := range []string{`{"access_token":"00D!x","issued_at":"1609942615640","instance_url":"https://x","scope":"api id"}`,
+		`{"access_token":"a","expires_in":3600,"issued_at":1609942615640,"extra":{"n":[1,2]},"x":null}`,
+		`{"access_token":"a","access_token":"b","id":"\u00e9\ud83d"}`, `{"access_token":null}`, `{"expires_in":"12"}`,
+		`{"scope":["api"]}`, `{"signature":true}`, `{}`, `{"a":1} trailing`, `{"a":`, `[1]`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		got, ok := scanTokenResponse(b)
+		m, mok := decodeJSONObject(b)
+		if ok && !mok {
+			t.Fatalf("scan accepted what the decoder refuses: %q", b)
+		}
+		if !ok {
+			return // the caller falls back to the map
+		}
+		want := NewTokenResponse(m)
+		gotRaw := got.Raw()
+		got.raw, want.raw = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("scan %+v, map %+v for %q", got, want, b)
+		}
+		if !reflect.DeepEqual(gotRaw, m) {
+			t.Fatalf("Raw %v, want %v", gotRaw, m)
+		}
+	})
+}

@@ -73,7 +73,7 @@ func (e *HTTPError) Error() string {
 	if e.Err != nil {
 		fmt.Fprintf(&b, " (%v", e.Err)
 		if e.ContentType != "" {
-			fmt.Fprintf(&b, ", Content-Type %s", e.ContentType)
+			fmt.Fprintf(&b, ", Content-Type %s", strings.Join(strings.Fields(e.ContentType), " "))
 		}
 		b.WriteString(")")
 	}
@@ -195,7 +195,7 @@ type record struct {
 	respHeader http.Header
 	respBody   []byte // at most 512 bytes when truncated
 	truncated  bool
-	parsed     map[string]any // the response body as decoded by the caller (UseNumber), reused by redaction
+	parsed     *lazyRaw // the token response's fields, decoded once for the caller and redaction
 }
 
 // recorder sends every request of a run (send): it applies the per-request timeout, caps
@@ -298,7 +298,7 @@ func (rc *recorder) add(rec *record) {
 
 // shareParsed hands the decoded body of the last answer to the transcript, so that
 // redaction does not decode it again. The map is only read.
-func (rc *recorder) shareParsed(body []byte, parsed map[string]any) {
+func (rc *recorder) shareParsed(body []byte, parsed *lazyRaw) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if n := len(rc.records); n > 0 {

@@ -154,6 +154,15 @@ func (p *jsonParser) literal(word string) bool {
 
 // number checks the JSON number grammar and returns the literal as a json.Number.
 func (p *jsonParser) number() (any, bool) {
+	n, ok := p.numberLiteral()
+	if !ok {
+		return nil, false
+	}
+	return json.Number(n), true
+}
+
+// numberLiteral checks the JSON number grammar and returns the literal.
+func (p *jsonParser) numberLiteral() (string, bool) {
 	b, start := p.b, p.i
 	i := p.i
 	if b[i] == '-' {
@@ -170,12 +179,12 @@ func (p *jsonParser) number() (any, bool) {
 	case i < len(b) && b[i] == '0':
 		i++
 	case !digits():
-		return nil, false
+		return "", false
 	}
 	if i < len(b) && b[i] == '.' {
 		i++
 		if !digits() {
-			return nil, false
+			return "", false
 		}
 	}
 	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
@@ -184,14 +193,14 @@ func (p *jsonParser) number() (any, bool) {
 			i++
 		}
 		if !digits() {
-			return nil, false
+			return "", false
 		}
 	}
 	if i >= len(b) { // a number must be followed by something inside an object
-		return nil, false
+		return "", false
 	}
 	p.i = i
-	return json.Number(p.s[start:i]), true
+	return p.s[start:i], true
 }
 
 // str decodes a string at p.i (on the opening quote) as encoding/json unquotes it.

@@ -37,7 +37,7 @@ func (s *session) jwtBearer(ctx context.Context) (*TokenResponse, error) {
 			return nil, fmt.Errorf("signing the JWT: %w", err)
 		}
 		s.red.addSecret(assertion)
-		s.report("requesting", "requesting a token with a JWT for "+s.req.Username+" (aud "+aud+")")
+		s.report("requesting", "requesting a token with a JWT for ", s.req.Username, " (aud ", aud, ")")
 		tr, err := s.postToken(ctx, "token", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
 			"assertion": {assertion}}, false)
 		if err == nil {

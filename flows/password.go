@@ -21,6 +21,6 @@ func (s *session) password(ctx context.Context) (*TokenResponse, error) {
 	if len(s.req.Scopes) > 0 {
 		form.Set("scope", strings.Join(s.req.Scopes, " "))
 	}
-	s.report("requesting", "requesting a token for "+s.req.Username)
+	s.report("requesting", "requesting a token for ", s.req.Username)
 	return s.postToken(ctx, "token", form, true)
 }

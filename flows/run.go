@@ -40,7 +40,7 @@ func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, er
 			res.OAuthError = oe
 		}
 		if s != nil {
-			s.report("failed", "failed: "+s.red.scrub(err.Error()))
+			s.report("failed", "failed: ", err.Error())
 		}
 		return res, err
 	}
@@ -74,20 +74,31 @@ func newSession(req Request, progress func(Progress), res *Result) (*session, er
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	red := newRedactor(&req)
 	base, err := transportFor(o)
 	if err != nil {
 		base = failingTransport{err}
 	}
-	rec := &recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
-	s := &session{req: req, o: o, rec: rec, red: red, res: res, progress: progress}
-	s.ep = endpointsFor(req)
+	// The session, its recorder and redactor live and die together: one allocation.
+	all := &struct {
+		s       session
+		rec     recorder
+		red     redactor
+		pending [8]known
+		timings [2]Timing
+		checks  [4]Check
+	}{}
+	red, rec, s := &all.red, &all.rec, &all.s
+	red.pending = all.pending[:0]
+	res.Timings, res.Checks = all.timings[:0], all.checks[:0]
+	red.addRequest(&req)
+	*rec = recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
+	*s = session{req: req, o: o, rec: rec, red: red, res: res, progress: progress, ep: endpointsFor(req)}
 	return s, nil
 }
 
 // validate checks the request before anything goes on the wire.
 func (s *session) validate() error {
-	r := s.req
+	r := &s.req
 	known := false
 	for _, f := range AllFlows {
 		known = known || f == r.Flow
@@ -99,8 +110,8 @@ func (s *session) validate() error {
 		}
 		return fmt.Errorf("unknown flow %q: use one of %s", r.Flow, strings.Join(names, ", "))
 	}
-	if _, err := transportFor(s.o); err != nil {
-		return err
+	if ft, ok := s.rec.base.(failingTransport); ok { // transportFor failed in newSession
+		return ft.err
 	}
 	if err := checkBaseURL("login URL", r.LoginURL); err != nil {
 		return err
@@ -232,11 +243,13 @@ type failingTransport struct{ err error }
 
 func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
 
-func (s *session) report(step, msg string) {
+// report sends a progress step whose message is the parts joined (joined only when someone
+// listens).
+func (s *session) report(step string, msg ...string) {
 	if s.progress == nil {
 		return
 	}
-	s.progress(Progress{Step: step, Message: s.red.scrub(msg), Time: time.Now()})
+	s.progress(Progress{Step: step, Message: s.red.scrub(strings.Join(msg, "")), Time: time.Now()})
 }
 
 func (s *session) reportP(p Progress) {
@@ -322,7 +335,7 @@ func (s *session) postTokenTo(ctx context.Context, step, endpoint string, form u
 	ct := resp.Header.Get("Content-Type")
 	tr, err := ParseTokenResponse("token", resp.StatusCode, ct, body)
 	if err == nil && mediaType(ct) != "application/x-www-form-urlencoded" {
-		s.rec.shareParsed(body, tr.Raw)
+		s.rec.shareParsed(body, tr.raw)
 	}
 	return tr, err
 }

@@ -73,8 +73,8 @@ type known struct {
 	token        bool
 }
 
-func newRedactor(req *Request) *redactor {
-	r := &redactor{pending: make([]known, 0, 8)}
+// addRequest notes the request's secrets and tokens.
+func (r *redactor) addRequest(req *Request) {
 	r.addSecret(req.ClientSecret)
 	r.addSecret(req.Password)
 	r.addSecret(req.SecurityToken)
@@ -84,7 +84,6 @@ func newRedactor(req *Request) *redactor {
 	r.addSecret(req.SAMLAssertion)
 	r.addToken(req.RefreshToken)
 	r.addToken(req.SubjectToken)
-	return r
 }
 
 func (r *redactor) addSecret(s string) {
@@ -178,7 +177,11 @@ func (r *redactor) redactResponse(rec *record) {
 	if rec.truncated {
 		ex.ResponseBody = r.body(rct, rec.respBody) + "…[truncated]"
 	} else {
-		ex.ResponseBody = r.bodyWith(rct, rec.respBody, nil, rec.parsed)
+		var parsed map[string]any
+		if rec.parsed != nil {
+			parsed = rec.parsed.get()
+		}
+		ex.ResponseBody = r.bodyWith(rct, rec.respBody, nil, parsed)
 	}
 }
 

@@ -6,6 +6,7 @@ package flows
 import (
 	"context"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -119,10 +120,10 @@ type Progress struct {
 	Time         time.Time
 }
 
-// TokenResponse is the token endpoint's answer exactly as sent: Raw keeps every field,
+// TokenResponse is the token endpoint's answer exactly as sent: Raw returns every field,
 // including ones this version does not know, and the named fields are parsed from it.
 type TokenResponse struct {
-	Raw map[string]any `json:"-"`
+	raw *lazyRaw
 
 	AccessToken    string `json:"access_token,omitempty"`
 	RefreshToken   string `json:"refresh_token,omitempty"`
@@ -203,11 +204,20 @@ type OAuthError struct {
 	Where       string // token, authorize, revoke, introspect, rest, ...
 }
 
+// Error is one line: the server's code and description with any line breaks in them
+// turned into spaces.
 func (e *OAuthError) Error() string {
 	if e.Description == "" {
-		return e.Code
+		return oneLine(e.Code)
 	}
-	return e.Code + ": " + e.Description
+	return oneLine(e.Code) + ": " + oneLine(e.Description)
+}
+
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
 }
 
 // Introspection is the introspection endpoint's answer.

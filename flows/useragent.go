@@ -48,5 +48,5 @@ func (s *session) userAgent(ctx context.Context) (*TokenResponse, error) {
 			raw[k] = cb.Params.Get(k)
 		}
 	}
-	return tokenFromRaw(raw), nil
+	return NewTokenResponse(raw), nil
 }

@@ -90,7 +90,7 @@ func (s *session) browserLeg(ctx context.Context, state string, fragment bool, a
 		return nil, finish, err
 	}
 	s.res.RedirectURI = l.RedirectURI()
-	s.report("listening", "listening on "+l.RedirectURI())
+	s.report("listening", "listening on ", l.RedirectURI())
 	au := authorizeURL(l.RedirectURI())
 	s.res.AuthorizeURL = au
 	s.rec.addExchange(Exchange{Step: "authorize", Method: "GET", URL: s.red.url(au),

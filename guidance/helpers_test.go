@@ -65,7 +65,6 @@ type tokenOpts struct {
 
 func tokenFor(f flows.Flow, o tokenOpts) *flows.TokenResponse {
 	tok := &flows.TokenResponse{
-		Raw:         map[string]any{},
 		AccessToken: "00D7F0000001I8v!ARgAQExampleAccessToken",
 		InstanceURL: "https://acme.my.salesforce.com",
 		ID:          "https://login.salesforce.com/id/00D7F0000001I8vUAE/0057F000000abcdQAA",
@@ -87,14 +86,15 @@ func tokenFor(f flows.Flow, o tokenOpts) *flows.TokenResponse {
 	if o.idToken {
 		tok.IDToken = fakeJWT(map[string]any{"exp": issued.Add(2 * time.Minute).Unix(), "iat": issued.Unix()})
 	}
+	raw := map[string]any{}
 	for k, v := range map[string]string{"access_token": tok.AccessToken, "refresh_token": tok.RefreshToken,
 		"instance_url": tok.InstanceURL, "id": tok.ID, "token_type": tok.TokenType, "issued_at": tok.IssuedAt,
 		"signature": tok.Signature, "scope": tok.Scope, "id_token": tok.IDToken} {
 		if v != "" {
-			tok.Raw[k] = v
+			raw[k] = v
 		}
 	}
-	return tok
+	return flows.NewTokenResponse(raw)
 }
 
 func resultFor(f flows.Flow, tok *flows.TokenResponse, requested []string) *flows.Result {

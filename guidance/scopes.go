@@ -168,7 +168,7 @@ func diagnoseScopes(in Input, tok *flows.TokenResponse, failed bool) (ScopeDiagn
 		d.Allowed = append([]string{}, s.AppScopes...)
 	}
 	if tok != nil {
-		if _, ok := tok.Raw["scope"]; ok || tok.Scope != "" {
+		if _, ok := tok.Raw()["scope"]; ok || tok.Scope != "" {
 			d.GrantedReported = true
 		}
 		if in.Result != nil && len(in.Result.GrantedScopes) > 0 {

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"strings"
 	"sync"
@@ -49,19 +50,18 @@ func (f *fakeBackend) record(req flows.Request) {
 }
 
 func okResult(req flows.Request) *flows.Result {
-	tok := &flows.TokenResponse{
-		AccessToken: "00D5g00000CALab!AQ4AQFakeAccessTokenForTheWindowTests0123456789",
-		InstanceURL: "https://demo.my.salesforce.com",
-		ID:          "https://login.salesforce.com/id/00D5g00000CALabEAH/0055g00000Demo1AAB",
-		TokenType:   "Bearer",
-		IssuedAt:    "1767348000000",
-		Signature:   "c2lnbmF0dXJl",
+	raw := map[string]any{
+		"access_token": "00D5g00000CALab!AQ4AQFakeAccessTokenForTheWindowTests0123456789",
+		"instance_url": "https://demo.my.salesforce.com",
+		"id":           "https://login.salesforce.com/id/00D5g00000CALabEAH/0055g00000Demo1AAB",
+		"token_type":   "Bearer",
+		"issued_at":    "1767348000000",
+		"signature":    "c2lnbmF0dXJl",
 	}
-	tok.Raw = map[string]any{"access_token": tok.AccessToken, "instance_url": tok.InstanceURL, "id": tok.ID,
-		"token_type": tok.TokenType, "issued_at": tok.IssuedAt, "signature": tok.Signature}
 	if req.Flow == flows.Refresh {
-		tok.Raw["scope"] = "api refresh_token"
+		raw["scope"] = "api refresh_token"
 	}
+	tok := flows.NewTokenResponse(raw)
 	return &flows.Result{Flow: req.Flow, Token: tok, Started: t0, Duration: 42 * time.Millisecond,
 		RequestedScopes: req.Scopes,
 		Transcript: flows.NewTranscript(flows.Exchange{Step: "token", Method: "POST", URL: req.LoginURL + "/services/oauth2/token",
@@ -510,10 +510,10 @@ func TestScopeChecklistPutsRefreshTokenFirstAndKeepsCustomScopes(t *testing.T) {
 }
 
 func TestTokenFieldsMaskedInOrder(t *testing.T) {
-	tok := okResult(flows.Request{}).Token
-	tok.RefreshToken = "5Aep861refresh"
-	tok.Raw["refresh_token"] = tok.RefreshToken
-	tok.Raw["sfdc_community_url"] = "https://x"
+	raw := maps.Clone(okResult(flows.Request{}).Token.Raw())
+	raw["refresh_token"] = "5Aep861refresh"
+	raw["sfdc_community_url"] = "https://x"
+	tok := flows.NewTokenResponse(raw)
 	var keys []string
 	for _, f := range tokenFields(tok) {
 		keys = append(keys, f[0])

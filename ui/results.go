@@ -250,7 +250,7 @@ func tokenFields(t *flows.TokenResponse) [][2]string {
 		return nil
 	}
 	vals := map[string]string{}
-	for k, v := range t.Raw {
+	for k, v := range t.Raw() {
 		switch x := v.(type) {
 		case string:
 			vals[k] = x
