@@ -9,8 +9,10 @@
 package store
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -81,7 +83,17 @@ type AppSettings struct {
 	RefreshTokenValidity     int    `json:"refresh_token_validity,omitempty"`
 	RefreshTokenValidityUnit string `json:"refresh_token_validity_unit,omitempty"` // hours, days, months
 	PKCERequired             *bool  `json:"pkce_required,omitempty"`
+
+	// Settings is the app's whole configuration as the window's App settings tab edits it (or
+	// read it from the org): a JSON object in connectedapp's settings form (the JSON of
+	// connectedapp.Settings, which `connectedapplab app lint --settings FILE` reads too). store
+	// keeps it as it is and only checks that it is a JSON object of at most MaxAppSettingsBytes.
+	// It holds no secret: the consumer key and the certificate are public.
+	Settings json.RawMessage `json:"settings,omitempty"`
 }
+
+// MaxAppSettingsBytes caps AppSettings.Settings.
+const MaxAppSettingsBytes = 256 << 10
 
 // RefreshTokenPolicy is the app's refresh token policy (Connected App metadata refreshTokenPolicy).
 type RefreshTokenPolicy string
@@ -190,6 +202,14 @@ func (p *Profile) Validate() error {
 	default:
 		return invalidf("profile %q: refresh token validity unit %q is unknown; use hours, days or months", p.Name, a.RefreshTokenValidityUnit)
 	}
+	if len(a.Settings) > 0 {
+		if len(a.Settings) > MaxAppSettingsBytes {
+			return invalidf("profile %q: the app settings are %d bytes; at most %d fit in a profile, remove what is not the app's OAuth settings", p.Name, len(a.Settings), MaxAppSettingsBytes)
+		}
+		if t := bytes.TrimSpace(a.Settings); len(t) == 0 || t[0] != '{' || !json.Valid(t) {
+			return invalidf("profile %q: the app settings are not a JSON object; save them again from the App settings tab, or remove app_settings.settings", p.Name)
+		}
+	}
 	return nil
 }
 
@@ -289,6 +309,7 @@ func (p Profile) clone() Profile {
 		v := *p.App.PKCERequired
 		p.App.PKCERequired = &v
 	}
+	p.App.Settings = bytes.Clone(p.App.Settings)
 	if len(p.Scopes) == 0 {
 		p.Scopes = nil
 	}

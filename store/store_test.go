@@ -161,6 +161,10 @@ func TestProfileValidateFields(t *testing.T) {
 		{"negative timeout", bad(func(p *Profile) { p.App.SessionTimeoutMinutes = &neg }), "1440"},
 		{"unknown policy", bad(func(p *Profile) { p.App.RefreshTokenPolicy = "forever" }), "infinite"},
 		{"unknown unit", bad(func(p *Profile) { p.App.RefreshTokenValidityUnit = "weeks" }), "hours, days or months"},
+		{"app settings not an object", bad(func(p *Profile) { p.App.Settings = json.RawMessage(`["a"]`) }), "not a JSON object"},
+		{"app settings too large", bad(func(p *Profile) {
+			p.App.Settings = json.RawMessage(`{"description":"` + strings.Repeat("x", MaxAppSettingsBytes) + `"}`)
+		}), "at most"},
 	}
 	for _, c := range cases {
 		err := c.p.Validate()
@@ -403,5 +407,61 @@ func TestProfileLoginHostKind(t *testing.T) {
 		if got := p.LoginHostKind(); got != want {
 			t.Errorf("%s: %s, want %s", url, got, want)
 		}
+	}
+}
+
+// The App settings the window edits live in the profile (app_settings.settings): they survive
+// an update of the profile's other fields and a fresh Store over the same directory.
+func TestAppSettingsRoundTripThroughTheFile(t *testing.T) {
+	dir := t.TempDir()
+	kc := MemoryKeychain()
+	s, err := Open(dir, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := sample("Prod")
+	settings := `{"kind":"external","name":"My_App","contactEmail":"admin@example.com",` +
+		`"callbackUrls":["http://localhost:1717/OauthRedirect","http://localhost:1718/cb"],"scopes":["api","refresh_token"],` +
+		`"pkceRequired":true,"deviceFlowEnabled":false,"refreshTokenPolicy":{"type":"specific_lifetime","period":3,"unit":"DAYS"}}`
+	p.App.Settings = json.RawMessage(settings)
+	a, err := s.Add(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Notes = "edited"
+	if _, err := s.Update(a); err != nil {
+		t.Fatal(err)
+	}
+
+	s2, err := Open(dir, kc) // what the next start of the app reads
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s2.Get("Prod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, have bytes.Buffer
+	if err := json.Compact(&want, []byte(settings)); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Compact(&have, got.App.Settings); err != nil {
+		t.Fatalf("settings read back are not JSON: %v\n%s", err, got.App.Settings)
+	}
+	if have.String() != want.String() || got.Notes != "edited" || *got.App.SessionTimeoutMinutes != 120 {
+		t.Errorf("read back:\n%s\nwant\n%s (notes %q)", have.String(), want.String(), got.Notes)
+	}
+	raw, err := os.ReadFile(s.Path())
+	if err != nil || !bytes.Contains(raw, []byte(`"settings": {`)) || !bytes.Contains(raw, []byte(`"contactEmail": "admin@example.com"`)) {
+		t.Errorf("the profiles file does not hold the settings as JSON under app_settings.settings:\n%s", raw)
+	}
+
+	// A profile without app settings writes no settings key.
+	b, err := s2.Add(sample("Other"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.App.Settings != nil {
+		t.Errorf("settings %s on a profile that has none", b.App.Settings)
 	}
 }

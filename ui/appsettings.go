@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -33,13 +34,30 @@ type appState struct {
 	linted   bool
 }
 
-const appSourceDefaults = "Not read from the org yet: Salesforce's defaults with the profile's callback URL and scopes. " +
-	"Edit them, or run a flow as an admin and press Read from org."
+const (
+	appSourceDefaults = "Not read from the org yet: Salesforce's defaults with the profile's callback URL and scopes. " +
+		"Edit them, or run a flow as an admin and press Read from org."
+	appSourceEdited = "Edited here, not saved yet: Save profile (Ctrl+S) keeps them with the profile. Run lints the profile " +
+		"against them. They are not saved in the org: export the metadata folder and deploy it."
+	appSourceSaved = "Saved with this profile: Run lints the profile against these settings. They are not saved in the org: " +
+		"export the metadata folder and deploy it."
+	appSourceReadPrefix = "Read from the org at "
+)
 
-// appFor returns the app state of profile p, made from p's facts on first use.
+// appFor returns the app state of profile p: the one of this window when there is one, else
+// the settings saved with p, else Salesforce's defaults made from p's facts.
 func (l *Lab) appFor(p Profile) *appState {
 	if st, ok := l.apps[p.ID]; ok {
 		return st
+	}
+	var bad error
+	if len(p.AppSettings) > 0 {
+		var s connectedapp.Settings // no defaults under it: what was saved is all there is
+		if bad = json.Unmarshal(p.AppSettings, &s); bad == nil {
+			st := &appState{s: s, known: true, source: appSourceSaved}
+			l.apps[p.ID] = st
+			return st
+		}
 	}
 	kind := connectedapp.Connected
 	if p.AppKind == AppKindExternal {
@@ -57,8 +75,40 @@ func (l *Lab) appFor(p Profile) *appState {
 		}
 	}
 	st := &appState{s: s, source: appSourceDefaults}
+	if bad != nil {
+		// Not known, so saving the profile keeps the saved settings as they are (readForm).
+		st.source = "The settings saved with this profile cannot be read (" + bad.Error() + "); these are Salesforce's defaults. " +
+			"Saving the profile keeps the saved ones unless you edit these."
+	}
 	l.apps[p.ID] = st
 	return st
+}
+
+// appSettingsJSON is what Save stores for the app of the profile in the form: the tab's
+// settings once they are known (edited here or read from the org), else nil (the store keeps
+// what it has).
+func (l *Lab) appSettingsJSON() json.RawMessage {
+	st, ok := l.apps[l.current.ID]
+	if !ok || !st.known {
+		return nil
+	}
+	b, err := json.Marshal(st.s)
+	if err != nil {
+		return nil
+	}
+	return b
+}
+
+// appSaved notes that the profile with ID id was saved with its app's settings.
+func (l *Lab) appSaved(id string) {
+	st, ok := l.apps[id]
+	if !ok || !st.known {
+		return
+	}
+	st.source = appSourceSaved
+	if l.app != nil && id == l.current.ID {
+		l.app.source.SetText(st.source)
+	}
 }
 
 // lintProfile is what the profile in the form is about to run, in lint's terms.
@@ -129,27 +179,27 @@ type appView struct {
 	l *Lab
 
 	source    *widget.Label
-	apiName   *widget.Entry
-	contact   *widget.Entry
+	apiName   *keyEntry
+	contact   *keyEntry
 	kind      *widget.RadioGroup
-	callbacks *widget.Entry
-	scopes    *widget.Entry
-	pkce      *widget.Check
-	secretWeb *widget.Check
-	secretRT  *widget.Check
-	cc        *widget.Check
-	ccUser    *widget.Entry
-	device    *widget.Select
-	policy    *widget.Select
-	period    *widget.Entry
-	unit      *widget.Select
-	rotation  *widget.Check
-	session   *widget.Select
+	callbacks *keyEntry
+	scopes    *keyEntry
+	pkce      *keyCheck
+	secretWeb *keyCheck
+	secretRT  *keyCheck
+	cc        *keyCheck
+	ccUser    *keyEntry
+	device    *keySelect
+	policy    *keySelect
+	period    *keyEntry
+	unit      *keySelect
+	rotation  *keyCheck
+	session   *keySelect
 	sessMins  []int
-	permitted *widget.Select
-	preauth   *widget.Entry
+	permitted *keySelect
+	preauth   *keyEntry
 
-	readBtn, lintBtn, exportBtn *widget.Button
+	readBtn, lintBtn, exportBtn *keyButton
 	findings                    *fyne.Container
 	findingsScroll              *container.Scroll
 	box                         fyne.CanvasObject
@@ -170,30 +220,26 @@ func newAppView(l *Lab) *appView {
 	changed := func(string) { v.changed() }
 	checked := func(bool) { v.changed() }
 	v.source = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Selectable: true}
-	v.apiName = &widget.Entry{PlaceHolder: "the app's API name, e.g. My_Integration_App", OnChanged: changed}
-	v.contact = &widget.Entry{PlaceHolder: "admin@example.com (needed to export)", OnChanged: changed}
+	v.apiName = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "the app's API name, e.g. My_Integration_App", OnChanged: changed}})
+	v.contact = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "admin@example.com (needed to export)", OnChanged: changed}})
 	v.kind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Horizontal: true, Required: true,
 		Selected: kindConnected, OnChanged: changed}
-	v.callbacks = &widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "one callback URL per line", OnChanged: changed}
-	v.callbacks.ExtendBaseWidget(v.callbacks)
+	v.callbacks = keyed(&keyEntry{Entry: widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "one callback URL per line", OnChanged: changed}})
 	v.callbacks.SetMinRowsVisible(2)
-	v.scopes = &widget.Entry{PlaceHolder: "api refresh_token openid", OnChanged: changed}
-	v.pkce = &widget.Check{Text: "Require PKCE", OnChanged: checked}
-	v.secretWeb = &widget.Check{Text: "for the web server flow", OnChanged: checked}
-	v.secretRT = &widget.Check{Text: "for the refresh token flow", OnChanged: checked}
-	v.cc = &widget.Check{Text: "Enabled, run as", OnChanged: checked}
-	v.ccUser = &widget.Entry{PlaceHolder: "an API Only user", OnChanged: changed}
-	v.device = &widget.Select{Options: deviceChoices, OnChanged: changed}
-	v.policy = &widget.Select{Options: appPolicyChoices, OnChanged: func(string) { v.updatePeriod(); v.changed() }}
-	v.period = &widget.Entry{PlaceHolder: "N", OnChanged: changed}
-	v.unit = &widget.Select{Options: []string{"HOURS", "DAYS", "MONTHS"}, Selected: "DAYS", OnChanged: changed}
-	v.rotation = &widget.Check{Text: "Rotate refresh tokens", OnChanged: checked}
-	v.session = &widget.Select{OnChanged: changed}
-	v.permitted = &widget.Select{Options: permittedChoices, OnChanged: changed}
-	v.preauth = &widget.Entry{PlaceHolder: "pre-authorized profiles and permission sets, comma-separated", OnChanged: changed}
-	for _, w := range []fyne.Widget{v.pkce, v.secretWeb, v.secretRT, v.cc, v.rotation} {
-		w.(interface{ ExtendBaseWidget(fyne.Widget) }).ExtendBaseWidget(w)
-	}
+	v.scopes = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "api refresh_token openid", OnChanged: changed}})
+	v.pkce = keyed(&keyCheck{Check: widget.Check{Text: "Require PKCE", OnChanged: checked}})
+	v.secretWeb = keyed(&keyCheck{Check: widget.Check{Text: "for the web server flow", OnChanged: checked}})
+	v.secretRT = keyed(&keyCheck{Check: widget.Check{Text: "for the refresh token flow", OnChanged: checked}})
+	v.cc = keyed(&keyCheck{Check: widget.Check{Text: "Enabled, run as", OnChanged: checked}})
+	v.ccUser = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "an API Only user", OnChanged: changed}})
+	v.device = keyed(&keySelect{Select: widget.Select{Options: deviceChoices, OnChanged: changed}})
+	v.policy = keyed(&keySelect{Select: widget.Select{Options: appPolicyChoices, OnChanged: func(string) { v.updatePeriod(); v.changed() }}})
+	v.period = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "N", OnChanged: changed}})
+	v.unit = keyed(&keySelect{Select: widget.Select{Options: []string{"HOURS", "DAYS", "MONTHS"}, Selected: "DAYS", OnChanged: changed}})
+	v.rotation = keyed(&keyCheck{Check: widget.Check{Text: "Rotate refresh tokens", OnChanged: checked}})
+	v.session = keyed(&keySelect{Select: widget.Select{OnChanged: changed}})
+	v.permitted = keyed(&keySelect{Select: widget.Select{Options: permittedChoices, OnChanged: changed}})
+	v.preauth = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "pre-authorized profiles and permission sets, comma-separated", OnChanged: changed}})
 
 	bold := func(s string) *widget.Label { return &widget.Label{Text: s, TextStyle: fyne.TextStyle{Bold: true}} }
 	grid := container.New(layout.NewFormLayout(),
@@ -210,9 +256,9 @@ func newAppView(l *Lab) *appView {
 		bold("Session timeout"), v.session,
 		bold("Permitted users"), container.NewVBox(v.permitted, v.preauth),
 	)
-	v.readBtn = &widget.Button{Text: "Read from org", Icon: theme.DownloadIcon(), OnTapped: l.ReadAppFromOrg}
-	v.lintBtn = &widget.Button{Text: "Lint", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: l.LintApp}
-	v.exportBtn = &widget.Button{Text: "Export metadata folder…", Icon: theme.FolderNewIcon(), OnTapped: l.exportApp}
+	v.readBtn = keyed(&keyButton{Button: widget.Button{Text: "Read from org", Icon: theme.DownloadIcon(), OnTapped: l.ReadAppFromOrg}})
+	v.lintBtn = keyed(&keyButton{Button: widget.Button{Text: "Lint", Icon: theme.ConfirmIcon(), Importance: widget.HighImportance, OnTapped: l.LintApp}})
+	v.exportBtn = keyed(&keyButton{Button: widget.Button{Text: "Export metadata folder…", Icon: theme.FolderNewIcon(), OnTapped: l.exportApp}})
 	if l.be.ReadAppSettings == nil {
 		v.readBtn.Hide()
 	}
@@ -351,11 +397,12 @@ func (v *appView) changed() {
 	l := v.l
 	st := l.appFor(l.current)
 	st.s = v.read(st.s)
-	if !st.known || st.source == appSourceDefaults {
-		st.source = "Edited here: Run lints the profile against these settings. They are not saved in the org: export the metadata folder and deploy it."
+	if !st.known || st.source != appSourceEdited && !strings.HasPrefix(st.source, appSourceReadPrefix) {
+		st.source = appSourceEdited
 		v.source.SetText(st.source)
 	}
 	st.known = true
+	l.markDirty() // saved with the profile, through Save profile
 	if st.linted {
 		p, s := l.readForm()
 		st.findings = connectedapp.Lint(lintProfile(p, s), st.s)
@@ -487,10 +534,11 @@ func (l *Lab) ReadAppFromOrg() {
 			st = l.appFor(l.current)
 		}
 		st.s, st.known = r.s, true
-		st.source = "Read from the org at " + tok.InstanceURL + " (" + name + "). Edits here stay in this window."
+		st.source = appSourceReadPrefix + tok.InstanceURL + " (" + name + "), not saved yet: Save profile (Ctrl+S) keeps them with the profile."
 		if id != l.current.ID {
 			return // another profile was picked meanwhile; its own state is untouched
 		}
+		l.markDirty()
 		p, s := l.readForm()
 		st.findings, st.linted = connectedapp.Lint(lintProfile(p, s), st.s), true
 		l.app.load(st)

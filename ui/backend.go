@@ -8,6 +8,7 @@ package ui
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
@@ -74,6 +75,12 @@ type Demo struct {
 	// AdvanceClock moves the emulated org's clock forward, so that a session expires without
 	// waiting. Nil when the emulator's clock control is off.
 	AdvanceClock func(ctx context.Context, by time.Duration) error
+	// Now reads the emulated org's clock, which AdvanceClock moves; it is called from any
+	// goroutine. The window puts it (as flows.Options.Now) on every request it sends to the
+	// demo org, so that what the client dates itself (a JWT assertion's iat and exp, the ID
+	// token checks) follows the org. Nil means this machine's clock plus how far the window
+	// moved the org's clock.
+	Now func() time.Time
 	// Stop shuts the emulator down; the window calls it once, when it closes.
 	Stop func()
 }
@@ -100,6 +107,12 @@ type Profile struct {
 	// What the admin knows of the app, for guidance. Zero means unknown.
 	SessionTimeoutMinutes int    `json:"-"`
 	RefreshTokenPolicy    string `json:"-"` // "infinite", "zero", "specific_lifetime:N:UNIT", ...
+
+	// AppSettings is what the App settings tab holds for this profile's app (edited there or
+	// read from the org), saved with the profile: a JSON object in connectedapp's settings form
+	// (the JSON of connectedapp.Settings). Nil when the tab never saved any; a store keeps it
+	// as it is (store.AppSettings.Settings).
+	AppSettings json.RawMessage `json:"-"`
 }
 
 // App kinds, as store writes them.

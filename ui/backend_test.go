@@ -342,3 +342,36 @@ func TestRealReadMisconfiguredAppAsAdminShowsLintErrors(t *testing.T) {
 		"Errors: the flow will fail (2)", "callback-port", "the app has http://localhost:1718/callback",
 		"refresh-token-not-selected", "Setup: ", "Metadata: ", "Salesforce answers: redirect_uri_mismatch")
 }
+
+// The demo's JWT bearer flow after the org's clock was moved: the assertion's iat and exp must
+// follow the emulated org's clock, which checks them, not this machine's.
+func TestRealJWTBearerAfterAdvancingTheOrgClock(t *testing.T) {
+	_, p := newRealLab(t, wire.Options{})
+	pick(t, p, "JWT bearer (server to server)")
+	test.Tap(p.Button("run"))
+	waitIdle(t, 30*time.Second)
+	wantContains(t, "status before the clock moved", p.Status(), "jwt-bearer flow done in")
+
+	// 3 hours: far beyond the assertion's 3 minutes of validity.
+	for _, by := range []string{"2h", "1h"} {
+		if !p.AdvanceBy(by) {
+			t.Fatalf("no advance choice %q", by)
+		}
+		test.Tap(p.Button("advance"))
+		waitIdle(t, 10*time.Second)
+		if p.LastDialog() == "The org's clock did not move" {
+			t.Fatalf("the clock did not move: %s", p.Status())
+		}
+	}
+	wantContains(t, "status after moving the clock", p.Status(), "3h 00m 00s ahead")
+
+	test.Tap(p.Button("run"))
+	waitIdle(t, 30*time.Second)
+	wantContains(t, "status after the clock moved", p.Status(), "jwt-bearer flow done in")
+	wantContains(t, "Tokens tab", p.Tab("Tokens"), "access_token")
+
+	// The follow-up calls go to the same org, on its clock too.
+	test.Tap(p.Button("introspect"))
+	waitIdle(t, 10*time.Second)
+	wantContains(t, "status after Introspect", p.Status(), "Introspection: active until")
+}

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -31,3 +33,7 @@ func (l *Lab) showError(title, message, details string) {
 	l.lastDialog = title
 	d.Show()
 }
+
+// oneLine is text on one line, for the status bar: line breaks and runs of spaces become one
+// space.
+func oneLine(text string) string { return strings.Join(strings.Fields(text), " ") }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -41,20 +42,29 @@ func (p Probe) ProfileNames() []string {
 }
 
 // Entry is one of the form's entries: name, client, secret, callback, username, password,
-// token.
+// token. Like the other widgets Probe gives, it is the Fyne widget inside the window's own
+// (keys.go): fine to type into or tap, but the window's object is the one that takes focus.
 func (p Probe) Entry(name string) *widget.Entry {
 	f := p.l.form
-	return map[string]*widget.Entry{"name": f.name, "client": f.clientID, "secret": f.secret, "callback": f.callback,
+	e := map[string]*keyEntry{"name": f.name, "client": f.clientID, "secret": f.secret, "callback": f.callback,
 		"username": f.username, "password": f.password, "token": f.secToken}[name]
+	if e == nil {
+		return nil
+	}
+	return &e.Entry
 }
 
 // Button is one of the window's buttons: run, cancel, save, introspect, refresh, revoke,
 // call, copy, advance.
 func (p Probe) Button(name string) *widget.Button {
 	l := p.l
-	return map[string]*widget.Button{"run": l.runBtn, "cancel": l.cancelBtn, "save": l.saveBtn,
+	b := map[string]*keyButton{"run": l.runBtn, "cancel": l.cancelBtn, "save": l.saveBtn,
 		"introspect": l.introspectBtn, "refresh": l.refreshBtn, "revoke": l.revokeBtn, "call": l.callBtn,
 		"copy": l.copyBtn, "advance": l.advanceBtn}[name]
+	if b == nil {
+		return nil
+	}
+	return &b.Button
 }
 
 func (p Probe) Status() string    { return p.l.status.Text }
@@ -104,13 +114,21 @@ func (p Probe) ShowAppSettings() { p.l.ShowAppSettings() }
 // AppEntry is one of the App settings tab's entries: api, contact, callbacks, scopes.
 func (p Probe) AppEntry(name string) *widget.Entry {
 	v := p.l.app
-	return map[string]*widget.Entry{"api": v.apiName, "contact": v.contact, "callbacks": v.callbacks, "scopes": v.scopes}[name]
+	e := map[string]*keyEntry{"api": v.apiName, "contact": v.contact, "callbacks": v.callbacks, "scopes": v.scopes}[name]
+	if e == nil {
+		return nil
+	}
+	return &e.Entry
 }
 
 // AppButton is one of the App settings tab's buttons: read, lint, export.
 func (p Probe) AppButton(name string) *widget.Button {
 	v := p.l.app
-	return map[string]*widget.Button{"read": v.readBtn, "lint": v.lintBtn, "export": v.exportBtn}[name]
+	b := map[string]*keyButton{"read": v.readBtn, "lint": v.lintBtn, "export": v.exportBtn}[name]
+	if b == nil {
+		return nil
+	}
+	return &b.Button
 }
 
 // AppFindings is every text of the lint findings under the App settings.
@@ -145,7 +163,13 @@ func texts(o fyne.CanvasObject) string {
 			b.WriteString(x.Text + "\n")
 		case *widget.Entry:
 			b.WriteString(x.Text + "\n")
+		case *keyEntry:
+			b.WriteString(x.Text + "\n")
 		case *widget.Button:
+			if x.Text != "" {
+				b.WriteString(x.Text + "\n")
+			}
+		case *keyButton:
 			if x.Text != "" {
 				b.WriteString(x.Text + "\n")
 			}
@@ -160,4 +184,14 @@ func texts(o fyne.CanvasObject) string {
 	}
 	walk(o)
 	return b.String()
+}
+
+// AdvanceBy chooses how far the Advance org clock button moves the demo org's clock: one of
+// 30m, 1h, 2h, 1d.
+func (p Probe) AdvanceBy(choice string) bool {
+	if !slices.Contains(p.l.advanceSel.Options, choice) {
+		return false
+	}
+	p.l.advanceSel.SetSelected(choice)
+	return true
 }

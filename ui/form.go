@@ -45,30 +45,30 @@ var policyKinds = []string{"", "infinite", "zero", "specific_lifetime", "specifi
 // profileForm is the profile being edited: org, app, user and the secrets. The flow and
 // scope pickers sit below it (flowpicker.go, scopes.go).
 type profileForm struct {
-	name       *widget.Entry
-	host       *widget.Select
-	hostURL    *widget.Entry
+	name       *keyEntry
+	host       *keySelect
+	hostURL    *keyEntry
 	hostHint   *widget.Label
-	myDomain   *widget.Entry
+	myDomain   *keyEntry
 	appKind    *widget.RadioGroup
-	clientID   *widget.Entry
-	secret     *widget.Entry
-	callback   *widget.Entry
+	clientID   *keyEntry
+	secret     *keyEntry
+	callback   *keyEntry
 	cbCheck    *widget.Label
-	username   *widget.Entry
-	password   *widget.Entry
-	secToken   *widget.Entry
-	jwtKeyFile *widget.Entry
+	username   *keyEntry
+	password   *keyEntry
+	secToken   *keyEntry
+	jwtKeyFile *keyEntry
 	jwtKeyPEM  string
 	jwtHint    *widget.Label
-	jwtChoose  *widget.Button
-	jwtPaste   *widget.Button
-	refresh    *widget.Entry
-	subject    *widget.Entry
-	subjType   *widget.Entry
-	saml       *widget.Entry
-	session    *widget.Select
-	policy     *widget.Select
+	jwtChoose  *keyButton
+	jwtPaste   *keyButton
+	refresh    *keyEntry
+	subject    *keyEntry
+	subjType   *keyEntry
+	saml       *keyEntry
+	session    *keySelect
+	policy     *keySelect
 
 	rows    map[string][2]fyne.CanvasObject // field name -> label, content
 	grid    *fyne.Container
@@ -84,46 +84,46 @@ type profileForm struct {
 func newProfileForm() *profileForm {
 	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}}
 	changed := func(string) { f.changed() }
-	f.name = &widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}
-	f.hostURL = &widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}
+	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
+	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
 	f.hostHint = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
-	f.host = &widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
-		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}
-	f.myDomain = &widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}
+	f.host = keyed(&keySelect{Select: widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
+		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}})
+	f.myDomain = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}})
 	f.appKind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Horizontal: true,
 		Required: true, Selected: kindConnected, OnChanged: changed}
-	f.clientID = &widget.Entry{PlaceHolder: "the app's consumer key (3MVG…)", OnChanged: changed}
-	f.secret = widget.NewPasswordEntry()
+	f.clientID = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "the app's consumer key (3MVG…)", OnChanged: changed}})
+	f.secret = newKeyPasswordEntry()
 	f.secret.PlaceHolder = "the app's consumer secret; kept in the keychain"
 	f.secret.OnChanged = changed
-	f.callback = &widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect", OnChanged: func(string) {
+	f.callback = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "http://localhost:1717/OauthRedirect", OnChanged: func(string) {
 		f.checkCallbackNow()
 		f.changed()
-	}}
+	}}})
 	f.cbCheck = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance}
-	f.username = &widget.Entry{PlaceHolder: "user@example.com", OnChanged: changed}
-	f.password = widget.NewPasswordEntry()
+	f.username = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "user@example.com", OnChanged: changed}})
+	f.password = newKeyPasswordEntry()
 	f.password.PlaceHolder = "the user's password; kept in the keychain"
 	f.password.OnChanged = changed
-	f.secToken = widget.NewPasswordEntry()
+	f.secToken = newKeyPasswordEntry()
 	f.secToken.PlaceHolder = "appended to the password unless the IP is trusted"
 	f.secToken.OnChanged = changed
-	f.jwtKeyFile = &widget.Entry{PlaceHolder: "/path/to/server.key (PEM RSA private key)", OnChanged: changed}
+	f.jwtKeyFile = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "/path/to/server.key (PEM RSA private key)", OnChanged: changed}})
 	f.jwtHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
-	f.jwtChoose = &widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(f.chooseKey) }}
-	f.jwtPaste = &widget.Button{Text: "Paste PEM…", Icon: theme.ContentPasteIcon(), OnTapped: func() { call(f.pasteKey) }}
-	f.refresh = widget.NewPasswordEntry()
+	f.jwtChoose = keyed(&keyButton{Button: widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(f.chooseKey) }}})
+	f.jwtPaste = keyed(&keyButton{Button: widget.Button{Text: "Paste PEM…", Icon: theme.ContentPasteIcon(), OnTapped: func() { call(f.pasteKey) }}})
+	f.refresh = newKeyPasswordEntry()
 	f.refresh.PlaceHolder = "filled in from the last run that returned one"
 	f.refresh.OnChanged = changed
-	f.subject = widget.NewPasswordEntry()
+	f.subject = newKeyPasswordEntry()
 	f.subject.PlaceHolder = "the token from the other identity provider"
 	f.subject.OnChanged = changed
-	f.subjType = &widget.Entry{PlaceHolder: "urn:ietf:params:oauth:token-type:jwt", OnChanged: changed}
-	f.saml = widget.NewPasswordEntry()
+	f.subjType = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "urn:ietf:params:oauth:token-type:jwt", OnChanged: changed}})
+	f.saml = newKeyPasswordEntry()
 	f.saml.PlaceHolder = "base64url-encoded signed SAML 2.0 assertion"
 	f.saml.OnChanged = changed
-	f.session = &widget.Select{Options: sessionChoices, Selected: sessionChoices[0], OnChanged: changed}
-	f.policy = &widget.Select{Options: policyChoices, Selected: policyChoices[0], OnChanged: changed}
+	f.session = keyed(&keySelect{Select: widget.Select{Options: sessionChoices, Selected: sessionChoices[0], OnChanged: changed}})
+	f.policy = keyed(&keySelect{Select: widget.Select{Options: policyChoices, Selected: policyChoices[0], OnChanged: changed}})
 
 	var cells []fyne.CanvasObject // the grid is made once at the end: each Add would lay it out again
 	add := func(key, label string, content fyne.CanvasObject) {

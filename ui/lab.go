@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -69,7 +70,7 @@ type Lab struct {
 	lintLine *fyne.Container // "App settings lint: …" above Run; hidden when clean
 	lintText *widget.Label
 
-	runBtn, cancelBtn, saveBtn *widget.Button
+	runBtn, cancelBtn, saveBtn *keyButton
 	status                     *widget.Label
 	banner                     *fyne.Container
 
@@ -85,9 +86,9 @@ type Lab struct {
 	claimsTab  *container.TabItem
 	transTab   *container.TabItem
 
-	introspectBtn, refreshBtn, revokeBtn, callBtn, copyBtn *widget.Button
-	advanceSel                                             *widget.Select
-	advanceBtn                                             *widget.Button
+	introspectBtn, refreshBtn, revokeBtn, callBtn, copyBtn *keyButton
+	advanceSel                                             *keySelect
+	advanceBtn                                             *keyButton
 	actionsBar                                             *fyne.Container
 
 	cancel    context.CancelFunc
@@ -95,7 +96,7 @@ type Lab struct {
 	runSeq    int
 	last      *runState
 	stopTick  func()
-	offset    time.Duration // how far the demo org's clock was moved
+	offset    atomic.Int64 // how far the demo org's clock was moved (a time.Duration); read by requests' clocks
 	content   fyne.CanvasObject
 	root      *fyne.Container
 	clipboard string // last copied text (tests read it)
@@ -147,7 +148,21 @@ func (l *Lab) tickEvery() time.Duration {
 }
 
 // now is the clock the countdowns use: the demo org's clock when it was moved.
-func (l *Lab) now() time.Time { return l.be.now().Add(l.offset) }
+func (l *Lab) now() time.Time { return l.be.now().Add(time.Duration(l.offset.Load())) }
+
+// orgClock is the clock of the org the window's requests go to, for flows.Options.Now: nil
+// (this machine's clock) for a real org; in the demo, the emulated org's clock, which the
+// Advance org clock action moves. It is safe to call from any goroutine.
+func (l *Lab) orgClock() func() time.Time {
+	if l.demo == nil {
+		return nil
+	}
+	if l.demo.Now != nil {
+		return l.demo.Now
+	}
+	be, off := l.be, &l.offset
+	return func() time.Time { return be.now().Add(time.Duration(off.Load())) }
+}
 
 func (l *Lab) build() {
 	l.profiles = newProfilesPanel()
@@ -168,15 +183,15 @@ func (l *Lab) build() {
 	l.scopes.onChanged = l.markDirty
 	l.form.showFor("")
 
-	l.runBtn = &widget.Button{Text: "Run", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: l.Run}
-	l.cancelBtn = &widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}
+	l.runBtn = keyed(&keyButton{Button: widget.Button{Text: "Run", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: l.Run}})
+	l.cancelBtn = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}})
 	l.cancelBtn.Disable()
-	l.saveBtn = &widget.Button{Text: "Save profile", Icon: theme.DocumentSaveIcon(), OnTapped: l.Save}
+	l.saveBtn = keyed(&keyButton{Button: widget.Button{Text: "Save profile", Icon: theme.DocumentSaveIcon(), OnTapped: l.Save}})
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
 
 	l.lintText = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance, SizeName: theme.SizeNameCaptionText}
 	l.lintLine = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))),
-		&widget.Button{Text: "Show", Importance: widget.LowImportance, OnTapped: l.ShowAppSettings}, l.lintText)
+		keyed(&keyButton{Button: widget.Button{Text: "Show", Importance: widget.LowImportance, OnTapped: l.ShowAppSettings}}), l.lintText)
 	l.lintLine.Hide()
 	// The tabs are only the header: their contents stay empty, and midStack shows the chosen
 	// view. AppTabs refreshes every tab's content when it first draws, which for the profile
@@ -220,13 +235,13 @@ func (l *Lab) build() {
 	l.transTab = container.NewTabItem("Transcript", wrapped("No HTTP exchange yet."))
 	l.tabs = container.NewAppTabs(l.tokensTab, l.claimsTab, l.transTab, l.stepsTab)
 
-	l.introspectBtn = &widget.Button{Text: "Introspect", Icon: theme.SearchIcon(), OnTapped: l.Introspect}
-	l.refreshBtn = &widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: l.RefreshToken}
-	l.revokeBtn = &widget.Button{Text: "Revoke", Icon: theme.CancelIcon(), OnTapped: l.Revoke}
-	l.callBtn = &widget.Button{Text: "Call API", Icon: theme.MailSendIcon(), OnTapped: l.CallAPI}
-	l.copyBtn = &widget.Button{Text: "Copy token", Icon: theme.ContentCopyIcon(), OnTapped: l.copyAccessToken}
-	l.advanceSel = &widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"} // short: sizes the select
-	l.advanceBtn = &widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}
+	l.introspectBtn = keyed(&keyButton{Button: widget.Button{Text: "Introspect", Icon: theme.SearchIcon(), OnTapped: l.Introspect}})
+	l.refreshBtn = keyed(&keyButton{Button: widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: l.RefreshToken}})
+	l.revokeBtn = keyed(&keyButton{Button: widget.Button{Text: "Revoke", Icon: theme.CancelIcon(), OnTapped: l.Revoke}})
+	l.callBtn = keyed(&keyButton{Button: widget.Button{Text: "Call API", Icon: theme.MailSendIcon(), OnTapped: l.CallAPI}})
+	l.copyBtn = keyed(&keyButton{Button: widget.Button{Text: "Copy token", Icon: theme.ContentCopyIcon(), OnTapped: l.copyAccessToken}})
+	l.advanceSel = keyed(&keySelect{Select: widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"}}) // short: sizes the select
+	l.advanceBtn = keyed(&keyButton{Button: widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}})
 	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn)
 	l.updateActions()
 
@@ -252,7 +267,9 @@ func (l *Lab) Content() fyne.CanvasObject { return l.content }
 
 // Install adds the keyboard shortcuts to the window: Ctrl+Enter or Ctrl+R runs, Escape or
 // Ctrl+. cancels, Ctrl+S saves, Ctrl+Shift+C copies the access token, Ctrl+Shift+P calls the
-// API, Ctrl+Shift+I introspects, Ctrl+Shift+A advances the demo org's clock.
+// API, Ctrl+Shift+I introspects, Ctrl+Shift+A advances the demo org's clock. They work while
+// one of the window's widgets has the focus too: it passes them on (keys.go says which parts
+// of Fyne's own widgets cannot).
 func (l *Lab) Install() {
 	c := l.win.Canvas()
 	mod := fyne.KeyModifierShortcutDefault
@@ -357,6 +374,9 @@ func (l *Lab) readForm() (Profile, Secrets) {
 	p, s := l.form.read(l.current)
 	p.Flow = l.flowPick.flow()
 	p.Scopes = l.scopes.selected()
+	if app := l.appSettingsJSON(); app != nil {
+		p.AppSettings = app // the App settings tab's, saved with the profile
+	}
 	return p, s
 }
 
@@ -418,11 +438,13 @@ func (l *Lab) Save() {
 	}
 	background(func() saved { q, err := store.Save(p, s); return saved{q, err} }, func(r saved) {
 		if r.err != nil {
-			l.showError("Could not save the profile", "Nothing typed was lost: the form still holds it.", r.err.Error())
+			l.setStatus("Not saved: "+oneLine(r.err.Error()), widget.DangerImportance)
+			l.showError("Could not save the profile", "Nothing typed was lost: the form and the App settings tab still hold it.", r.err.Error())
 			return
 		}
 		delete(l.drafts, r.p.ID)
 		l.current = r.p
+		l.appSaved(r.p.ID)
 		l.clearDirty()
 		l.setStatus("Saved "+r.p.Name+".", widget.SuccessImportance)
 		l.reload(r.p.ID, nil)
@@ -493,6 +515,7 @@ func (l *Lab) deleteProfile() {
 					return
 				}
 				delete(l.drafts, p.ID)
+				delete(l.apps, p.ID)
 				l.current = Profile{}
 				l.setStatus("Deleted "+p.Name+".", widget.MediumImportance)
 				l.reload("", nil)
@@ -596,6 +619,7 @@ func (l *Lab) useDemo(d *Demo) {
 	l.store = d.Store
 	l.current = Profile{}
 	l.drafts = map[string]draft{}
+	l.apps = map[string]*appState{}
 	text := d.Banner
 	if text == "" {
 		text = "Demo: this is an emulated Salesforce org running on this machine, not a real org. Every secret is a demo value."
@@ -608,8 +632,8 @@ func (l *Lab) useDemo(d *Demo) {
 	}
 	if len(d.Notes) > 0 {
 		notesText := strings.Join(d.Notes, "\n")
-		right = append(right, &widget.Button{Text: "Notes", Icon: theme.InfoIcon(), Importance: widget.LowImportance,
-			OnTapped: func() { l.showError("About the emulated org", text, notesText) }})
+		right = append(right, keyed(&keyButton{Button: widget.Button{Text: "Notes", Icon: theme.InfoIcon(), Importance: widget.LowImportance,
+			OnTapped: func() { l.showError("About the emulated org", text, notesText) }}}))
 	}
 	l.banner.Objects = []fyne.CanvasObject{container.NewBorder(nil, nil, widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon())),
 		container.NewHBox(right...), msg), widget.NewSeparator()}
@@ -736,6 +760,12 @@ func (l *Lab) refreshTokenOf(st *runState) string {
 }
 
 func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Context, flows.Request, func(flows.Progress)) *flows.Result) {
+	// In the demo, the client dates what it signs and checks (JWT iat/exp, ID token times) by
+	// the emulated org's clock, which may have been moved forward. The follow-up calls
+	// (introspect, revoke, call API, refresh) reuse this request, clock included.
+	if clock := l.orgClock(); clock != nil {
+		req.Options.Now = clock
+	}
 	l.running = true
 	l.runSeq++
 	seq := l.runSeq
@@ -884,7 +914,7 @@ func (l *Lab) hasToken() bool {
 }
 
 func (l *Lab) updateActions() {
-	set := func(b *widget.Button, ok bool) {
+	set := func(b *keyButton, ok bool) {
 		if ok && !l.running {
 			b.Enable()
 		} else {
@@ -901,7 +931,7 @@ func (l *Lab) updateActions() {
 }
 
 func (l *Lab) updateActionsRunning() {
-	for _, b := range []*widget.Button{l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn, l.advanceBtn} {
+	for _, b := range []*keyButton{l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn, l.advanceBtn} {
 		b.Disable()
 	}
 }
@@ -1066,8 +1096,8 @@ func (l *Lab) AdvanceClock() {
 			l.showError("The org's clock did not move", "The emulator refused to move its clock.", err.Error())
 			return
 		}
-		l.offset += by
-		l.setStatus(fmt.Sprintf("The emulated org is now %s ahead of this machine. Press Call API to see what the app gets.", shortDuration(l.offset)), widget.WarningImportance)
+		ahead := time.Duration(l.offset.Add(int64(by)))
+		l.setStatus(fmt.Sprintf("The emulated org is now %s ahead of this machine. Press Call API to see what the app gets.", shortDuration(ahead)), widget.WarningImportance)
 	})
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"io"
 	"maps"
@@ -662,5 +663,233 @@ func TestReadFromOrgWithoutTokenAsksToLogInFirst(t *testing.T) {
 	waitIdle()
 	if called || p.LastDialog() != "Log in first" {
 		t.Errorf("called %v, dialog %q; want the Log in first dialog and no call", called, p.LastDialog())
+	}
+}
+
+// failingStore is a MemoryStore whose Save fails while fail is set.
+type failingStore struct {
+	*MemoryStore
+	fail bool
+}
+
+func (f *failingStore) Save(p Profile, s Secrets) (Profile, error) {
+	if f.fail {
+		return Profile{}, errors.New("write /home/u/.config/connectedapplab/profiles.json: no space left on device;\ncheck the disk")
+	}
+	return f.MemoryStore.Save(p, s)
+}
+
+// What is typed into the App settings tab is the profile's: it marks the profile unsaved,
+// survives switching profiles, is saved by Save profile, and is there again in a new window
+// over the same store.
+func TestAppSettingsAreSavedWithTheProfile(t *testing.T) {
+	st := demoStore()
+	l, _ := newTestLab(t, Backend{}, st)
+	p := l.Probe()
+	pick := func(l *Lab, name string) {
+		t.Helper()
+		if !l.Probe().SelectProfile(name) {
+			t.Fatalf("no profile %q", name)
+		}
+		waitIdle()
+	}
+	pick(l, "Web server + PKCE")
+	p.ShowAppSettings()
+	if l.dirty {
+		t.Fatal("showing the tab marked the profile unsaved")
+	}
+	p.AppEntry("contact").SetText("")
+	test.Type(p.AppEntry("contact"), "admin@example.com")
+	p.AppEntry("callbacks").SetText("http://localhost:1717/OauthRedirect\nhttp://localhost:1718/cb")
+	p.AppEntry("scopes").SetText("api openid")
+	if !l.app.pkce.Checked {
+		t.Fatal("an External Client App's tab should start with PKCE required (Salesforce's default)")
+	}
+	test.Tap(l.app.pkce)              // off
+	l.app.session.SetSelectedIndex(2) // 30 minutes
+	if !l.dirty || l.saveBtn.Text != "Save profile •" {
+		t.Fatalf("editing App settings left the profile clean (save button %q)", l.saveBtn.Text)
+	}
+	if !strings.HasPrefix(l.app.source.Text, "Edited here, not saved yet") {
+		t.Errorf("source line %q", l.app.source.Text)
+	}
+
+	// Switching away and back keeps the edits, unsaved.
+	pick(l, "Username-password: how long does it last?")
+	if got := p.AppEntry("contact").Text; got != "" {
+		t.Errorf("the other profile shows contact %q", got)
+	}
+	pick(l, "Web server + PKCE")
+	if got := p.AppEntry("contact").Text; got != "admin@example.com" {
+		t.Fatalf("after switching back the contact email is %q: the edit was lost", got)
+	}
+	if !l.dirty {
+		t.Error("after switching back the profile no longer says it is unsaved")
+	}
+
+	test.Tap(l.saveBtn)
+	waitIdle()
+	if l.dirty || !strings.HasPrefix(p.Status(), "Saved Web server + PKCE") {
+		t.Fatalf("after Save: dirty=%v status %q", l.dirty, p.Status())
+	}
+	if !strings.HasPrefix(l.app.source.Text, "Saved with this profile") {
+		t.Errorf("source line after Save %q", l.app.source.Text)
+	}
+	ps, _ := st.List()
+	var saved connectedapp.Settings
+	if err := json.Unmarshal(ps[1].AppSettings, &saved); err != nil {
+		t.Fatalf("the store holds no App settings for the profile: %v (%q)", err, ps[1].AppSettings)
+	}
+	if saved.ContactEmail != "admin@example.com" || len(saved.CallbackURLs) != 2 || saved.SessionTimeoutMinutes != 30 ||
+		saved.PKCERequired || saved.Kind != connectedapp.External {
+		t.Errorf("stored settings %+v", saved)
+	}
+	if ps[0].AppSettings != nil {
+		t.Errorf("the untouched profile got App settings %s", ps[0].AppSettings)
+	}
+
+	// A new window over the same store (the next start of the app) shows them again.
+	fb := &fakeBackend{}
+	l2, _ := newTestLab(t, fb.backend(), st)
+	pick(l2, "Web server + PKCE")
+	l2.ShowAppSettings()
+	p2 := l2.Probe()
+	if got := p2.AppEntry("contact").Text; got != "admin@example.com" {
+		t.Errorf("new window: contact %q", got)
+	}
+	if got := p2.AppEntry("callbacks").Text; got != "http://localhost:1717/OauthRedirect\nhttp://localhost:1718/cb" {
+		t.Errorf("new window: callbacks %q", got)
+	}
+	if l2.app.session.SelectedIndex() != 2 || l2.app.pkce.Checked {
+		t.Errorf("new window: session index %d, PKCE %v", l2.app.session.SelectedIndex(), l2.app.pkce.Checked)
+	}
+	if l2.dirty || !strings.HasPrefix(l2.app.source.Text, "Saved with this profile") {
+		t.Errorf("new window: dirty=%v source %q", l2.dirty, l2.app.source.Text)
+	}
+	// Saved settings are what Run lints against: the profile asks for refresh_token, which
+	// the saved app settings do not select.
+	test.Tap(l2.runBtn)
+	waitIdle()
+	if got := p2.LintLine(); !strings.Contains(got, "refresh-token-not-selected") {
+		t.Errorf("lint line %q, want the saved settings linted before the run", got)
+	}
+}
+
+// A save that fails keeps what was typed in the App settings tab, says so on one line, and
+// saving again once the store works stores it.
+func TestAppSettingsKeptWhenSaveFails(t *testing.T) {
+	st := &failingStore{MemoryStore: demoStore(), fail: true}
+	l, _ := newTestLab(t, Backend{}, st)
+	p := l.Probe()
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("")
+	test.Type(p.AppEntry("api"), "Web_App")
+	test.Tap(l.saveBtn)
+	waitIdle()
+	if got := p.Status(); got != "Not saved: write /home/u/.config/connectedapplab/profiles.json: no space left on device; check the disk" ||
+		l.status.Importance != widget.DangerImportance {
+		t.Errorf("status %q (importance %v), want the error on one line", got, l.status.Importance)
+	}
+	if p.LastDialog() != "Could not save the profile" {
+		t.Errorf("dialog %q", p.LastDialog())
+	}
+	if p.AppEntry("api").Text != "Web_App" || !l.dirty {
+		t.Fatalf("after the failed save: API name %q, dirty %v", p.AppEntry("api").Text, l.dirty)
+	}
+	l.profiles.list.Select(1)
+	waitIdle()
+	l.profiles.list.Select(0)
+	waitIdle()
+	if p.AppEntry("api").Text != "Web_App" || !l.dirty {
+		t.Fatalf("after switching back: API name %q, dirty %v", p.AppEntry("api").Text, l.dirty)
+	}
+	st.fail = false
+	test.Tap(l.saveBtn)
+	waitIdle()
+	ps, _ := st.List()
+	var saved connectedapp.Settings
+	if err := json.Unmarshal(ps[0].AppSettings, &saved); err != nil || saved.Name != "Web_App" {
+		t.Errorf("stored App settings %s (%v), want the API name typed before the failed save", ps[0].AppSettings, err)
+	}
+}
+
+// In the demo every request the window sends carries the emulated org's clock
+// (flows.Options.Now), so that what the client dates (a JWT assertion, ID token checks)
+// follows the org after Advance org clock; a real org's requests keep this machine's clock.
+func TestDemoRequestsFollowTheOrgClock(t *testing.T) {
+	for _, withNow := range []bool{false, true} {
+		t.Run(map[bool]string{false: "window's offset", true: "Demo.Now"}[withNow], func(t *testing.T) {
+			fb := &fakeBackend{}
+			be := fb.backend()
+			var apiReqs, introReqs []flows.Request
+			be.CallAPI = func(_ context.Context, req flows.Request, _ *flows.TokenResponse) ([]flows.Exchange, error) {
+				apiReqs = append(apiReqs, req)
+				return nil, nil
+			}
+			be.Introspect = func(_ context.Context, req flows.Request, _ string) (*flows.Introspection, []flows.Exchange, error) {
+				introReqs = append(introReqs, req)
+				return &flows.Introspection{Active: true}, nil, nil
+			}
+			var org time.Duration // how far the emulated org's clock moved
+			demo := &Demo{Store: demoStore(), AdvanceClock: func(_ context.Context, by time.Duration) error { org += by; return nil }}
+			if withNow {
+				demo.Now = func() time.Time { return t0.Add(org).Add(time.Second) } // a clock of its own
+			}
+			test.NewTempApp(t)
+			w := test.NewTempWindow(t, nil)
+			l := New(w, be, Options{Demo: demo, TickEvery: -1})
+			w.SetContent(l.Content())
+			l.Start()
+			waitIdle()
+			defer l.Close()
+			want := func(d time.Duration) time.Time {
+				if withNow {
+					return t0.Add(d).Add(time.Second)
+				}
+				return t0.Add(d)
+			}
+
+			test.Tap(l.runBtn)
+			waitIdle()
+			reqs := fb.got()
+			if len(reqs) != 1 || reqs[0].Options.Now == nil {
+				t.Fatalf("the demo run's request has no clock: %+v", reqs)
+			}
+			if got := reqs[0].Options.Now(); !got.Equal(want(0)) {
+				t.Errorf("clock before moving it = %v, want %v", got, want(0))
+			}
+			l.advanceSel.SetSelected("1d")
+			test.Tap(l.advanceBtn)
+			waitIdle()
+			l.advanceSel.SetSelected("2h")
+			test.Tap(l.advanceBtn)
+			waitIdle()
+			test.Tap(l.runBtn)
+			waitIdle()
+			test.Tap(l.callBtn)
+			waitIdle()
+			test.Tap(l.introspectBtn)
+			waitIdle()
+			reqs = fb.got()
+			if len(reqs) != 2 || len(apiReqs) != 1 || len(introReqs) != 1 {
+				t.Fatalf("%d runs, %d API calls, %d introspections; want 2, 1, 1", len(reqs), len(apiReqs), len(introReqs))
+			}
+			for what, req := range map[string]flows.Request{"run": reqs[1], "API call": apiReqs[0], "introspection": introReqs[0]} {
+				if req.Options.Now == nil {
+					t.Errorf("the %s after moving the clock has no clock", what)
+				} else if got := req.Options.Now(); !got.Equal(want(26 * time.Hour)) {
+					t.Errorf("the %s's clock = %v, want the org's %v", what, got, want(26*time.Hour))
+				}
+			}
+		})
+	}
+
+	// A real org: no clock is set, flows uses this machine's.
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	test.Tap(l.runBtn)
+	waitIdle()
+	if reqs := fb.got(); len(reqs) != 1 || reqs[0].Options.Now != nil {
+		t.Errorf("a real org's request got a clock: %+v", reqs)
 	}
 }

@@ -16,7 +16,7 @@ import (
 // flowPicker chooses the flow and says what it needs and whether it can issue a refresh token.
 type flowPicker struct {
 	infos   []FlowInfo
-	sel     *widget.Select
+	sel     *keySelect
 	needs   *widget.Label
 	summary *widget.Label
 	refresh *widget.Label
@@ -37,12 +37,12 @@ func newFlowPicker(infos []FlowInfo) *flowPicker {
 	p.refresh = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	p.legacy = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	p.legIcon = widget.NewIcon(theme.WarningIcon())
-	p.sel = &widget.Select{Options: opts, PlaceHolder: "Choose a flow", OnChanged: func(string) {
+	p.sel = keyed(&keySelect{Select: widget.Select{Options: opts, PlaceHolder: "Choose a flow", OnChanged: func(string) {
 		p.update()
 		if p.onChanged != nil {
 			p.onChanged(p.flow())
 		}
-	}}
+	}}})
 	p.update()
 	return p
 }
@@ -105,8 +105,8 @@ func (p *flowPicker) content() fyne.CanvasObject {
 // does not know go in the "Other scopes" entry.
 type scopeChecklist struct {
 	infos  []ScopeInfo
-	checks map[string]*widget.Check
-	other  *widget.Entry
+	checks map[string]*keyCheck
+	other  *keyEntry
 	more   *widget.Accordion
 	box    *fyne.Container
 	quiet  bool
@@ -115,15 +115,14 @@ type scopeChecklist struct {
 }
 
 func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
-	c := &scopeChecklist{infos: infos, checks: map[string]*widget.Check{}}
+	c := &scopeChecklist{infos: infos, checks: map[string]*keyCheck{}}
 	changed := func() {
 		if !c.quiet && c.onChanged != nil {
 			c.onChanged()
 		}
 	}
 	row := func(si ScopeInfo) fyne.CanvasObject {
-		ch := &widget.Check{Text: si.Name, OnChanged: func(bool) { changed() }}
-		ch.ExtendBaseWidget(ch)
+		ch := keyed(&keyCheck{Check: widget.Check{Text: si.Name, OnChanged: func(bool) { changed() }}})
 		c.checks[si.Name] = ch
 		meaning := &widget.Label{Text: si.Meaning, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 		if si.Name == "refresh_token" || si.Name == "offline_access" {
@@ -143,8 +142,8 @@ func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
 	}
 	top := container.NewVBox(topRows...)
 	rest := container.NewVBox(restRows...)
-	c.other = &widget.Entry{PlaceHolder: "other scopes, space-separated (custom scopes of an External Client App)",
-		OnChanged: func(string) { changed() }}
+	c.other = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "other scopes, space-separated (custom scopes of an External Client App)",
+		OnChanged: func(string) { changed() }}})
 	c.more = widget.NewAccordion(widget.NewAccordionItem("More scopes ("+strconv.Itoa(len(rest.Objects))+")", newLazyDetail(rest)))
 	title := &widget.Label{Text: "Scopes", TextStyle: fyne.TextStyle{Bold: true}}
 	hint := &widget.Label{Text: "None checked sends no scope parameter: Salesforce then grants all of the app's scopes.",

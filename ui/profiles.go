@@ -96,6 +96,7 @@ func (m *MemoryStore) Secrets(id string) (Secrets, error) {
 
 func cloneProfile(p Profile) Profile {
 	p.Scopes = slices.Clone(p.Scopes)
+	p.AppSettings = slices.Clone(p.AppSettings)
 	return p
 }
 
@@ -142,11 +143,11 @@ func decodeProfiles(data []byte) ([]Profile, error) {
 type profilesPanel struct {
 	items []Profile
 
-	list      *widget.List
-	add       *widget.Button
-	duplicate *widget.Button
-	remove    *widget.Button
-	importBtn *widget.Button
+	list      *keyList
+	add       *keyButton
+	duplicate *keyButton
+	remove    *keyButton
+	importBtn *keyButton
 	selected  int
 
 	onSelect    func(Profile)
@@ -158,7 +159,7 @@ type profilesPanel struct {
 
 func newProfilesPanel() *profilesPanel {
 	p := &profilesPanel{selected: -1}
-	p.list = &widget.List{
+	p.list = keyed(&keyList{List: widget.List{
 		Length: func() int { return len(p.items) },
 		// Two lines per name, wrapped at words, so that long names read whole; only a name
 		// longer than two lines ends in an ellipsis (the form's Profile name shows it all).
@@ -182,12 +183,11 @@ func newProfilesPanel() *profilesPanel {
 				p.onSelect(p.items[id])
 			}
 		},
-	}
-	p.list.ExtendBaseWidget(p.list)
-	p.add = &widget.Button{Text: "New", Icon: theme.ContentAddIcon(), OnTapped: func() { call(p.onAdd) }}
-	p.duplicate = &widget.Button{Text: "Duplicate", Icon: theme.ContentCopyIcon(), OnTapped: func() { call(p.onDuplicate) }}
-	p.remove = &widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), OnTapped: func() { call(p.onDelete) }}
-	p.importBtn = &widget.Button{Text: "Import…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(p.onImport) }}
+	}})
+	p.add = keyed(&keyButton{Button: widget.Button{Text: "New", Icon: theme.ContentAddIcon(), OnTapped: func() { call(p.onAdd) }}})
+	p.duplicate = keyed(&keyButton{Button: widget.Button{Text: "Duplicate", Icon: theme.ContentCopyIcon(), OnTapped: func() { call(p.onDuplicate) }}})
+	p.remove = keyed(&keyButton{Button: widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), OnTapped: func() { call(p.onDelete) }}})
+	p.importBtn = keyed(&keyButton{Button: widget.Button{Text: "Import…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(p.onImport) }}})
 	p.updateButtons()
 	return p
 }

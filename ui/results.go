@@ -326,14 +326,14 @@ func tokenRows(t *flows.TokenResponse, copyText func(what, text string)) fyne.Ca
 			shown = issuedAtText(val)
 		}
 		value := &widget.Label{Text: shown, Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}}
-		copyBtn := &widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance,
-			OnTapped: func() { copyText(name, val) }}
+		copyBtn := keyed(&keyButton{Button: widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance,
+			OnTapped: func() { copyText(name, val) }}})
 		buttons := container.NewHBox(copyBtn)
 		if secretFields[name] {
 			value.Text = mask(val)
 			revealed := false
-			var reveal *widget.Button
-			reveal = &widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: func() {
+			var reveal *keyButton
+			reveal = keyed(&keyButton{Button: widget.Button{Icon: theme.VisibilityIcon(), Importance: widget.LowImportance, OnTapped: func() {
 				revealed = !revealed
 				if revealed {
 					value.SetText(val)
@@ -342,7 +342,7 @@ func tokenRows(t *flows.TokenResponse, copyText func(what, text string)) fyne.Ca
 					value.SetText(mask(val))
 					reveal.SetIcon(theme.VisibilityIcon())
 				}
-			}}
+			}}})
 			buttons = container.NewHBox(reveal, copyBtn)
 		}
 		grid.Add(&widget.Label{Text: name, TextStyle: fyne.TextStyle{Bold: true}})
@@ -477,13 +477,13 @@ func transcriptView(ex []flows.Exchange, copyText func(what, text string)) fyne.
 		curl := e.Curl
 		body := &widget.Label{Text: text, Wrapping: fyne.TextWrapBreak, TextStyle: fyne.TextStyle{Monospace: true}, Selectable: true}
 		buttons := container.NewHBox(
-			&widget.Button{Text: "Copy as curl", Icon: theme.ContentCopyIcon(), OnTapped: func() {
+			keyed(&keyButton{Button: widget.Button{Text: "Copy as curl", Icon: theme.ContentCopyIcon(), OnTapped: func() {
 				copyText("curl command", curl)
-			}},
-			&widget.Button{Text: "Copy exchange", Icon: theme.ContentCopyIcon(), OnTapped: func() { copyText("exchange", text) }},
+			}}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Copy exchange", Icon: theme.ContentCopyIcon(), OnTapped: func() { copyText("exchange", text) }}}),
 		)
 		if curl == "" {
-			buttons.Objects[0].(*widget.Button).Disable()
+			buttons.Objects[0].(*keyButton).Disable()
 		}
 		acc.Append(widget.NewAccordionItem(exchangeTitle(i, e), container.NewVBox(buttons, body)))
 	}

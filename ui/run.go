@@ -28,10 +28,11 @@ type runView struct {
 	verifyLink string
 
 	auth     *fyne.Container
-	authURL  *widget.Entry
+	authURL  *keyEntry
 	authLink string
 
 	box     *fyne.Container
+	cancel  *keyButton
 	history []flows.Progress
 
 	// The Steps tab: the same steps with their names, filled as they happen.
@@ -54,13 +55,12 @@ func newRunView(l *Lab) *runView {
 		&widget.Label{Text: "Type this code on the verification page, on any device:", Alignment: fyne.TextAlignCenter},
 		v.userCode, v.verifyURL,
 		container.NewCenter(container.NewHBox(
-			&widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("user code", v.userCode.Text) }},
-			&widget.Button{Text: "Open verification page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance,
-				OnTapped: func() { l.openURL(v.verifyLink) }},
+			keyed(&keyButton{Button: widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("user code", v.userCode.Text) }}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Open verification page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance,
+				OnTapped: func() { l.openURL(v.verifyLink) }}}),
 		)),
 	)
-	v.authURL = &widget.Entry{Wrapping: fyne.TextWrapBreak, MultiLine: true}
-	v.authURL.ExtendBaseWidget(v.authURL)
+	v.authURL = keyed(&keyEntry{Entry: widget.Entry{Wrapping: fyne.TextWrapBreak, MultiLine: true}})
 	v.authURL.OnChanged = func(string) { // read-only, but selectable and not greyed out
 		if v.authURL.Text != v.authLink {
 			v.authURL.SetText(v.authLink)
@@ -70,12 +70,12 @@ func newRunView(l *Lab) *runView {
 		&widget.Label{Text: "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:", Wrapping: fyne.TextWrapWord},
 		v.authURL,
 		container.NewHBox(
-			&widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("authorize URL", v.authLink) }},
-			&widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { l.openURL(v.authLink) }},
+			keyed(&keyButton{Button: widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("authorize URL", v.authLink) }}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { l.openURL(v.authLink) }}}),
 		),
 	)
-	cancel := &widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}
-	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, cancel, v.title), v.countdown, v.device, v.auth, widget.NewSeparator(), v.steps)
+	v.cancel = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}})
+	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, v.cancel, v.title), v.countdown, v.device, v.auth, widget.NewSeparator(), v.steps)
 	return v
 }
 

@@ -160,5 +160,3 @@ func ScopeInfos() []ui.ScopeInfo {
 	}
 	return out
 }
-
-// startDemo starts sfemu on loopback and makes one profile per demo scenario.

@@ -35,6 +35,7 @@ func StartDemo(ctx context.Context, org *sfemu.Org) (*ui.Demo, error) {
 		AdvanceClock: func(ctx context.Context, by time.Duration) error {
 			return advanceClock(ctx, base, by)
 		},
+		Now:  e.Clock().Now, // the clock the control endpoint moves
 		Stop: func() { e.Close() },
 	}, nil
 }
@@ -118,5 +119,3 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 	}
 	return ps, secrets
 }
-
-// openStore opens the user's profiles with secrets in the OS keychain.

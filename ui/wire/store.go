@@ -2,6 +2,7 @@ package wire
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -9,6 +10,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/ui"
 )
 
+// OpenStore opens the user's profiles in dir ("": store.DefaultDir) with their secrets in the
+// OS keychain.
 func OpenStore(dir string) (ui.ProfileStore, error) {
 	if dir == "" {
 		var err error
@@ -20,8 +23,12 @@ func OpenStore(dir string) (ui.ProfileStore, error) {
 	if err != nil {
 		return nil, err
 	}
-	return storeAdapter{s}, nil
+	return NewStore(s), nil
 }
+
+// NewStore serves the window's ProfileStore from an open store (tests give one over a
+// temporary directory with store.MemoryKeychain).
+func NewStore(s *store.Store) ui.ProfileStore { return storeAdapter{s} }
 
 // storeAdapter serves the window's ProfileStore from store.Store.
 type storeAdapter struct{ s *store.Store }
@@ -52,6 +59,9 @@ func (a storeAdapter) List() ([]ui.Profile, error) {
 		if p.App.SessionTimeoutMinutes != nil {
 			q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
 		}
+		if len(p.App.Settings) > 0 {
+			q.AppSettings = slices.Clone(p.App.Settings)
+		}
 		if p.App.RefreshTokenValidity > 0 && p.App.RefreshTokenValidityUnit != "" {
 			q.RefreshTokenPolicy += fmt.Sprintf(":%d:%s", p.App.RefreshTokenValidity, strings.ToUpper(p.App.RefreshTokenValidityUnit))
 		}
@@ -80,8 +90,12 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 	} else {
 		sp.App.SessionTimeoutMinutes = nil
 	}
+	if p.AppSettings != nil { // nil: the window has none for this profile; keep what is stored
+		sp.App.Settings = slices.Clone(p.AppSettings)
+	}
 	kind, rest, _ := strings.Cut(p.RefreshTokenPolicy, ":")
 	sp.App.RefreshTokenPolicy = store.RefreshTokenPolicy(kind)
+	sp.App.RefreshTokenValidity, sp.App.RefreshTokenValidityUnit = 0, "" // a policy without a period has none
 	if n, unit, ok := strings.Cut(rest, ":"); ok {
 		fmt.Sscan(n, &sp.App.RefreshTokenValidity)
 		sp.App.RefreshTokenValidityUnit = strings.ToLower(unit)

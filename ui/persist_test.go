@@ -1,0 +1,85 @@
+package ui_test
+
+import (
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/connectedapplab/connectedapplab/store"
+	"github.com/connectedapplab/connectedapplab/ui"
+	"github.com/connectedapplab/connectedapplab/ui/wire"
+)
+
+// openLab opens the window on the profiles in dir (the real store, secrets in memory).
+func openLab(t *testing.T, dir string, kc store.Keychain) (*ui.Lab, ui.Probe) {
+	t.Helper()
+	s, err := store.Open(dir, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	l := ui.New(w, ui.Backend{}, ui.Options{Store: wire.NewStore(s), TickEvery: -1})
+	w.SetContent(l.Content())
+	l.Install()
+	w.Resize(fyne.NewSize(1280, 800))
+	l.Start()
+	waitIdle(t, 10*time.Second)
+	t.Cleanup(l.Close)
+	return l, l.Probe()
+}
+
+// The App settings tab's edits are saved in the profiles file, through the store the app
+// uses, and a window opened on that file later (the next start) shows them.
+func TestAppSettingsSurviveARestart(t *testing.T) {
+	test.NewTempApp(t)
+	dir, kc := t.TempDir(), store.MemoryKeychain()
+	s, err := store.Open(dir, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"Alpha", "Beta"} {
+		if _, err := s.Add(store.Profile{Name: name, LoginURL: "https://login.salesforce.com", ClientID: "3MVG-" + name,
+			CallbackURL: "http://localhost:1717/OauthRedirect", Flow: "web-server-pkce", Scopes: []string{"api", "refresh_token"}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	l, p := openLab(t, dir, kc)
+	pick(t, p, "Beta")
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("Beta_App")
+	p.AppEntry("contact").SetText("admin@example.com")
+	p.AppEntry("scopes").SetText("api refresh_token openid")
+	test.Tap(p.Button("save"))
+	waitIdle(t, 10*time.Second)
+	wantContains(t, "status after Save", p.Status(), "Saved Beta")
+	l.Close()
+
+	got, err := s.Get("Beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.App.Settings) == 0 {
+		t.Fatal("the profiles file holds no App settings for Beta")
+	}
+	if a, _ := s.Get("Alpha"); len(a.App.Settings) != 0 {
+		t.Errorf("Alpha got App settings %s", a.App.Settings)
+	}
+
+	_, p2 := openLab(t, dir, kc)
+	pick(t, p2, "Beta")
+	p2.ShowAppSettings()
+	for entry, want := range map[string]string{"api": "Beta_App", "contact": "admin@example.com", "scopes": "api refresh_token openid",
+		"callbacks": "http://localhost:1717/OauthRedirect"} {
+		if got := p2.AppEntry(entry).Text; got != want {
+			t.Errorf("after the restart the App settings %s is %q, want %q", entry, got, want)
+		}
+	}
+	// The other profile keeps its own (default) settings.
+	pick(t, p2, "Alpha")
+	if got := p2.AppEntry("contact").Text; got != "" {
+		t.Errorf("Alpha shows contact %q", got)
+	}
+}
