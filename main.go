@@ -20,6 +20,9 @@ func main() {
 func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if len(args) > 0 && !isWindowFlag(args[0]) {
+		attachParentConsole() // a command, not the window: print in the terminal (Windows)
+	}
 	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
 
 	if len(args) > 0 {
@@ -35,4 +38,11 @@ func run(args []string) int {
 		}
 	}
 	return openWindow(ctx, args, env)
+}
+
+// isWindowFlag reports whether arg is a flag of the window (--demo, --config-dir) rather
+// than a command, --version or --help.
+func isWindowFlag(arg string) bool {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	return strings.HasPrefix(arg, "-") && (name == "demo" || name == "config-dir")
 }

@@ -27,7 +27,7 @@ type OpResult struct {
 
 // op runs one HTTP operation in its own session (for the transcript and redaction).
 func op(ctx context.Context, req Request, name string, secrets []string, f func(s *session) (*OpResult, error)) (*OpResult, error) {
-	s, err := newSession(req, nil, &Result{})
+	s, err := newSession(&req, nil, &Result{})
 	if err != nil {
 		return &OpResult{Op: name}, err
 	}

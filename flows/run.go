@@ -22,7 +22,7 @@ import (
 // (may be nil) is called on the calling goroutine for each step; it must not block long.
 func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
 	res := &Result{Flow: req.Flow, Started: time.Now(), RequestedScopes: append([]string(nil), req.Scopes...)}
-	s, err := newSession(req, progress, res)
+	s, err := newSession(&req, progress, res)
 	if err == nil {
 		err = s.validate()
 	}
@@ -60,7 +60,7 @@ type session struct {
 	nonce    string
 }
 
-func newSession(req Request, progress func(Progress), res *Result) (*session, error) {
+func newSession(req *Request, progress func(Progress), res *Result) (*session, error) {
 	o := req.Options
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
@@ -90,9 +90,9 @@ func newSession(req Request, progress func(Progress), res *Result) (*session, er
 	red, rec, s := &all.red, &all.rec, &all.s
 	red.pending = all.pending[:0]
 	res.Timings, res.Checks = all.timings[:0], all.checks[:0]
-	red.addRequest(&req)
+	red.addRequest(req)
 	*rec = recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
-	*s = session{req: req, o: o, rec: rec, red: red, res: res, progress: progress, ep: endpointsFor(req)}
+	*s = session{req: *req, o: o, rec: rec, red: red, res: res, progress: progress, ep: endpointsFor(req)}
 	return s, nil
 }
 
@@ -141,7 +141,7 @@ func checkBaseURL(what, raw string) error {
 	return nil
 }
 
-func endpointsFor(req Request) Endpoints {
+func endpointsFor(req *Request) Endpoints {
 	ep := SalesforceEndpoints(req.LoginURL)
 	o := req.Endpoints
 	for _, p := range []struct{ dst, src *string }{{&ep.Issuer, &o.Issuer}, {&ep.Authorize, &o.Authorize},

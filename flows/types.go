@@ -91,7 +91,8 @@ type Options struct {
 	PollInterval time.Duration
 	// DeviceTimeout bounds the device flow's polling (default 10 minutes).
 	DeviceTimeout time.Duration
-	// Now is the clock for ID token checks (default time.Now).
+	// Now is the clock for ID token checks and the iat/exp of JWT bearer assertions (default
+	// time.Now); the demo window sets it to the emulated org's clock.
 	Now func() time.Time
 	// Transport replaces the network transport (tests, benchmarks); proxy and CA options are then ignored.
 	Transport http.RoundTripper
