@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/container"
 
 	"github.com/connectedapplab/connectedapplab/assets"
 	"github.com/connectedapplab/connectedapplab/cli"
@@ -36,7 +37,8 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	}
 
 	a := app.NewWithID(AppID)
-	a.SetIcon(assets.Icon)
+	fontsLoaded := ui.WarmFonts()
+	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
 
@@ -61,11 +63,20 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		prefs.SetBool(prefSeen, true)
 	}
 
+	fontsLoaded()
 	lab := ui.New(w, be, opt)
-	w.SetContent(lab.Content())
-	lab.Install()
+	// The content joins an empty root after the window has its size, rather than going to
+	// SetContent and then Resize: SetContent lays its content out at the content's minimum
+	// size, and Resize measures that minimum again, two passes over columns of wrapped text
+	// and icons thrown away a moment later when the window opens at its real size. The root
+	// is laid out once, at that size, when the window is created (which also makes the window
+	// at least as large as the content's minimum).
+	root := container.NewStack()
+	w.SetContent(root)
 	wd, ht := prefs.FloatWithFallback(prefWidth, 1280), prefs.FloatWithFallback(prefHeight, 800)
 	w.Resize(fyne.NewSize(float32(max(wd, 900)), float32(max(ht, 600))))
+	root.Objects = []fyne.CanvasObject{lab.Content()}
+	lab.Install()
 	w.SetMaster()
 	w.SetCloseIntercept(func() {
 		s := w.Canvas().Size()
@@ -78,7 +89,10 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		<-ctx.Done()
 		fyne.Do(func() {
 			lab.Close()
-			a.Quit()
+			// Closing the master window ends the app. Not a.Quit(): Fyne 2.7's Quit closes
+			// its settings watcher without checking it was made (none when inotify is out of
+			// instances) and panics.
+			w.Close()
 		})
 	}()
 	lab.Start()

@@ -20,3 +20,13 @@ func TestIconIsASquarePNGTheFyneToolAccepts(t *testing.T) {
 		t.Fatalf("resource name %q, want icon.png", Icon.Name())
 	}
 }
+
+func TestWindowIconIsTheSmallCopy(t *testing.T) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(WindowIcon.Content()))
+	if err != nil {
+		t.Fatalf("icon-128.png does not decode: %v", err)
+	}
+	if format != "png" || cfg.Width != 128 || cfg.Height != 128 {
+		t.Fatalf("window icon is %s %dx%d, want png 128x128", format, cfg.Width, cfg.Height)
+	}
+}
