@@ -92,8 +92,8 @@ func NewTokenResponse(raw map[string]any) *TokenResponse {
 	return tr
 }
 
-// setField sets the named field for the JSON key k, if k names one.
-func (tr *TokenResponse) setField(k, v string) {
+// setField sets the named field for the JSON key k and reports whether k names one.
+func (tr *TokenResponse) setField(k, v string) bool {
 	switch k {
 	case "access_token":
 		tr.AccessToken = v
@@ -120,7 +120,10 @@ func (tr *TokenResponse) setField(k, v string) {
 		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
 			tr.ExpiresIn = &n
 		}
+	default:
+		return false
 	}
+	return true
 }
 
 // Raw returns every field of the response as sent: strings, json.Number for numbers, and
@@ -224,13 +227,10 @@ func scanTokenResponse(b []byte) (*TokenResponse, bool) {
 	}
 }
 
+// tokenField reports whether the JSON key k names a field of TokenResponse.
 func tokenField(k string) bool {
-	switch k {
-	case "access_token", "refresh_token", "instance_url", "api_instance_url", "id", "token_type",
-		"issued_at", "signature", "scope", "id_token", "expires_in":
-		return true
-	}
-	return false
+	var probe TokenResponse
+	return probe.setField(k, "")
 }
 
 // str renders a JSON scalar as a string (issued_at is a string at Salesforce, a number elsewhere).
