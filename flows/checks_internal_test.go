@@ -57,3 +57,16 @@ func TestCheckSignature(t *testing.T) {
 		}
 	}
 }
+
+// The password and security token are sent joined; the redactor notes the pair without
+// joining it and must still replace the joined value (and its escaped form) wherever it
+// shows up, before the password alone.
+func TestRedactorJoinsPasswordAndToken(t *testing.T) {
+	r := &redactor{}
+	r.addRequest(&Request{ClientSecret: "s3cr3t-value", Password: "p@ss w0rd", SecurityToken: "TOKEN123xyz"})
+	got := r.scrub("echo p@ss w0rdTOKEN123xyz | p%40ss+w0rdTOKEN123xyz | p@ss w0rd | s3cr3t-value")
+	want := "echo " + Redacted + " | " + Redacted + " | " + Redacted + " | " + Redacted
+	if got != want {
+		t.Fatalf("scrub: got %q, want %q", got, want)
+	}
+}

@@ -22,9 +22,9 @@ func (s *session) clientCredentials(ctx context.Context) (*TokenResponse, error)
 		return nil, errors.New("the client credentials flow works only on the org's My Domain URL, not " + s.req.LoginURL +
 			": set --login-url (or --my-domain-url) to https://YOURDOMAIN.my.salesforce.com")
 	}
-	form := url.Values{"grant_type": {"client_credentials"}}
+	form := newForm("grant_type", "client_credentials")
 	if len(s.req.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.req.Scopes, " "))
+		form = form.add("scope", strings.Join(s.req.Scopes, " "))
 	}
 	s.report("requesting", "requesting a token for the app's Run As user at ", tokenURL)
 	tr, err := s.postTokenTo(ctx, "token", tokenURL, form, true)

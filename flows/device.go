@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -24,9 +23,9 @@ type DeviceAuthorization struct {
 // authorization request is response_type=device_code on the token endpoint, and polling is
 // grant_type=device with code=<device_code>. Written by hand for that reason.
 func (s *session) device(ctx context.Context) (*TokenResponse, error) {
-	form := url.Values{"response_type": {"device_code"}, "client_id": {s.req.ClientID}}
+	form := newForm("response_type", "device_code", "client_id", s.req.ClientID)
 	if len(s.req.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.req.Scopes, " "))
+		form = form.add("scope", strings.Join(s.req.Scopes, " "))
 	}
 	resp, body, err := s.postForm(ctx, "device-authorize", s.ep.Token, form, false)
 	if err != nil {
@@ -84,9 +83,9 @@ func (s *session) device(ctx context.Context) (*TokenResponse, error) {
 		case <-t.C:
 		}
 		s.report("polling", fmt.Sprintf("polling (%d)", polls))
-		poll := url.Values{"grant_type": {"device"}, "client_id": {s.req.ClientID}, "code": {da.DeviceCode}}
+		poll := newForm("grant_type", "device", "client_id", s.req.ClientID, "code", da.DeviceCode)
 		if s.req.ClientSecret != "" {
-			poll.Set("client_secret", s.req.ClientSecret)
+			poll = poll.add("client_secret", s.req.ClientSecret)
 		}
 		tr, err := s.postToken(ctx, "device-poll", poll, false)
 		if err == nil {

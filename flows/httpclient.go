@@ -208,6 +208,7 @@ type recorder struct {
 
 	mu      sync.Mutex
 	records []*record
+	tr      Transcript
 }
 
 // send sends one request of the run and returns the answer with its body read in full
@@ -316,7 +317,10 @@ func (rc *recorder) addExchange(ex Exchange) {
 }
 
 // transcript hands the run's records to a Transcript, which redacts them when first read.
-func (rc *recorder) transcript() *Transcript { return &Transcript{rec: rc} }
+func (rc *recorder) transcript() *Transcript {
+	rc.tr.rec = rc // the Transcript lives in the recorder: one allocation less per run
+	return &rc.tr
+}
 
 // Transcript is a run's HTTP exchanges. Recording keeps only the bytes; redaction (and the
 // curl commands) happen on the first call of Exchanges, when every secret and token the run

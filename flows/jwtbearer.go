@@ -38,8 +38,8 @@ func (s *session) jwtBearer(ctx context.Context) (*TokenResponse, error) {
 		}
 		s.red.addSecret(assertion)
 		s.report("requesting", "requesting a token with a JWT for ", s.req.Username, " (aud ", aud, ")")
-		tr, err := s.postToken(ctx, "token", url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:jwt-bearer"},
-			"assertion": {assertion}}, false)
+		tr, err := s.postToken(ctx, "token", newForm("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer",
+			"assertion", assertion), false)
 		if err == nil {
 			s.check("jwt_audience", true, "accepted aud "+aud)
 			return tr, nil

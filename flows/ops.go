@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,10 +26,8 @@ type OpResult struct {
 
 // op runs one HTTP operation in its own session (for the transcript and redaction).
 func op(ctx context.Context, req Request, name string, secrets []string, f func(s *session) (*OpResult, error)) (*OpResult, error) {
-	s, err := newSession(&req, nil, &Result{})
-	if err != nil {
-		return &OpResult{Op: name}, err
-	}
+	s := &session{}
+	s.init(&req, nil, &Result{})
 	if _, err := transportFor(s.o); err != nil {
 		return &OpResult{Op: name}, err
 	}
@@ -63,9 +60,9 @@ func decodeAny(body []byte) any {
 func Introspect(ctx context.Context, req Request, token, hint string) (*Introspection, *OpResult, error) {
 	var in *Introspection
 	res, err := op(ctx, req, "introspect", []string{token}, func(s *session) (*OpResult, error) {
-		form := url.Values{"token": {token}}
+		form := newForm("token", token)
 		if hint != "" {
-			form.Set("token_type_hint", hint)
+			form = form.add("token_type_hint", hint)
 		}
 		resp, body, err := s.postForm(ctx, "introspect", s.ep.Introspect, form, true)
 		if err != nil {
@@ -106,7 +103,7 @@ func introspectionFrom(raw map[string]any) *Introspection {
 // too: Salesforce does not need them, other servers do.
 func Revoke(ctx context.Context, req Request, token string) (*OpResult, error) {
 	return op(ctx, req, "revoke", []string{token}, func(s *session) (*OpResult, error) {
-		resp, body, err := s.postForm(ctx, "revoke", s.ep.Revoke, url.Values{"token": {token}}, true)
+		resp, body, err := s.postForm(ctx, "revoke", s.ep.Revoke, newForm("token", token), true)
 		if err != nil {
 			return nil, err
 		}

@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 )
 
@@ -17,9 +16,9 @@ func (s *session) password(ctx context.Context) (*TokenResponse, error) {
 	if s.req.Username == "" || s.req.Password == "" {
 		return nil, errors.New("the username-password flow needs --username and a password (--password, SF_PASSWORD or --password-stdin)")
 	}
-	form := url.Values{"grant_type": {"password"}, "username": {s.req.Username}, "password": {s.req.Password + s.req.SecurityToken}}
+	form := newForm("grant_type", "password", "username", s.req.Username).add("password", s.req.Password, s.req.SecurityToken)
 	if len(s.req.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.req.Scopes, " "))
+		form = form.add("scope", strings.Join(s.req.Scopes, " "))
 	}
 	s.report("requesting", "requesting a token for ", s.req.Username)
 	return s.postToken(ctx, "token", form, true)

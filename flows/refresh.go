@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"net/url"
 )
 
 // refresh runs the refresh token flow (reference §3.4). Salesforce returns a new refresh
@@ -15,7 +14,7 @@ func (s *session) refresh(ctx context.Context) (*TokenResponse, error) {
 		return nil, errors.New("the refresh flow needs a refresh token: pass --refresh-token (or SF_REFRESH_TOKEN) from an earlier run")
 	}
 	s.report("requesting", "refreshing the access token")
-	tr, err := s.postToken(ctx, "token", url.Values{"grant_type": {"refresh_token"}, "refresh_token": {s.req.RefreshToken}}, true)
+	tr, err := s.postToken(ctx, "token", newForm("grant_type", "refresh_token", "refresh_token", s.req.RefreshToken), true)
 	if err != nil {
 		return nil, err
 	}

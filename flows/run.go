@@ -22,26 +22,21 @@ import (
 // (may be nil) is called on the calling goroutine for each step; it must not block long.
 func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
 	res := &Result{Flow: req.Flow, Started: time.Now(), RequestedScopes: append([]string(nil), req.Scopes...)}
-	s, err := newSession(&req, progress, res)
-	if err == nil {
-		err = s.validate()
-	}
+	var s session // on this stack: only the recorder and redactor outlive the run
+	s.init(&req, progress, res)
+	err := s.validate()
 	if err == nil {
 		err = s.run(ctx)
 	}
 	res.Duration = time.Since(res.Started)
-	if s != nil {
-		res.Transcript = s.rec.transcript()
-	}
+	res.Transcript = s.rec.transcript()
 	if err != nil {
 		res.Err = err
 		var oe *OAuthError
 		if errors.As(err, &oe) {
 			res.OAuthError = oe
 		}
-		if s != nil {
-			s.report("failed", "failed: ", err.Error())
-		}
+		s.report("failed", "failed: ", err.Error())
 		return res, err
 	}
 	s.report("done", "done")
@@ -60,7 +55,10 @@ type session struct {
 	nonce    string
 }
 
-func newSession(req *Request, progress func(Progress), res *Result) (*session, error) {
+// init sets up a session for req. The session itself stays with its caller (Run keeps it on
+// the stack); what outlives the run, the recorder and redactor behind the Transcript and the
+// Result's first timings and checks, is one allocation.
+func (s *session) init(req *Request, progress func(Progress), res *Result) {
 	o := req.Options
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = DefaultRequestTimeout
@@ -78,22 +76,19 @@ func newSession(req *Request, progress func(Progress), res *Result) (*session, e
 	if err != nil {
 		base = failingTransport{err}
 	}
-	// The session, its recorder and redactor live and die together: one allocation.
 	all := &struct {
-		s       session
 		rec     recorder
 		red     redactor
 		pending [8]known
 		timings [2]Timing
 		checks  [4]Check
 	}{}
-	red, rec, s := &all.red, &all.rec, &all.s
+	red, rec := &all.red, &all.rec
 	red.pending = all.pending[:0]
 	res.Timings, res.Checks = all.timings[:0], all.checks[:0]
 	red.addRequest(req)
 	*rec = recorder{base: base, timeout: o.RequestTimeout, max: o.MaxResponseBytes, red: red}
 	*s = session{req: *req, o: o, rec: rec, red: red, res: res, progress: progress, ep: endpointsFor(req)}
-	return s, nil
 }
 
 // validate checks the request before anything goes on the wire.
@@ -110,7 +105,7 @@ func (s *session) validate() error {
 		}
 		return fmt.Errorf("unknown flow %q: use one of %s", r.Flow, strings.Join(names, ", "))
 	}
-	if ft, ok := s.rec.base.(failingTransport); ok { // transportFor failed in newSession
+	if ft, ok := s.rec.base.(failingTransport); ok { // transportFor failed in init
 		return ft.err
 	}
 	if err := checkBaseURL("login URL", r.LoginURL); err != nil {
@@ -287,27 +282,33 @@ func (s *session) oauth2Config(redirectURI string) *oauth2.Config {
 
 // postForm POSTs a form; clientAuth adds client_id and client_secret (in the body, or as
 // HTTP Basic with Options.ClientAuthBasic).
-func (s *session) postForm(ctx context.Context, step, endpoint string, form url.Values, clientAuth bool) (*http.Response, []byte, error) {
-	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"},
-		"User-Agent": {userAgent}}
+func (s *session) postForm(ctx context.Context, step, endpoint string, form formBody, clientAuth bool) (*http.Response, []byte, error) {
+	h := formHeader
 	if clientAuth {
 		if s.o.ClientAuthBasic && s.req.ClientSecret != "" {
+			h = formHeader.Clone()
 			h["Authorization"] = []string{"Basic " + base64.StdEncoding.EncodeToString(
 				[]byte(url.QueryEscape(s.req.ClientID)+":"+url.QueryEscape(s.req.ClientSecret)))}
 		} else {
 			if s.req.ClientID != "" {
-				form.Set("client_id", s.req.ClientID)
+				form = form.add("client_id", s.req.ClientID)
 			}
 			if s.req.ClientSecret != "" {
-				form.Set("client_secret", s.req.ClientSecret)
+				form = form.add("client_secret", s.req.ClientSecret)
 			}
 		}
 	}
-	return s.rec.send(ctx, step, http.MethodPost, endpoint, h, []byte(form.Encode()))
+	return s.rec.send(ctx, step, http.MethodPost, endpoint, h, form)
 }
 
 // userAgent is the User-Agent of every request a run sends.
 const userAgent = "ConnectedAppLab"
+
+// formHeader is the header of a form POST without HTTP Basic client auth. It is shared by
+// every such request and never modified: neither the transport (a RoundTripper must not
+// change the request) nor the transcript (it reads headers to redact them) writes to it.
+var formHeader = http.Header{"Content-Type": {"application/x-www-form-urlencoded"}, "Accept": {"application/json"},
+	"User-Agent": {userAgent}}
 
 // get does a GET with a bearer token.
 func (s *session) get(ctx context.Context, step, endpoint, accessToken string) (*http.Response, []byte, error) {
@@ -319,13 +320,13 @@ func (s *session) get(ctx context.Context, step, endpoint, accessToken string) (
 }
 
 // postToken POSTs a token request to the token endpoint and parses the answer.
-func (s *session) postToken(ctx context.Context, step string, form url.Values, clientAuth bool) (*TokenResponse, error) {
+func (s *session) postToken(ctx context.Context, step string, form formBody, clientAuth bool) (*TokenResponse, error) {
 	return s.postTokenTo(ctx, step, s.ep.Token, form, clientAuth)
 }
 
 // postTokenTo POSTs a token request to endpoint and parses the answer. The decoded body is
 // shared with the transcript, which redacts it without decoding it again.
-func (s *session) postTokenTo(ctx context.Context, step, endpoint string, form url.Values, clientAuth bool) (*TokenResponse, error) {
+func (s *session) postTokenTo(ctx context.Context, step, endpoint string, form formBody, clientAuth bool) (*TokenResponse, error) {
 	start := time.Now()
 	resp, body, err := s.postForm(ctx, step, endpoint, form, clientAuth)
 	s.timing(step, start)

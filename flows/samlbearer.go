@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 )
 
@@ -16,9 +15,9 @@ func (s *session) samlBearer(ctx context.Context) (*TokenResponse, error) {
 		return nil, errors.New("the SAML bearer flow needs a SAML assertion: pass --saml-assertion FILE (base64url of the signed assertion)")
 	}
 	s.red.addSecret(a)
-	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:saml2-bearer"}, "assertion": {a}}
+	form := newForm("grant_type", "urn:ietf:params:oauth:grant-type:saml2-bearer", "assertion", a)
 	if s.req.ClientID != "" {
-		form.Set("client_id", s.req.ClientID)
+		form = form.add("client_id", s.req.ClientID)
 	}
 	s.report("requesting", "requesting a token with a SAML assertion")
 	return s.postToken(ctx, "token", form, false)

@@ -173,7 +173,8 @@ func scanTokenResponse(b []byte) (*TokenResponse, bool) {
 	tr := &TokenResponse{}
 	p.skipSpace()
 	if p.i < len(b) && b[p.i] == '}' {
-		tr.raw = &lazyRaw{body: b}
+		tr.rawv.body = b
+		tr.raw = &tr.rawv
 		return tr, true
 	}
 	for {
@@ -220,7 +221,8 @@ func scanTokenResponse(b []byte) (*TokenResponse, bool) {
 			continue
 		case '}':
 			p.i++
-			tr.raw = &lazyRaw{body: b}
+			tr.rawv.body = b
+		tr.raw = &tr.rawv
 			return tr, true
 		}
 		return nil, false

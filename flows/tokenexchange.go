@@ -3,7 +3,6 @@ package flows
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
 )
 
@@ -20,10 +19,10 @@ func (s *session) tokenExchange(ctx context.Context) (*TokenResponse, error) {
 	} else if !strings.HasPrefix(typ, "urn:") {
 		typ = "urn:ietf:params:oauth:token-type:" + typ
 	}
-	form := url.Values{"grant_type": {"urn:ietf:params:oauth:grant-type:token-exchange"},
-		"subject_token": {s.req.SubjectToken}, "subject_token_type": {typ}}
+	form := newForm("grant_type", "urn:ietf:params:oauth:grant-type:token-exchange",
+		"subject_token", s.req.SubjectToken, "subject_token_type", typ)
 	if len(s.req.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.req.Scopes, " "))
+		form = form.add("scope", strings.Join(s.req.Scopes, " "))
 	}
 	s.report("requesting", "exchanging the subject token")
 	return s.postToken(ctx, "token", form, true)

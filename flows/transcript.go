@@ -67,23 +67,31 @@ type redactor struct {
 	tokens  []known // replaced by their short form
 }
 
-// known is a secret value with its query-escaped form and replacement.
+// known is a secret value with its query-escaped form and replacement. While pending, v2
+// (if set) is the value's second part, joined on prepare: the password and security token
+// are sent as one value, and joining them only when redacting saves a run the allocation.
 type known struct {
-	v, esc, repl string
-	token        bool
+	v, v2, esc, repl string
+	token            bool
 }
 
 // addRequest notes the request's secrets and tokens.
 func (r *redactor) addRequest(req *Request) {
-	r.addSecret(req.ClientSecret)
-	r.addSecret(req.Password)
-	r.addSecret(req.SecurityToken)
-	if req.Password != "" && req.SecurityToken != "" {
-		r.addSecret(req.Password + req.SecurityToken)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, s := range [...]string{req.ClientSecret, req.Password, req.SecurityToken, req.SAMLAssertion} {
+		if len(s) >= 4 {
+			r.pending = append(r.pending, known{v: s, repl: Redacted})
+		}
 	}
-	r.addSecret(req.SAMLAssertion)
-	r.addToken(req.RefreshToken)
-	r.addToken(req.SubjectToken)
+	if req.Password != "" && req.SecurityToken != "" {
+		r.pending = append(r.pending, known{v: req.Password, v2: req.SecurityToken, repl: Redacted})
+	}
+	for _, s := range [...]string{req.RefreshToken, req.SubjectToken} {
+		if len(s) >= 8 {
+			r.pending = append(r.pending, known{v: s, token: true})
+		}
+	}
 }
 
 func (r *redactor) addSecret(s string) {
@@ -105,6 +113,9 @@ func (r *redactor) addToken(s string) {
 // prepare moves the pending values into the lists; r.mu is held.
 func (r *redactor) prepare() {
 	for _, k := range r.pending {
+		if k.v2 != "" {
+			k.v, k.v2 = k.v+k.v2, ""
+		}
 		k.esc = url.QueryEscape(k.v)
 		if k.token {
 			k.repl = RedactToken(k.v)

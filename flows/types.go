@@ -124,7 +124,8 @@ type Progress struct {
 // TokenResponse is the token endpoint's answer exactly as sent: Raw returns every field,
 // including ones this version does not know, and the named fields are parsed from it.
 type TokenResponse struct {
-	raw *lazyRaw
+	raw  *lazyRaw
+	rawv lazyRaw // raw's storage when the response was scanned (one allocation less)
 
 	AccessToken    string `json:"access_token,omitempty"`
 	RefreshToken   string `json:"refresh_token,omitempty"`

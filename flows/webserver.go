@@ -38,12 +38,12 @@ func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
 	s.red.addToken(cb.Params.Get("code"))
 	s.report("exchanging", "exchanging code")
 	// the form x/oauth2's Exchange sends (see oauth2Config for why we send it ourselves)
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Params.Get("code")}}
+	form := newForm("grant_type", "authorization_code", "code", cb.Params.Get("code"))
 	if cfg.RedirectURL != "" {
-		form.Set("redirect_uri", cfg.RedirectURL)
+		form = form.add("redirect_uri", cfg.RedirectURL)
 	}
 	if pkce {
-		form.Set("code_verifier", verifier)
+		form = form.add("code_verifier", verifier)
 	}
 	tr, err := s.postToken(ctx, "token", form, true)
 	if pkce {
