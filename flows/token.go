@@ -222,7 +222,7 @@ func scanTokenResponse(b []byte) (*TokenResponse, bool) {
 		case '}':
 			p.i++
 			tr.rawv.body = b
-		tr.raw = &tr.rawv
+			tr.raw = &tr.rawv
 			return tr, true
 		}
 		return nil, false
