@@ -1,6 +1,9 @@
 package flows
 
 import (
+	"context"
+	"errors"
+	"net/http"
 	"net/url"
 	"testing"
 )
@@ -35,4 +38,38 @@ func FuzzAppendQueryEscape(f *testing.F) {
 			t.Fatalf("appendQueryEscape(%q) = %q, url.QueryEscape = %q", s, got, want)
 		}
 	})
+}
+
+type captureTransport struct{ got *http.Request }
+
+func (c *captureTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.got = r
+	return nil, errors.New("captured")
+}
+
+// The token request reuses the URL parsed by validation; it must be the request that
+// parsing the endpoint string gives.
+func TestTokenRequestReusesParsedURL(t *testing.T) {
+	for _, login := range []string{"https://login.salesforce.com", "https://x.my.salesforce.com/", "http://127.0.0.1:8080",
+		"http://[::1]:9/base/", "http://localhost:", "https://h/p%20q", "https://h?x=1", "https://h#f"} {
+		ct := &captureTransport{}
+		req := Request{Flow: UsernamePassword, LoginURL: login, ClientID: "id", ClientSecret: "secret",
+			Username: "u", Password: "p", Options: Options{Transport: ct}}
+		var s session
+		s.init(&req, nil, &Result{})
+		if err := s.validate(); err != nil {
+			t.Fatalf("%s: %v", login, err)
+		}
+		if s.rec.tokenURL == nil {
+			t.Fatalf("%s: token URL not kept", login)
+		}
+		s.postToken(context.Background(), "token", newForm("grant_type", "password"), true)
+		want, err := http.NewRequest(http.MethodPost, s.ep.Token, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ct.got == nil || ct.got.URL.String() != want.URL.String() || ct.got.Host != want.Host || *ct.got.URL != *want.URL {
+			t.Errorf("%s: sent %+v (host %q), want %+v (host %q)", login, ct.got.URL, ct.got.Host, want.URL, want.Host)
+		}
+	}
 }

@@ -206,6 +206,11 @@ type recorder struct {
 	max     int64
 	red     *redactor
 
+	// tokenURL is the token endpoint tokenRaw as parsed by validation, shared (read only)
+	// by the run's token requests.
+	tokenURL *url.URL
+	tokenRaw string
+
 	mu      sync.Mutex
 	records []*record
 	tr      Transcript
@@ -224,7 +229,16 @@ func (rc *recorder) send(parent context.Context, step, method, endpoint string, 
 	if reqBody != nil {
 		body = bytes.NewReader(reqBody)
 	}
-	r, err := http.NewRequestWithContext(ctx, method, endpoint, body)
+	var r *http.Request
+	var err error
+	if rc.tokenURL != nil && endpoint == rc.tokenRaw {
+		// Already parsed: the request gets it as NewRequest would set it from the string.
+		if r, err = http.NewRequestWithContext(ctx, method, "", body); err == nil {
+			r.URL, r.Host = rc.tokenURL, rc.tokenURL.Host
+		}
+	} else {
+		r, err = http.NewRequestWithContext(ctx, method, endpoint, body)
+	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("bad %s URL %q: %w", step, rc.red.scrub(endpoint), err)
 	}

@@ -108,11 +108,23 @@ func (s *session) validate() error {
 	if ft, ok := s.rec.base.(failingTransport); ok { // transportFor failed in init
 		return ft.err
 	}
-	if err := checkBaseURL("login URL", r.LoginURL); err != nil {
+	// The token endpoint is the login URL and a path (unless overridden): parsing it checks
+	// the login URL's scheme and host just as well, and every token request of the run then
+	// reuses the parsed URL instead of parsing it again.
+	tokenURL := s.ep.Token
+	if r.Endpoints.Token != "" {
+		tokenURL = r.LoginURL
+	}
+	u, err := checkBaseURL("login URL", r.LoginURL, tokenURL)
+	if err != nil {
 		return err
 	}
+	if tokenURL == s.ep.Token {
+		u.Host = strings.TrimSuffix(u.Host, ":") // as http.NewRequest does ("host:" is "host")
+		s.rec.tokenURL, s.rec.tokenRaw = u, tokenURL
+	}
 	if r.MyDomainURL != "" {
-		if err := checkBaseURL("My Domain URL", r.MyDomainURL); err != nil {
+		if _, err := checkBaseURL("My Domain URL", r.MyDomainURL, r.MyDomainURL); err != nil {
 			return err
 		}
 	}
@@ -122,18 +134,20 @@ func (s *session) validate() error {
 	return nil
 }
 
-func checkBaseURL(what, raw string) error {
+// checkBaseURL checks the base URL raw by parsing parse, which is raw or raw followed by a
+// path (same scheme and host), and returns the parsed URL.
+func checkBaseURL(what, raw, parse string) (*url.URL, error) {
 	if raw == "" {
-		return fmt.Errorf("no %s: set it, e.g. https://login.salesforce.com or https://MYDOMAIN.my.salesforce.com", what)
+		return nil, fmt.Errorf("no %s: set it, e.g. https://login.salesforce.com or https://MYDOMAIN.my.salesforce.com", what)
 	}
-	u, err := url.Parse(raw)
+	u, err := url.Parse(parse)
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%s %q is not an http(s) URL: use e.g. https://login.salesforce.com", what, raw)
+		return nil, fmt.Errorf("%s %q is not an http(s) URL: use e.g. https://login.salesforce.com", what, raw)
 	}
 	if u.Scheme == "http" && !isLoopbackHost(u.Hostname()) {
-		return fmt.Errorf("%s %q uses http://: Salesforce needs https:// (over http the redirect turns the token POST into a GET)", what, raw)
+		return nil, fmt.Errorf("%s %q uses http://: Salesforce needs https:// (over http the redirect turns the token POST into a GET)", what, raw)
 	}
-	return nil
+	return u, nil
 }
 
 func endpointsFor(req *Request) Endpoints {
