@@ -65,6 +65,11 @@ type Lab struct {
 
 	midTabs  *container.AppTabs // Profile | App settings: the header only
 	midStack *fyne.Container    // the profile form, then the App settings view once built
+	// profileBox is the profile view's column; profileLower (flow picker and scopes, below
+	// the fold of the first frame) joins it right after the window opens (Start).
+	profileBox    *fyne.Container
+	profileLower  []fyne.CanvasObject
+	profileScroll *container.Scroll
 	appTab   *container.TabItem
 	app      *appView        // built the first time the tab is shown
 	lintLine *fyne.Container // "App settings lint: …" above Run; hidden when clean
@@ -178,7 +183,7 @@ func (l *Lab) build() {
 	l.form.chooseKey = l.chooseKeyFile
 	l.form.pasteKey = l.pasteKey
 	l.flowPick = newFlowPicker(l.be.flowInfos())
-	l.flowPick.onChanged = func(f flows.Flow) { l.form.showFor(f); l.markDirty() }
+	l.flowPick.onChanged = func(f flows.Flow) { l.form.showFor(f); l.relayoutProfile(); l.markDirty() }
 	l.scopes = newScopeChecklist(l.be.scopeInfos())
 	l.scopes.onChanged = l.markDirty
 	l.form.showFor("")
@@ -196,8 +201,10 @@ func (l *Lab) build() {
 	// The tabs are only the header: their contents stay empty, and midStack shows the chosen
 	// view. AppTabs refreshes every tab's content when it first draws, which for the profile
 	// form would create the renderer of every hidden widget (the "More scopes" rows) at start.
-	profileView := container.NewVScroll(container.NewVBox(
-		l.form.content(), widget.NewSeparator(), l.flowPick.content(), widget.NewSeparator(), l.scopes.content()))
+	l.profileBox = container.NewVBox(l.form.content(), widget.NewSeparator())
+	l.profileLower = []fyne.CanvasObject{l.flowPick.content(), widget.NewSeparator(), l.scopes.content()}
+	profileView := container.NewVScroll(l.profileBox)
+	l.profileScroll = profileView
 	profileTab := container.NewTabItem("Profile", layout.NewSpacer())
 	l.appTab = container.NewTabItem("App settings", layout.NewSpacer())
 	l.midTabs = container.NewAppTabs(profileTab, l.appTab)
@@ -289,6 +296,27 @@ func (l *Lab) Install() {
 	})
 }
 
+// relayoutProfile sizes the profile column to its minimum again and lays it out, after rows
+// were shown or hidden or descriptions changed length: the scroll around it does not notice
+// by itself, and the column kept its old height (a gap, or two lines of text in one).
+func (l *Lab) relayoutProfile() {
+	l.profileBox.Refresh()
+	l.profileScroll.Refresh()
+}
+
+// addProfileLower adds the flow picker and the scope checklist below the profile form, once.
+// They sit below the fold of the first frame at the usual window sizes and are a third of the
+// window's start-up layout work (ten wrapped descriptions, seven checkboxes), so they join the
+// column when the first profile list lands (Start), after the window has opened.
+func (l *Lab) addProfileLower() {
+	if l.profileLower == nil {
+		return
+	}
+	l.profileBox.Objects = append(l.profileBox.Objects, l.profileLower...)
+	l.profileLower = nil
+	l.relayoutProfile()
+}
+
 // Start loads the profiles (in the background) and selects the last one used.
 func (l *Lab) Start() {
 	l.reload(l.lastProfileID(), func(items []Profile) {
@@ -331,6 +359,7 @@ func (l *Lab) reload(selectID string, then func([]Profile)) {
 		err   error
 	}
 	background(func() listed { items, err := store.List(); return listed{items, err} }, func(r listed) {
+		l.addProfileLower()
 		if store != l.store {
 			return // the demo replaced the store meanwhile
 		}
@@ -417,6 +446,7 @@ func (l *Lab) loadProfile(p Profile, s Secrets) {
 	l.flowPick.set(p.Flow)
 	l.form.showFor(p.Flow)
 	l.scopes.set(p.Scopes)
+	l.relayoutProfile()
 	l.clearDirty()
 	l.lintLine.Hide()
 	if l.app != nil {
