@@ -70,10 +70,10 @@ type Lab struct {
 	profileBox    *fyne.Container
 	profileLower  []fyne.CanvasObject
 	profileScroll *container.Scroll
-	appTab   *container.TabItem
-	app      *appView        // built the first time the tab is shown
-	lintLine *fyne.Container // "App settings lint: …" above Run; hidden when clean
-	lintText *widget.Label
+	appTab        *container.TabItem
+	app           *appView        // built the first time the tab is shown
+	lintLine      *fyne.Container // "App settings lint: …" above Run; hidden when clean
+	lintText      *widget.Label
 
 	runBtn, cancelBtn, saveBtn *keyButton
 	status                     *widget.Label
