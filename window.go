@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -24,6 +25,18 @@ const (
 	prefHeight = "windowHeight"
 	prefSeen   = "firstRunDone"
 )
+
+// closeSoon hides the window at once and closes it a moment later; closing the master window
+// ends the app. Not at once: Fyne 2.7 crashes (nil pointer in processMouseMoved) when a mouse
+// move that was already queued for the window arrives after Close and changes the cursor, as
+// when Ctrl-C comes just as the window opened under the pointer. A hidden window gets no new
+// mouse events, and those already queued arrive while it still exists. Not a.Quit() either:
+// Fyne 2.7's Quit closes its settings watcher without checking it was made (none when inotify
+// is out of instances) and panics.
+func closeSoon(w fyne.Window) {
+	w.Hide()
+	time.AfterFunc(100*time.Millisecond, func() { fyne.Do(w.Close) })
+}
 
 // openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
 // on a first run), `connectedapplab --demo` on the built-in emulated org.
@@ -83,16 +96,13 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		prefs.SetFloat(prefWidth, float64(s.Width))
 		prefs.SetFloat(prefHeight, float64(s.Height))
 		lab.Close()
-		w.Close()
+		closeSoon(w)
 	})
 	go func() { // Ctrl-C in the terminal closes the window like the close button
 		<-ctx.Done()
 		fyne.Do(func() {
 			lab.Close()
-			// Closing the master window ends the app. Not a.Quit(): Fyne 2.7's Quit closes
-			// its settings watcher without checking it was made (none when inotify is out of
-			// instances) and panics.
-			w.Close()
+			closeSoon(w)
 		})
 	}()
 	lab.Start()
