@@ -242,11 +242,11 @@ func (l *Lab) build() {
 	l.transTab = container.NewTabItem("Transcript", wrapped("No HTTP exchange yet."))
 	l.tabs = container.NewAppTabs(l.tokensTab, l.claimsTab, l.transTab, l.stepsTab)
 
-	l.introspectBtn = keyed(&keyButton{Button: widget.Button{Text: "Introspect", Icon: theme.SearchIcon(), OnTapped: l.Introspect}})
-	l.refreshBtn = keyed(&keyButton{Button: widget.Button{Text: "Refresh", Icon: theme.ViewRefreshIcon(), OnTapped: l.RefreshToken}})
-	l.revokeBtn = keyed(&keyButton{Button: widget.Button{Text: "Revoke", Icon: theme.CancelIcon(), OnTapped: l.Revoke}})
-	l.callBtn = keyed(&keyButton{Button: widget.Button{Text: "Call API", Icon: theme.MailSendIcon(), OnTapped: l.CallAPI}})
-	l.copyBtn = keyed(&keyButton{Button: widget.Button{Text: "Copy token", Icon: theme.ContentCopyIcon(), OnTapped: l.copyAccessToken}})
+	l.introspectBtn = keyed(&keyButton{Button: widget.Button{Text: "Introspect", OnTapped: l.Introspect}})
+	l.refreshBtn = keyed(&keyButton{Button: widget.Button{Text: "Refresh", OnTapped: l.RefreshToken}})
+	l.revokeBtn = keyed(&keyButton{Button: widget.Button{Text: "Revoke", OnTapped: l.Revoke}})
+	l.callBtn = keyed(&keyButton{Button: widget.Button{Text: "Call API", OnTapped: l.CallAPI}})
+	l.copyBtn = keyed(&keyButton{Button: widget.Button{Text: "Copy token", OnTapped: l.copyAccessToken}})
 	l.advanceSel = keyed(&keySelect{Select: widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"}}) // short: sizes the select
 	l.advanceBtn = keyed(&keyButton{Button: widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}})
 	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn)

@@ -11,7 +11,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -184,10 +183,10 @@ func newProfilesPanel() *profilesPanel {
 			}
 		},
 	}})
-	p.add = keyed(&keyButton{Button: widget.Button{Text: "New", Icon: theme.ContentAddIcon(), OnTapped: func() { call(p.onAdd) }}})
-	p.duplicate = keyed(&keyButton{Button: widget.Button{Text: "Duplicate", Icon: theme.ContentCopyIcon(), OnTapped: func() { call(p.onDuplicate) }}})
-	p.remove = keyed(&keyButton{Button: widget.Button{Text: "Delete", Icon: theme.DeleteIcon(), OnTapped: func() { call(p.onDelete) }}})
-	p.importBtn = keyed(&keyButton{Button: widget.Button{Text: "Import…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(p.onImport) }}})
+	p.add = keyed(&keyButton{Button: widget.Button{Text: "New", OnTapped: func() { call(p.onAdd) }}})
+	p.duplicate = keyed(&keyButton{Button: widget.Button{Text: "Duplicate", OnTapped: func() { call(p.onDuplicate) }}})
+	p.remove = keyed(&keyButton{Button: widget.Button{Text: "Delete", OnTapped: func() { call(p.onDelete) }}})
+	p.importBtn = keyed(&keyButton{Button: widget.Button{Text: "Import…", OnTapped: func() { call(p.onImport) }}})
 	p.updateButtons()
 	return p
 }
