@@ -84,7 +84,8 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	// and icons thrown away a moment later when the window opens at its real size. The root
 	// is laid out once, at that size, when the window is created (which also makes the window
 	// at least as large as the content's minimum).
-	root := container.NewStack()
+	textsMeasured := lab.WarmTexts() // while the window is being created; the root waits for it
+	root := container.New(ui.WaitingStack(textsMeasured))
 	w.SetContent(root)
 	wd, ht := prefs.FloatWithFallback(prefWidth, 1280), prefs.FloatWithFallback(prefHeight, 800)
 	w.Resize(fyne.NewSize(float32(max(wd, 900)), float32(max(ht, 600))))

@@ -1,0 +1,74 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+)
+
+// The texts WarmTexts measures ahead must be the texts the first frame draws, in the same
+// size and style (Fyne's text size cache is keyed by all three), or the warming is for
+// nothing: each visible text of the first view on the user's first start (no profile yet)
+// is looked up in firstViewTexts.
+func TestFirstViewTextsAreTheTextsOfTheFirstFrame(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewTempWindow(t, nil)
+	fb := &fakeBackend{}
+	l := New(w, fb.backend(), Options{Store: NewMemoryStore(nil, nil), TickEvery: -1})
+	t.Cleanup(l.Close)
+	listed := firstViewTexts(l.Content()) // as the window does: after New, before it opens
+	warm := map[shownText]bool{}
+	for _, s := range listed {
+		warm[s] = true
+	}
+	w.SetContent(l.Content())
+	w.Resize(fyne.NewSize(1280, 800)) // the first frame (Start, which adds the parts below the fold, comes later)
+	var drawn, missed []string
+	var walk func(o fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch x := o.(type) {
+		case *canvas.Text:
+			if x.Text == "" {
+				return
+			}
+			k := fmt.Sprintf("%q %v %+v", x.Text, x.TextSize, x.TextStyle)
+			drawn = append(drawn, k)
+			if !warm[shownText{x.Text, x.TextSize, x.TextStyle}] && !pieceOf(x.Text, listed) {
+				missed = append(missed, k)
+			}
+		case *fyne.Container:
+			for _, c := range x.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(x).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(w.Canvas().Content())
+	if len(drawn) < 30 {
+		t.Fatalf("only %d texts drawn: %v", len(drawn), drawn)
+	}
+	if len(missed) > 0 {
+		t.Errorf("%d of the %d texts of the first frame were not measured ahead:\n%v", len(missed), len(drawn), missed)
+	}
+}
+
+// pieceOf reports whether s is a line of a wrapped text that was listed whole (the pieces
+// cannot be known before the layout).
+func pieceOf(s string, listed []shownText) bool {
+	for _, l := range listed {
+		if len(l.text) > len(s) && strings.Contains(l.text, s) {
+			return true
+		}
+	}
+	return false
+}
