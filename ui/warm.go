@@ -140,11 +140,14 @@ func orText(n fyne.ThemeSizeName) fyne.ThemeSizeName {
 
 // WaitingStack is a stack layout that calls wait once, before it first measures or lays out
 // objects: the window's root, so that its first layout waits for WarmTexts.
-func WaitingStack(wait func()) fyne.Layout { return &waitingStack{wait: wait} }
+func WaitingStack(wait func()) fyne.Layout {
+	return &waitingStack{wait: wait, stack: layout.NewStackLayout()}
+}
 
 type waitingStack struct {
-	once sync.Once
-	wait func()
+	once  sync.Once
+	wait  func()
+	stack fyne.Layout
 }
 
 func (s *waitingStack) ready(objects []fyne.CanvasObject) {
@@ -155,10 +158,10 @@ func (s *waitingStack) ready(objects []fyne.CanvasObject) {
 
 func (s *waitingStack) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	s.ready(objects)
-	return layout.NewStackLayout().MinSize(objects)
+	return s.stack.MinSize(objects)
 }
 
 func (s *waitingStack) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	s.ready(objects)
-	layout.NewStackLayout().Layout(objects, size)
+	s.stack.Layout(objects, size)
 }

@@ -72,3 +72,25 @@ func pieceOf(s string, listed []shownText) bool {
 	}
 	return false
 }
+
+// The window's root waits for the warming once, at its first measurement with content: not
+// while it is still empty (SetContent comes before the content joins, and waiting there
+// would keep the window's creation from overlapping the warming).
+func TestWaitingStackWaitsOnceWhenItHasContent(t *testing.T) {
+	waits := 0
+	l := WaitingStack(func() { waits++ })
+	l.MinSize(nil)
+	l.Layout(nil, fyne.NewSize(10, 10))
+	if waits != 0 {
+		t.Fatalf("waited %d times while empty", waits)
+	}
+	obj := canvas.NewRectangle(nil)
+	obj.SetMinSize(fyne.NewSize(3, 4))
+	if got := l.MinSize([]fyne.CanvasObject{obj}); got != fyne.NewSize(3, 4) {
+		t.Errorf("MinSize = %v, want the stack's (3x4)", got)
+	}
+	l.Layout([]fyne.CanvasObject{obj}, fyne.NewSize(10, 10))
+	if waits != 1 || obj.Size() != fyne.NewSize(10, 10) {
+		t.Errorf("waited %d times (want 1), object laid out at %v (want 10x10)", waits, obj.Size())
+	}
+}
