@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"bytes"
+	"io"
 	"slices"
 	"strings"
 
@@ -14,6 +16,9 @@ import (
 
 // WaitIdle blocks until all background work of the window has landed.
 func WaitIdle() { waitIdle() }
+
+// Import imports profiles from data as the Import… button does with a chosen file.
+func (p Probe) Import(data []byte) { p.l.importFrom(io.NopCloser(bytes.NewReader(data))) }
 
 // Probe reads and drives a Lab's widgets by name.
 type Probe struct{ l *Lab }

@@ -1,6 +1,8 @@
 package ui_test
 
 import (
+	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -81,5 +83,57 @@ func TestAppSettingsSurviveARestart(t *testing.T) {
 	pick(t, p2, "Alpha")
 	if got := p2.AppEntry("contact").Text; got != "" {
 		t.Errorf("Alpha shows contact %q", got)
+	}
+}
+
+// A profile exported with `connectedapplab profiles export` and imported through the window's
+// Import… keeps its App settings, session timeout and refresh token policy (the window's
+// own decoding used to drop them).
+func TestImportKeepsAppSettings(t *testing.T) {
+	test.NewTempApp(t)
+	src, err := store.Open(t.TempDir(), store.MemoryKeychain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	thirty := 30
+	settings := json.RawMessage(`{"kind":"ConnectedApp","api_name":"Beta_App","contact_email":"admin@example.com"}`)
+	if _, err := src.Add(store.Profile{Name: "Beta", LoginURL: "https://login.salesforce.com", ClientID: "3MVG-Beta",
+		Flow: "web-server-pkce", App: store.AppSettings{Settings: settings, SessionTimeoutMinutes: &thirty,
+			RefreshTokenPolicy: "zero"}}); err != nil {
+		t.Fatal(err)
+	}
+	data, err := src.Export("Beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	dst, err := store.Open(dir, store.MemoryKeychain())
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := test.NewTempWindow(t, nil)
+	l := ui.New(w, wire.NewBackend(wire.Options{}), ui.Options{Store: wire.NewStore(dst), TickEvery: -1})
+	w.SetContent(l.Content())
+	l.Start()
+	waitIdle(t, 10*time.Second)
+	t.Cleanup(l.Close)
+	l.Probe().Import(data)
+	waitIdle(t, 10*time.Second)
+
+	got, err := dst.Get("Beta")
+	if err != nil {
+		t.Fatalf("the imported profile is not in the store: %v", err)
+	}
+	var gotSettings, wantSettings map[string]any
+	if err := json.Unmarshal(got.App.Settings, &gotSettings); err != nil {
+		t.Fatalf("imported App settings %q: %v", got.App.Settings, err)
+	}
+	json.Unmarshal(settings, &wantSettings)
+	if !reflect.DeepEqual(gotSettings, wantSettings) {
+		t.Errorf("imported App settings = %s, want %s", got.App.Settings, settings)
+	}
+	if got.App.SessionTimeoutMinutes == nil || *got.App.SessionTimeoutMinutes != 30 || got.App.RefreshTokenPolicy != "zero" {
+		t.Errorf("imported session timeout %v, refresh token policy %q; want 30 and zero", got.App.SessionTimeoutMinutes, got.App.RefreshTokenPolicy)
 	}
 }

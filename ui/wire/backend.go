@@ -62,6 +62,7 @@ func NewBackend(opt Options) ui.Backend {
 		Scopes:          ScopeInfos,
 		CheckCallback:   CheckBind,
 		StartDemo:       func(ctx context.Context) (*ui.Demo, error) { return StartDemo(ctx, org()) },
+		ImportProfiles:  ImportProfiles,
 	}
 }
 

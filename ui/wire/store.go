@@ -53,19 +53,40 @@ func (a storeAdapter) List() ([]ui.Profile, error) {
 	}
 	out := make([]ui.Profile, 0, len(ps))
 	for _, p := range ps {
-		q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
-			ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
-			JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy)}
-		if p.App.SessionTimeoutMinutes != nil {
-			q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
-		}
-		if len(p.App.Settings) > 0 {
-			q.AppSettings = slices.Clone(p.App.Settings)
-		}
-		if p.App.RefreshTokenValidity > 0 && p.App.RefreshTokenValidityUnit != "" {
-			q.RefreshTokenPolicy += fmt.Sprintf(":%d:%s", p.App.RefreshTokenValidity, strings.ToUpper(p.App.RefreshTokenValidityUnit))
-		}
-		out = append(out, q)
+		out = append(out, uiProfile(p))
+	}
+	return out, nil
+}
+
+// uiProfile is the window's view of a stored profile.
+func uiProfile(p store.Profile) ui.Profile {
+	q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
+		ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
+		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy)}
+	if p.App.SessionTimeoutMinutes != nil {
+		q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
+	}
+	if len(p.App.Settings) > 0 {
+		q.AppSettings = slices.Clone(p.App.Settings)
+	}
+	if p.App.RefreshTokenValidity > 0 && p.App.RefreshTokenValidityUnit != "" {
+		q.RefreshTokenPolicy += fmt.Sprintf(":%d:%s", p.App.RefreshTokenValidity, strings.ToUpper(p.App.RefreshTokenValidityUnit))
+	}
+	return q
+}
+
+// ImportProfiles reads what `connectedapplab profiles import` reads (an export, a profiles
+// file, or `sf org display --verbose --json` output) into the window's profiles, with
+// everything the store keeps of them: the App settings, the session timeout and the refresh
+// token policy too. Secrets in the data are ignored, as the CLI ignores them.
+func ImportProfiles(data []byte) ([]ui.Profile, error) {
+	_, ps, err := store.ParseImport(data, "")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ui.Profile, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, uiProfile(p))
 	}
 	return out, nil
 }
