@@ -30,6 +30,19 @@ func keyed[W interface {
 	return w
 }
 
+// keyedOff is keyed for a widget that starts disabled. Disable before ExtendBaseWidget only
+// sets the flag; after it, Fyne also makes the widget's renderer there and then (measuring its
+// text, colourising its icon), long before the window lays it out and with nothing warmed
+// (WarmTexts) yet.
+func keyedOff[W interface {
+	fyne.Widget
+	ExtendBaseWidget(fyne.Widget)
+	Disable()
+}](w W) W {
+	w.Disable()
+	return keyed(w)
+}
+
 // windowKey gives Escape to the window's key handler (the canvas' OnTypedKey) and reports
 // whether it did; other keys stay with the widget.
 func windowKey(o fyne.CanvasObject, e *fyne.KeyEvent) bool {

@@ -189,8 +189,7 @@ func (l *Lab) build() {
 	l.form.showFor("")
 
 	l.runBtn = keyed(&keyButton{Button: widget.Button{Text: "Run", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: l.Run}})
-	l.cancelBtn = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}})
-	l.cancelBtn.Disable()
+	l.cancelBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}})
 	l.saveBtn = keyed(&keyButton{Button: widget.Button{Text: "Save profile", Icon: theme.DocumentSaveIcon(), OnTapped: l.Save}})
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
 
@@ -242,15 +241,16 @@ func (l *Lab) build() {
 	l.transTab = container.NewTabItem("Transcript", wrapped("No HTTP exchange yet."))
 	l.tabs = container.NewAppTabs(l.tokensTab, l.claimsTab, l.transTab, l.stepsTab)
 
-	l.introspectBtn = keyed(&keyButton{Button: widget.Button{Text: "Introspect", OnTapped: l.Introspect}})
-	l.refreshBtn = keyed(&keyButton{Button: widget.Button{Text: "Refresh", OnTapped: l.RefreshToken}})
-	l.revokeBtn = keyed(&keyButton{Button: widget.Button{Text: "Revoke", OnTapped: l.Revoke}})
-	l.callBtn = keyed(&keyButton{Button: widget.Button{Text: "Call API", OnTapped: l.CallAPI}})
-	l.copyBtn = keyed(&keyButton{Button: widget.Button{Text: "Copy token", OnTapped: l.copyAccessToken}})
+	// The actions start disabled (no token yet; useDemo enables the clock), as updateActions
+	// would set them.
+	l.introspectBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Introspect", OnTapped: l.Introspect}})
+	l.refreshBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Refresh", OnTapped: l.RefreshToken}})
+	l.revokeBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Revoke", OnTapped: l.Revoke}})
+	l.callBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Call API", OnTapped: l.CallAPI}})
+	l.copyBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Copy token", OnTapped: l.copyAccessToken}})
 	l.advanceSel = keyed(&keySelect{Select: widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"}}) // short: sizes the select
-	l.advanceBtn = keyed(&keyButton{Button: widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}})
+	l.advanceBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}})
 	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn)
-	l.updateActions()
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil,
 		func() fyne.CanvasObject {

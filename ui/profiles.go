@@ -184,10 +184,10 @@ func newProfilesPanel() *profilesPanel {
 		},
 	}})
 	p.add = keyed(&keyButton{Button: widget.Button{Text: "New", OnTapped: func() { call(p.onAdd) }}})
-	p.duplicate = keyed(&keyButton{Button: widget.Button{Text: "Duplicate", OnTapped: func() { call(p.onDuplicate) }}})
-	p.remove = keyed(&keyButton{Button: widget.Button{Text: "Delete", OnTapped: func() { call(p.onDelete) }}})
+	// Duplicate and Delete start disabled, as updateButtons sets them while nothing is selected.
+	p.duplicate = keyedOff(&keyButton{Button: widget.Button{Text: "Duplicate", OnTapped: func() { call(p.onDuplicate) }}})
+	p.remove = keyedOff(&keyButton{Button: widget.Button{Text: "Delete", OnTapped: func() { call(p.onDelete) }}})
 	p.importBtn = keyed(&keyButton{Button: widget.Button{Text: "Import…", OnTapped: func() { call(p.onImport) }}})
-	p.updateButtons()
 	return p
 }
 
