@@ -50,7 +50,6 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	}
 
 	a := app.NewWithID(AppID)
-	fontsLoaded := ui.WarmFonts()
 	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
@@ -76,15 +75,14 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		prefs.SetBool(prefSeen, true)
 	}
 
-	fontsLoaded()
-	lab := ui.New(w, be, opt)
+	lab := ui.New(w, be, opt) // builds widgets only: nothing is measured before WarmTexts
 	// The content joins an empty root after the window has its size, rather than going to
 	// SetContent and then Resize: SetContent lays its content out at the content's minimum
 	// size, and Resize measures that minimum again, two passes over columns of wrapped text
 	// and icons thrown away a moment later when the window opens at its real size. The root
 	// is laid out once, at that size, when the window is created (which also makes the window
 	// at least as large as the content's minimum).
-	textsMeasured := lab.WarmTexts() // while the window is being created; the root waits for it
+	textsMeasured := lab.WarmTexts() // fonts and texts, while the window is being created; the root waits for it
 	root := container.New(ui.WaitingStack(textsMeasured))
 	w.SetContent(root)
 	wd, ht := prefs.FloatWithFallback(prefWidth, 1280), prefs.FloatWithFallback(prefHeight, 800)

@@ -12,44 +12,19 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// WarmFonts loads the fonts of the two text styles the window shows at start: regular on
-// the caller's goroutine, then bold on another one while the caller goes on making the window.
-// It returns a function that waits for the bold one. Call it right after the app is made and
-// wait before building the window (New). Fyne loads a style's fonts on its first measurement
-// (the theme's font, the emoji font and a system fallback font, parsed from their files),
-// about 20 ms per style, and caches them per style for the rest of the run.
-//
-// Regular first, not both at once: the system fallback lookup of both styles runs under one
-// lock of Fyne's, and the first lookup also indexes the system fonts, so a bold load that won
-// the lock made the regular one wait for both (measured: the window mapped 5-8 ms later).
-// Bold then overlaps the window's creation (NewWindow) instead.
-//
-// It is safe because the two run different styles, so each builds its own font faces; the
-// system font lookup they share runs under Fyne's own lock; and nothing measures bold text
-// until wait returns.
-func WarmFonts() (wait func()) {
-	if fyne.CurrentApp() == nil {
-		return func() {}
-	}
-	size := theme.TextSize()
-	fyne.MeasureText("Connected App Lab", size, fyne.TextStyle{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		fyne.MeasureText("Connected App Lab", size, fyne.TextStyle{Bold: true})
-	}()
-	return func() { <-done }
-}
-
-// WarmTexts measures the texts of the window's first view on another goroutine and returns
-// a function that waits for it. Call it after New, before the window is shown, and make the
-// window's root wait for it before its first measurement (WaitingStack): the window's
-// creation (about 90 ms of GL set-up on the UI goroutine) then overlaps the shaping of these
-// texts on the second core, and the first layout finds them in Fyne's text size cache. Fyne
-// 2.7 shapes each new string with a HarfBuzz font it builds anew, about 0.1 ms per string.
+// WarmTexts loads the fonts and measures the texts of the window's first view on another
+// goroutine, and returns a function that waits for it. Call it after New (which measures
+// nothing: TestNewMeasuresNoText), before the window is shown, and make the window's root
+// wait for it before its first measurement (WaitingStack). The window's creation (about 90 ms
+// of GL set-up on the UI goroutine) then overlaps this work on the second core: Fyne loads a
+// style's fonts on its first measurement (the theme's font, the emoji font and a system
+// fallback font, parsed from their files; about 20 ms per style, 40 ms for the first, which
+// also indexes the system fonts), and shapes each new string with a HarfBuzz font it builds
+// anew (about 0.1 ms per string); the first layout then finds both in Fyne's caches.
 //
 // Only strings go to the goroutine: the widgets are read here, on the caller's goroutine,
-// and nothing else measures text until the returned function has been waited for.
+// and nothing else measures text until the returned function has been waited for (the
+// goroutine's fonts and text sizes are then Fyne's cached ones, shared as usual).
 func (l *Lab) WarmTexts() (wait func()) {
 	texts := firstViewTexts(l.Content())
 	done := make(chan struct{})

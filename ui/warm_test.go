@@ -3,11 +3,13 @@ package ui
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 )
 
 // The texts WarmTexts measures ahead must be the texts the first frame draws, in the same
@@ -92,5 +94,39 @@ func TestWaitingStackWaitsOnceWhenItHasContent(t *testing.T) {
 	l.Layout([]fyne.CanvasObject{obj}, fyne.NewSize(10, 10))
 	if waits != 1 || obj.Size() != fyne.NewSize(10, 10) {
 		t.Errorf("waited %d times (want 1), object laid out at %v (want 10x10)", waits, obj.Size())
+	}
+}
+
+// countingTheme counts the font lookups: Fyne asks the theme for a style's font the first
+// time it measures text in that style after its caches were cleared.
+type countingTheme struct {
+	fyne.Theme
+	fonts atomic.Int32
+}
+
+func (c *countingTheme) Font(s fyne.TextStyle) fyne.Resource {
+	c.fonts.Add(1)
+	return c.Theme.Font(s)
+}
+
+// New measures no text (outside the demo): the window loads its fonts and measures the first
+// view's texts on the second core while it is being created (WarmTexts), and whatever New
+// measured would be measured before that, on the UI goroutine, font loading included.
+// Building a widget's renderer measures its text, so New leaves renderers to the first layout
+// (keyedOff for the buttons that start disabled).
+func TestNewMeasuresNoText(t *testing.T) {
+	a := test.NewTempApp(t)
+	th := &countingTheme{Theme: theme.DefaultTheme()}
+	a.Settings().SetTheme(th) // clears Fyne's font and text size caches
+	w := test.NewTempWindow(t, nil)
+	fb := &fakeBackend{}
+	l := New(w, fb.backend(), Options{Store: NewMemoryStore(nil, nil), TickEvery: -1})
+	t.Cleanup(l.Close)
+	if n := th.fonts.Load(); n != 0 {
+		t.Errorf("New looked up fonts %d times: it measured text", n)
+	}
+	fyne.MeasureText("control", theme.TextSize(), fyne.TextStyle{Bold: true})
+	if th.fonts.Load() == 0 {
+		t.Fatal("measuring text did not ask the theme for a font: the test sees nothing")
 	}
 }
