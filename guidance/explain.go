@@ -48,7 +48,7 @@ func Explain(in Input) Report {
 	if in.Result != nil {
 		switch {
 		case in.Result.OAuthError != nil:
-			r.Error = ExplainError(in.Flow, in.Result.OAuthError, in.Settings)
+			r.Error = ExplainErrorAt(in.Flow, in.Result.OAuthError, in.Settings, in.Now)
 		case in.Result.Err != nil && tok == nil:
 			r.Error = explainClientError(in.Flow, in.Result.Err, in.Settings)
 		}
@@ -63,7 +63,7 @@ func Explain(in Input) Report {
 		adv = append(adv, expiryAdvice(in, lt)...)
 	}
 	r.Advice = sortAdvice(adv)
-	r.Platform = platformNotes(in.Flow, in.Settings)
+	r.Platform = platformNotes(in.Flow, in.Settings, in.Now)
 	r.Headline = headline(in, tok, lt, r)
 	return r
 }
@@ -127,7 +127,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 				placeRefreshScope.at(s.AppKind)))
 		}
 		adv = append(adv, advice(SeverityWarning, "The username-password flow is on its way out",
-			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and retired for Connected Apps in Winter '27. It also puts the user's password in your configuration.",
+			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+". It also puts the user's password in your configuration.",
 			"For a person: the web server flow with PKCE (refresh_token scope). For an integration: the JWT bearer flow (certificate) or the client credentials flow (Run As user).",
 			placeUnPwFlow))
 		if s.AppKind == AppExternalClient {
@@ -163,7 +163,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 		}
 	case flows.Device:
 		adv = append(adv, advice(SeverityWarning, "The device flow needs an installed app",
-			"Since August 28, 2025 the device flow is blocked for uninstalled connected apps, including the default Salesforce CLI app.",
+			Change(ChangeDeviceUninstalled).Sentence(in.Now)+" "+Change(ChangeDeviceECALocalhost).Sentence(in.Now),
 			"Use your own app, installed in the org, with Enable for Device Flow; for a desktop with a browser, prefer the web server flow with PKCE.",
 			placeDevice.at(s.AppKind)))
 		if s.AppInstalled != nil && !*s.AppInstalled {
@@ -287,7 +287,7 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 				"Refresh token: "+fi.CanIssueRefreshToken+".")
 		}
 		if in.Flow == flows.UsernamePassword {
-			b = append(b, "Whatever the cause, this flow is blocked by default since Summer '23 and retired for Connected Apps in Winter '27: plan the move to the web server flow with PKCE, the JWT bearer flow or the client credentials flow.")
+			b = append(b, "Whatever the cause, this flow is blocked by default since Summer '23 and, for Connected Apps, "+status(ChangeUnPwRetired, in.Now)+": plan the move to the web server flow with PKCE, the JWT bearer flow or the client credentials flow.")
 		}
 		return strings.Join(b, " ")
 	}
@@ -339,7 +339,7 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 		b = append(b, "There is no refresh token, and there never will be: the username-password flow never issues one.",
 			"You can keep using the token until it stops working (HTTP 401 INVALID_SESSION_ID); then call the token endpoint again with the username and password.",
 			"Better: move to the web server flow with PKCE and the refresh_token scope selected on the app (for a person), or to the JWT bearer or client credentials flow (for an integration).",
-			"The username-password flow is blocked by default in orgs created since Summer '23, is not supported by External Client Apps, and is retired for Connected Apps in Winter '27.")
+			"The username-password flow is blocked by default in orgs created since Summer '23, is not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+".")
 	case kind == refreshNever:
 		b = append(b, "There is no refresh token and none is needed: the "+lowerFirst(title)+" never issues one.",
 			"Keep the token and reuse it until a call gets 401 INVALID_SESSION_ID; then ask for a new one the same way (do not log in on every call: LOGIN_RATE_EXCEEDED).")
