@@ -23,13 +23,16 @@ import (
 
 // errRule is one catalogue entry.
 type errRule struct {
-	id       string
-	codes    []string // any of these codes (compared normalised); none = any code
-	phrases  []string // the description must contain one (whole words, normalised); none = the code alone
-	wordings []string // the descriptions Salesforce documents or was seen sending; the tests use every one
-	meaning  string
-	source   DocRef
-	explain  func(c errCtx) (causes []string, fixes []Advice)
+	id      string
+	codes   []string // any of these codes (compared normalised); none = any code
+	phrases []string // the description must contain one (whole words, normalised); none = the code alone
+	// byCode lets one of codes match alone too, and anyCode lets a phrase match with any code:
+	// one entry then covers, say, inactive_user "user is inactive" and invalid_grant "inactive user".
+	byCode, anyCode bool
+	wordings        []string // the descriptions Salesforce documents or was seen sending; the tests use every one
+	meaning         string
+	source          DocRef
+	explain         func(c errCtx) (causes []string, fixes []Advice)
 }
 
 // normText lowercases s and turns every run of characters that are not letters or digits into
@@ -60,40 +63,41 @@ func containsPhrase(text, phrase string) bool {
 	return p != "" && strings.Contains(" "+text+" ", " "+p+" ")
 }
 
-// score says how specifically r matches; 0 = no match.
-func (r *errRule) score(code, desc string) int {
-	codeOK := len(r.codes) == 0
+// score says how specifically r matches a normalised code and description; 0 = no match. A
+// description phrase scores 4 per word (+2 when the code is one of the entry's too); the code
+// alone scores 1. byPhrase tells which.
+func (r *errRule) score(code, desc string) (score int, byPhrase bool) {
+	codeIn := false
 	for _, c := range r.codes {
 		if normCode(c) == code {
-			codeOK = true
+			codeIn = true
 		}
 	}
-	if !codeOK {
-		return 0
-	}
-	if len(r.phrases) == 0 {
-		if len(r.codes) == 0 {
-			return 0
-		}
-		return 1
-	}
-	best := 0
-	for _, p := range r.phrases {
-		if containsPhrase(desc, p) || (len(r.codes) == 0 && containsPhrase(normText(code), p)) {
-			if n := 4 * len(strings.Fields(normText(p))); n > best {
-				best = n
+	anyCode := r.anyCode || len(r.codes) == 0
+	if codeIn || anyCode {
+		for _, p := range r.phrases {
+			if containsPhrase(desc, p) || (anyCode && containsPhrase(normText(code), p)) {
+				if n := 4 * len(strings.Fields(normText(p))); n > score {
+					score = n
+				}
 			}
 		}
+		if score > 0 {
+			if codeIn {
+				score += 2
+			}
+			return score, true
+		}
 	}
-	if best > 0 && len(r.codes) > 0 {
-		best += 2
+	if codeIn && (r.byCode || len(r.phrases) == 0) {
+		return 1, false
 	}
-	return best
+	return 0, false
 }
 
 // knows reports whether desc is one of the rule's wordings (or holds one).
 func (r *errRule) knows(desc string) bool {
-	if desc == "" || len(r.phrases) > 0 {
+	if desc == "" {
 		return true
 	}
 	for _, w := range r.wordings {
@@ -104,17 +108,18 @@ func (r *errRule) knows(desc string) bool {
 	return false
 }
 
-// matchRule returns the most specific entry for a code and description, or nil.
-func matchRule(code, desc string) *errRule {
+// matchRule returns the most specific entry for a code and description (nil when none), and
+// whether a description phrase (not the code alone) picked it.
+func matchRule(code, desc string) (*errRule, bool) {
 	c, d := normCode(code), normText(desc)
 	var best *errRule
-	bestScore := 0
+	bestScore, bestPhrase := 0, false
 	for i := range errRules {
-		if s := errRules[i].score(c, d); s > bestScore {
-			best, bestScore = &errRules[i], s
+		if s, p := errRules[i].score(c, d); s > bestScore {
+			best, bestScore, bestPhrase = &errRules[i], s, p
 		}
 	}
-	return best
+	return best, bestPhrase
 }
 
 // ExplainError says what an OAuth error (or a REST or SOAP error) means for this flow, its
@@ -133,7 +138,7 @@ func ExplainErrorAt(flow flows.Flow, e *flows.OAuthError, s Settings, now time.T
 	}
 	c := errCtx{flow: flow, s: s, e: e, now: now}
 	desc := strings.TrimSpace(e.Description)
-	r := matchRule(e.Code, desc)
+	r, byPhrase := matchRule(e.Code, desc)
 	if r == nil {
 		causes, fixes := genericError(c)
 		x := &ErrorExplanation{Code: e.Code, Description: e.Description,
@@ -152,7 +157,7 @@ func ExplainErrorAt(flow flows.Flow, e *flows.OAuthError, s Settings, now time.T
 	}
 	x := &ErrorExplanation{Code: e.Code, Description: e.Description, Rule: r.id, Meaning: r.meaning,
 		Causes: causes, Fixes: fixes, Source: r.source}
-	if !r.knows(normText(desc)) {
+	if !byPhrase && !r.knows(normText(desc)) {
 		x.Note = "Salesforce's description \"" + desc + "\" is not one this catalogue knows; the explanation is what " +
 			e.Code + " means in general."
 	}

@@ -1,6 +1,7 @@
 package guidance
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -95,6 +96,9 @@ func sortAdvice(a []Advice) []Advice {
 // explainClientError covers failures that are not OAuth errors, above all a browser flow
 // whose callback never came (Salesforce shows authorize-time client errors on its own page).
 func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanation {
+	if isTruncated(err) {
+		return truncatedExplanation(flow)
+	}
 	msg := err.Error()
 	low := strings.ToLower(msg)
 	if isBrowserFlow(flow) && (strings.Contains(low, "timeout") || strings.Contains(low, "timed out")) {
@@ -354,4 +358,44 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 		b = append(b, "A later step failed: "+r.Error.Code+"; see Error below.")
 	}
 	return strings.Join(b, " ")
+}
+
+// isTruncated recognises a 2xx answer whose JSON body ended early. flows reports it as an
+// HTTPError wrapping ErrNotJSON with encoding/json's "unexpected EOF" / "unexpected end of JSON
+// input"; an error whose text says "truncated" or "cut off" counts too, so a dedicated error
+// from flows (for example flows.ErrTruncated) is recognised by its text until it is wired here
+// with errors.Is.
+func isTruncated(err error) bool {
+	var he *flows.HTTPError
+	if errors.As(err, &he) && he.Status/100 == 2 && errors.Is(err, flows.ErrNotJSON) && he.Err != nil {
+		low := strings.ToLower(he.Err.Error())
+		if strings.Contains(low, "unexpected eof") || strings.Contains(low, "unexpected end of json") {
+			return true
+		}
+	}
+	low := strings.ToLower(err.Error())
+	return strings.Contains(low, "truncated") || strings.Contains(low, "cut off")
+}
+
+// truncatedExplanation says what a cut-off 200 means. It never quotes the body: a partial token
+// response holds tokens.
+func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
+	causes := []string{
+		"The answer was cut off on the way: the connection dropped, or a proxy, firewall or antivirus in between ended the body early (the transcript shows how much arrived).",
+		"A proxy or gateway limits the size of responses it passes on.",
+		"Rarely, trouble on the Salesforce instance.",
+	}
+	fixes := []Advice{
+		fixErr("Retry once", "A dropped connection rarely repeats.", "Run the flow again; for a browser flow start from the beginning, since the authorization code is single use and was already spent.", none),
+		fixErr("If it repeats, take the proxy out of the path", "Something between this machine and Salesforce shortens the answer.",
+			"Run without the proxy (HTTPS_PROXY, or the profile's proxy setting) or from another network, and compare the transcript's Content-Length with what arrived.", none),
+	}
+	if refreshKindOf(flow) != refreshNever || flow == flows.UsernamePassword {
+		fixes = append(fixes, fixInfo("Treat tokens from the cut answer as issued", "Salesforce may have issued a token (and counted an approval) even though the answer did not arrive whole.",
+			"Nothing from the partial answer is used; if you worry about it, revoke the app's tokens for the user (Settings → Connected Apps).", none))
+	}
+	return &ErrorExplanation{Code: "truncated_response", Rule: "truncated-response",
+		Description: "the server answered 200 but its JSON body ended before it was complete",
+		Meaning:     "A truncated response: the token endpoint said yes, but the answer was cut off before its end, so no token could be read from it.",
+		Causes:      causes, Fixes: fixes}
 }
