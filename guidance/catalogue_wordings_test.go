@@ -1,6 +1,7 @@
 package guidance
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -371,5 +372,58 @@ func TestReadinessListsWhatBreaksAndWhen(t *testing.T) {
 	}
 	if got := ids(Readiness(ReadinessInput{Flow: flows.WebServerPKCE, AppKind: AppExternalClient, LoginURL: "https://acme.my.salesforce.com"}, dec26)); len(got) != 0 {
 		t.Errorf("an ECA with PKCE on My Domain is ready: %+v", got)
+	}
+}
+
+// The CLI's --json marshals the report: sources travel with advice, errors and platform notes.
+func TestJSONCarriesSources(t *testing.T) {
+	r := Explain(Input{Flow: flows.UsernamePassword, Now: now, Settings: Settings{AppKind: AppConnected},
+		Result: failedResult(flows.UsernamePassword, "invalid_grant", "authentication failure")})
+	js, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Advice []struct {
+			Title  string  `json:"title"`
+			Source *DocRef `json:"source"`
+		} `json:"advice"`
+		Error struct {
+			Rule    string  `json:"rule"`
+			Meaning string  `json:"meaning"`
+			Source  *DocRef `json:"source"`
+		} `json:"error"`
+		Platform []struct {
+			ID     string  `json:"id"`
+			Past   bool    `json:"past"`
+			Source *DocRef `json:"source"`
+		} `json:"platform"`
+	}
+	if err := json.Unmarshal(js, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Error.Rule != "authentication-failure" || got.Error.Meaning == "" || got.Error.Source == nil || got.Error.Source.URL == "" {
+		t.Errorf("error JSON: %+v", got.Error)
+	}
+	found := false
+	for _, a := range got.Advice {
+		if a.Title == "The username-password flow is on its way out" {
+			found = a.Source != nil && strings.Contains(a.Source.Title, "Block Authorization Flows")
+		}
+	}
+	if !found {
+		t.Errorf("advice JSON lacks its source: %s", js)
+	}
+	for _, p := range got.Platform {
+		if p.Source == nil {
+			t.Errorf("platform note %s without source", p.ID)
+		}
+		if p.ID == ChangeUnPwRetired && p.Past {
+			t.Error("February 20, 2027 reported past in September 2026")
+		}
+	}
+	one, _ := json.Marshal(*ExplainError(flows.WebServer, &flows.OAuthError{Code: "inactive_user", Description: "user is inactive"}, Settings{}))
+	if !strings.Contains(string(one), `"rule":"inactive-user"`) || !strings.Contains(string(one), `"source":{"title"`) {
+		t.Errorf("ErrorExplanation JSON: %s", one)
 	}
 }

@@ -128,21 +128,21 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 			adv = append(adv, advice(SeverityWarning, "No refresh token: the username-password flow never issues one",
 				"When the session ends ("+tout+"), Salesforce answers 401 INVALID_SESSION_ID and this token cannot be renewed.",
 				"Call the token endpoint again with the username and password (plus security token), or switch to the web server flow with PKCE and the refresh_token scope selected on the app.",
-				placeRefreshScope.at(s.AppKind)))
+				placeRefreshScope.at(s.AppKind), refRefreshFlow))
 		}
 		adv = append(adv, advice(SeverityWarning, "The username-password flow is on its way out",
 			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+". It also puts the user's password in your configuration.",
 			"For a person: the web server flow with PKCE (refresh_token scope). For an integration: the JWT bearer flow (certificate) or the client credentials flow (Run As user).",
-			placeUnPwFlow))
+			placeUnPwFlow, refBlockFlows))
 		if s.AppKind == AppExternalClient {
 			adv = append(adv, advice(SeverityError, "External Client Apps do not support the username-password flow",
 				"This app is an External Client App; the flow cannot work with it.",
-				"Use the web server flow with PKCE, the JWT bearer flow or the client credentials flow.", none))
+				"Use the web server flow with PKCE, the JWT bearer flow or the client credentials flow.", none, refECA))
 		}
 		if s.UsernamePasswordBlocked != nil && *s.UsernamePasswordBlocked && tok == nil {
 			adv = append(adv, advice(SeverityError, "The username-password flow is blocked in this org",
 				"Salesforce answers invalid_grant \"authentication failure\" even to the right password.",
-				"Move to another flow; or, temporarily, allow the flow again.", placeUnPwFlow))
+				"Move to another flow; or, temporarily, allow the flow again.", placeUnPwFlow, refBlockFlows))
 		}
 	case flows.JWTBearer, flows.ClientCredentials, flows.SAMLBearer:
 		if tok != nil {
@@ -158,41 +158,41 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 			adv = append(adv, advice(SeverityInfo, "No refresh token needed: to \"refresh\", "+how,
 				"The "+lowerFirst(flowInfo(in.Flow).Title)+" never returns a refresh token. "+ends,
 				"Cache the access token and reuse it until a 401 INVALID_SESSION_ID; then get one new token and retry. Logging in for every call hits LOGIN_RATE_EXCEEDED (3600 logins per user per hour).",
-				none))
+				none, refJWTFlow))
 		}
 		if in.Flow == flows.JWTBearer && s.AppScopes != nil && !hasRefreshScope(s.AppScopes) {
 			adv = append(adv, advice(SeverityWarning, "The JWT bearer flow needs refresh_token selected on the app",
 				"Salesforce uses \"Perform requests at any time\" as the marker for offline access; without it the flow fails with invalid_request \"refresh_token scope is required…\", even though no refresh token comes back.",
-				"Select the scope on the app.", placeRefreshScope.at(s.AppKind)))
+				"Select the scope on the app.", placeRefreshScope.at(s.AppKind), refObserved))
 		}
 	case flows.Device:
 		adv = append(adv, advice(SeverityWarning, "The device flow needs an installed app",
 			Change(ChangeDeviceUninstalled).Sentence(in.Now)+" "+Change(ChangeDeviceECALocalhost).Sentence(in.Now),
 			"Use your own app, installed in the org, with Enable for Device Flow; for a desktop with a browser, prefer the web server flow with PKCE.",
-			placeDevice.at(s.AppKind)))
+			placeDevice.at(s.AppKind), refDeviceCLI))
 		if s.AppInstalled != nil && !*s.AppInstalled {
 			adv = append(adv, advice(SeverityError, "This app is not installed: the device flow will be refused",
-				"Uninstalled apps get invalid_client \"app must be installed into org\".", "Install the app in the org.", placeInstall.at(s.AppKind)))
+				"Uninstalled apps get invalid_client \"app must be installed into org\".", "Install the app in the org.", placeInstall.at(s.AppKind), refUsageRestriction))
 		}
 	case flows.UserAgent:
 		adv = append(adv, advice(SeverityInfo, "Prefer the web server flow with PKCE",
 			"The user-agent (implicit) flow puts the access token in the URL fragment, where browser history and extensions can see it, and orgs can block it.",
-			"Use web-server-pkce; it returns a refresh token to any matching callback.", placeUserAgentFlow))
+			"Use web-server-pkce; it returns a refresh token to any matching callback.", placeUserAgentFlow, refBlockFlows))
 	case flows.WebServer:
 		if s.PKCERequired != nil && *s.PKCERequired {
 			adv = append(adv, advice(SeverityError, "PKCE is required but this flow sends none",
 				"The authorize request fails with invalid_request \"missing required code challenge\".",
-				"Run web-server-pkce instead.", placePKCE.at(s.AppKind)))
+				"Run web-server-pkce instead.", placePKCE.at(s.AppKind), refWebServerFlow))
 		} else {
 			adv = append(adv, advice(SeverityInfo, "Consider PKCE",
 				"PKCE protects the authorization code; External Client Apps require it by default.",
-				"Run web-server-pkce (same app, same callback).", placePKCE.at(s.AppKind)))
+				"Run web-server-pkce (same app, same callback).", placePKCE.at(s.AppKind), refWebServerFlow))
 		}
 	case flows.Refresh:
 		if tok != nil {
 			adv = append(adv, advice(SeverityInfo, "A refresh starts a new session",
 				"The new access token has its own idle timer ("+humanDuration(tc.d)+"); the old access token keeps working until its own session ends.",
-				"Use the new access token from now on.", none))
+				"Use the new access token from now on.", none, refRefreshFlow))
 		}
 	case flows.TokenExchange:
 		adv = append(adv, advice(SeverityInfo, "Token exchange details are not confirmed",
@@ -202,7 +202,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 	if s.AppInstalled != nil && !*s.AppInstalled && in.Flow != flows.Device && s.AppKind != AppExternalClient {
 		adv = append(adv, advice(SeverityWarning, "The app is not installed in the org",
 			"Since September 2025 uninstalled connected apps work only for users who authorized them before or have \"Approve Uninstalled Connected Apps\".",
-			"Install the app in the org.", placeInstall.at(s.AppKind)))
+			"Install the app in the org.", placeInstall.at(s.AppKind), refUsageRestriction))
 	}
 	return adv
 }
@@ -230,23 +230,23 @@ func expiryAdvice(in Input, lt lifetimeResult) []Advice {
 	if lt.inactive {
 		adv = append(adv, advice(SeverityError, "The token is no longer active",
 			"Introspection answered active: false: the session timed out, was revoked, or the user logged out.",
-			"Refresh it (if you have a refresh token) or run the flow again.", none))
+			"Refresh it (if you have a refresh token) or run the flow again.", none, refIntrospect))
 		return adv
 	}
 	if lt.timeout.src == SourceDefault && !lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "The idle timeout is assumed, not known",
 			"Neither the app, the user's profile nor the org's timeout was given, so 2 hours (Salesforce's default) is assumed; your org may differ. The app's own Timeout Value, when set, wins over the profile and the org.",
-			"Enter the timeout that applies, or set one on the app to make it explicit.", placeAppTimeout.at(s.AppKind)))
+			"Enter the timeout that applies, or set one on the app to make it explicit.", placeAppTimeout.at(s.AppKind), refSessionTimeout))
 	}
 	if in.Introspection == nil && !lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "Introspect the token for its exact end",
 			"Introspection returns exp, the session's current end, instead of an estimate. An app can introspect its own tokens; \"Introspect All Tokens\" lets it read others.",
-			"Run Introspect with this app's consumer key and secret (POST /services/oauth2/introspect).", placeIntrospectAll.at(s.AppKind)))
+			"Run Introspect with this app's consumer key and secret (POST /services/oauth2/introspect).", placeIntrospectAll.at(s.AppKind), refIntrospect))
 	}
 	if lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "JWT-based access token: fixed end, REST only",
 			"Use does not extend it, and it cannot be revoked one by one (only \"Revoke All JWT-Based Access Tokens\").",
-			"Get a new token before exp.", placeJWTTokens.at(s.AppKind)))
+			"Get a new token before exp.", placeJWTTokens.at(s.AppKind), refJWTAccessTokens))
 	}
 	return adv
 }

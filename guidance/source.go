@@ -80,6 +80,12 @@ var (
 		URL: "https://help.salesforce.com/s/articleView?id=000205876&type=1"}
 	refSessionTimeout = DocRef{Title: "Salesforce Help: Manage Session Policies for a Connected App (Timeout Value)",
 		URL: "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.shr_manage_session_policies_for_a_connected_app_session_timeout.htm"}
+	refJWTAccessTokens = DocRef{Title: "Salesforce Help: JWT-Based Access Tokens",
+		URL: "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.jwt_access_tokens.htm"}
+	refScopes = DocRef{Title: "Salesforce Help: OAuth Tokens and Scopes",
+		URL: "https://help.salesforce.com/apex/HTViewHelpDoc?id=xcloud.remoteaccess_oauth_tokens_scopes.htm"}
+	refUserAgentFlow = DocRef{Title: "Salesforce REST API Developer Guide: Understanding the User-Agent OAuth Authentication Flow",
+		URL: "https://developer.salesforce.com/docs/atlas.en-us.206.0.api_rest.meta/api_rest/intro_understanding_user_agent_oauth_flow.htm"}
 	// refObserved cites wordings seen on the wire (reference §5, §15.7) rather than documented.
 	refObserved = DocRef{Title: "Observed Salesforce responses quoted in public issue trackers (reference §5, §15.7)"}
 )
