@@ -533,7 +533,7 @@ func (l *linter) perFlow() {
 		}
 		if s.Kind == Connected && s.Installed != nil && !*s.Installed {
 			l.add(Error, "device-flow-uninstalled", setInstalled, "the device flow is blocked for uninstalled Connected Apps",
-				"since 28 August 2025 Salesforce blocks the device flow for every uninstalled connected app, including the default Salesforce CLI app",
+				"since "+guidance.Change(guidance.ChangeDeviceUninstalled).When+" Salesforce blocks the device flow for every uninstalled connected app, including the default Salesforce CLI app",
 				"install the app in the org (or use an External Client App)", "invalid_client: app must be installed into org")
 		}
 	case flows.UserAgent:
@@ -584,7 +584,7 @@ func (l *linter) installed() {
 		return
 	}
 	l.add(Warning, "app-not-installed", setInstalled, "the Connected App is not installed in the org",
-		"since September 2025 uninstalled connected apps are blocked for users who have not authorized them before and lack \"Approve Uninstalled Connected Apps\"",
+		"since "+guidance.Change(guidance.ChangeUninstalledApps).When+" uninstalled connected apps are blocked for users who have not authorized them before and lack \"Approve Uninstalled Connected Apps\"",
 		"install the app (or give the user the \"Approve Uninstalled Connected Apps\" permission)", "invalid_client: app must be installed into org")
 }
 

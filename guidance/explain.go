@@ -201,7 +201,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 	}
 	if s.AppInstalled != nil && !*s.AppInstalled && in.Flow != flows.Device && s.AppKind != AppExternalClient {
 		adv = append(adv, advice(SeverityWarning, "The app is not installed in the org",
-			"Since September 2025 uninstalled connected apps work only for users who authorized them before or have \"Approve Uninstalled Connected Apps\".",
+			"Since "+Change(ChangeUninstalledApps).When+" uninstalled connected apps work only for users who authorized them before or have \"Approve Uninstalled Connected Apps\".",
 			"Install the app in the org.", placeInstall.at(s.AppKind), refUsageRestriction))
 	}
 	return adv

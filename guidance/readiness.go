@@ -78,7 +78,7 @@ func Readiness(in ReadinessInput, now time.Time) []ReadinessItem {
 				"Migrate to an External Client App with a localhost callback, or use the web server flow with PKCE.")
 		}
 		if ca && in.AppInstalled != nil && !*in.AppInstalled {
-			add(ChangeDeviceUninstalled, "The app is not installed, and the device flow is refused for uninstalled connected apps (since August 28, 2025).",
+			add(ChangeDeviceUninstalled, "The app is not installed, and the device flow is refused for uninstalled connected apps (since "+Change(ChangeDeviceUninstalled).When+").",
 				"Install the app in the org.")
 		}
 	}

@@ -97,7 +97,7 @@ var errRules = []errRule{
 		meaning:  "SOAP login() was refused: the user lacks the \"Use Any API Auth\" permission it requires.",
 		source:   refSOAPLogin,
 		explain: func(c errCtx) ([]string, []Advice) {
-			return []string{"SOAP login() needs the \"Use Any API Auth\" user permission (enforced by default in new orgs, and in every org from Winter '27)."},
+			return []string{"SOAP login() needs the \"Use Any API Auth\" user permission (enforced by default in new orgs; for every org the requirement " + status(ChangeSOAPLoginPermission, c.now) + ")."},
 				[]Advice{fixErr("Move off SOAP login(), or grant the permission for now", "SOAP login() "+status(ChangeSOAPLoginRetired, c.now)+".",
 					"Use an OAuth flow (JWT bearer or client credentials for integrations); until then give the user \"Use Any API Auth\".", place{"Setup → Permission Sets → System Permissions → Use Any API Auth", "PermissionSet userPermissions UseAnyApiAuth"})}
 		}},
@@ -377,7 +377,7 @@ var errRules = []errRule{
 		meaning:  "The app is not installed in this org, and this user (or flow) may not use an uninstalled app.",
 		source:   refUsageRestriction,
 		explain: func(c errCtx) ([]string, []Advice) {
-			causes := []string{"The app is not installed in this org. Since September 2025 uninstalled connected apps are blocked for users who had not authorized them before, and the device flow is blocked for every uninstalled app (since August 28, 2025)."}
+			causes := []string{"The app is not installed in this org. Since " + Change(ChangeUninstalledApps).When + " uninstalled connected apps are blocked for users who had not authorized them before, and the device flow is blocked for every uninstalled app (since " + Change(ChangeDeviceUninstalled).When + ")."}
 			if c.s.AppKind == AppExternalClient || strings.Contains(strings.ToLower(c.e.Description), "external client app") {
 				causes = []string{"The External Client App is not installed (deployed) in this org."}
 			}
@@ -705,7 +705,7 @@ func explainInactiveUser(c errCtx) ([]string, []Advice) {
 	}
 	return []string{
 		who + " is deactivated (User.IsActive is false).",
-		who + " is frozen (Setup → Users → Freeze); since April 24, 2026 Salesforce also freezes users whose app or API traffic comes from anonymizing VPNs or proxies, and revokes their refresh tokens.",
+		who + " is frozen (Setup → Users → Freeze); since " + Change(ChangeVPNFreeze).When + " Salesforce also freezes users whose app or API traffic comes from anonymizing VPNs or proxies, and revokes their refresh tokens.",
 	}, []Advice{fixErr("Reactivate (or unfreeze) the user, or pick another", "Inactive and frozen users cannot get tokens.", "Activate or unfreeze the user, or name an active user (for client credentials: a new Run As user with API Only).", placeUsers)}
 }
 
