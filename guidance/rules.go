@@ -656,7 +656,7 @@ var errRules = []errRule{
 			return []string{
 					"The page hides the real error. Common ones behind it: invalid_scope (a scope the app lacks), redirect_uri_mismatch, invalid_client_id, \"app must be installed into org\", or a user not admin approved.",
 				}, []Advice{fixErr("Read the real error from the page's URL", "The error page's address carries error= and error_description=.",
-					"Copy the full address of the error page and paste it into Explain error URL (guidance.ExplainURL); it names the real error and its fix.", none)}
+					"Copy the full address of the error page (everything after ? included) and give it to Connected App Lab to explain, or read its error= and error_description= yourself.", none)}
 		}},
 
 	// ---- revoke / introspect ----
