@@ -5,8 +5,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // Severity ranks a finding. Lint never blocks anything: callers decide what to do with errors.
@@ -34,6 +36,9 @@ type Finding struct {
 	// WireError is what Salesforce answers when this bites, e.g.
 	// "redirect_uri_mismatch: redirect_uri must match configuration".
 	WireError string `json:"wireError,omitempty"`
+	// Source names where the Salesforce fact behind a dated finding is documented
+	// (the platform table's source); nil for findings about the app's own settings.
+	Source *guidance.DocRef `json:"source,omitempty"`
 }
 
 // String is the one-line form: "error callback-port: problem".
@@ -84,6 +89,7 @@ func Count(fs []Finding) (errors, warnings, infos int) {
 type linter struct {
 	p   Profile
 	s   Settings
+	now time.Time
 	out []Finding
 }
 
@@ -95,8 +101,12 @@ func (l *linter) add(sev Severity, code string, at setting, problem, cause, fix,
 
 // Lint checks the app's settings against the profile and returns every problem it finds,
 // errors first. It never refuses anything: a caller may run the flow anyway. With an empty
-// profile flow, only flow-independent checks run.
-func Lint(p Profile, s Settings) []Finding {
+// profile flow, only flow-independent checks run. Dated platform changes are told from the
+// current time; LintAt takes it as a parameter.
+func Lint(p Profile, s Settings) []Finding { return LintAt(p, s, time.Now()) }
+
+// LintAt is Lint with platform changes dated from now ("retires on …", "has been retired since …").
+func LintAt(p Profile, s Settings, now time.Time) []Finding {
 	if s.Kind == "" {
 		s.Kind = Connected
 	}
@@ -105,7 +115,7 @@ func Lint(p Profile, s Settings) []Finding {
 	if p.Flow == flows.WebServerPKCE {
 		p.UsePKCE = true
 	}
-	l := &linter{p: p, s: s}
+	l := &linter{p: p, s: s, now: now}
 	l.general()
 	if p.Flow != "" {
 		if !slices.Contains(flows.AllFlows, p.Flow) {
@@ -487,7 +497,7 @@ func (l *linter) perFlow() {
 		if s.Kind == External {
 			l.out = append(l.out, Finding{Code: "username-password-eca", Severity: Error,
 				Problem: "External Client Apps do not support the username-password flow",
-				Cause:   "the flow exists only for Connected Apps (and is retiring in Winter '27)",
+				Cause:   "the flow exists only for Connected Apps (and for them it " + guidance.Change(guidance.ChangeUnPwRetired).Status(l.now) + ")",
 				Fix:     "use the web server flow with PKCE for users, or client credentials / JWT bearer for integrations", WireError: "invalid_grant: authentication failure"})
 			return
 		}
@@ -501,10 +511,15 @@ func (l *linter) perFlow() {
 				"\"Allow OAuth Username-Password Flows\" is off (blockOAuthUnPwFlow=true); the error looks like a wrong password",
 				"allow the flow in the org, or better, move to the web server flow with PKCE or client credentials", "invalid_grant: authentication failure")
 		}
-		l.out = append(l.out, Finding{Code: "username-password-retiring", Severity: Info,
-			Problem: "the username-password flow is retiring for Connected Apps in Winter '27",
-			Cause:   "Salesforce release notes announce the end of support; no refresh token is issued by this flow",
-			Fix:     "plan a move to client credentials, JWT bearer, or the web server flow with PKCE"})
+		retire := guidance.Change(guidance.ChangeUnPwRetired)
+		sev := Info
+		if retire.Past(l.now) {
+			sev = Error
+		}
+		l.out = append(l.out, Finding{Code: "username-password-retiring", Severity: sev,
+			Problem: "the username-password flow for Connected Apps " + retire.Status(l.now),
+			Cause:   "Salesforce release notes announce the end of support (postponed from Winter '27); no refresh token is issued by this flow",
+			Fix:     "plan a move to client credentials, JWT bearer, or the web server flow with PKCE", Source: sourceOf(retire)})
 	case flows.Device:
 		switch {
 		case s.DeviceFlowEnabled == nil:
@@ -518,7 +533,7 @@ func (l *linter) perFlow() {
 		}
 		if s.Kind == Connected && s.Installed != nil && !*s.Installed {
 			l.add(Error, "device-flow-uninstalled", setInstalled, "the device flow is blocked for uninstalled Connected Apps",
-				"since 28 August 2025 Salesforce blocks the device flow for every uninstalled connected app, including the default Salesforce CLI app",
+				"since "+guidance.Change(guidance.ChangeDeviceUninstalled).When+" Salesforce blocks the device flow for every uninstalled connected app, including the default Salesforce CLI app",
 				"install the app in the org (or use an External Client App)", "invalid_client: app must be installed into org")
 		}
 	case flows.UserAgent:
@@ -569,7 +584,7 @@ func (l *linter) installed() {
 		return
 	}
 	l.add(Warning, "app-not-installed", setInstalled, "the Connected App is not installed in the org",
-		"since September 2025 uninstalled connected apps are blocked for users who have not authorized them before and lack \"Approve Uninstalled Connected Apps\"",
+		"since "+guidance.Change(guidance.ChangeUninstalledApps).When+" uninstalled connected apps are blocked for users who have not authorized them before and lack \"Approve Uninstalled Connected Apps\"",
 		"install the app (or give the user the \"Approve Uninstalled Connected Apps\" permission)", "invalid_client: app must be installed into org")
 }
 
@@ -600,4 +615,53 @@ func (l *linter) session() {
 	l.add(Warning, "session-shorter-than-expected", at,
 		fmt.Sprintf("the access token's session lasts %d minutes idle, shorter than the %d you expect", minutes, want),
 		source+"; Salesforce sends no expires_in, and the idle timer is only pushed back after half of it has passed", fix, "")
+}
+
+func sourceOf(c guidance.PlatformChange) *guidance.DocRef {
+	if c.Source.IsZero() {
+		return nil
+	}
+	d := c.Source
+	return &d
+}
+
+// Readiness lists what Salesforce's dated platform changes (guidance's platform table) break
+// in this profile and app, and when, dated from now: a change already in effect is an error,
+// a coming one a warning. Each finding's code is "readiness-<change id>" and it carries the
+// change's source. `connectedapplab app lint --readiness` appends these to Lint's findings.
+func Readiness(p Profile, s Settings, now time.Time) []Finding {
+	if s.Kind == "" {
+		s.Kind = Connected
+	}
+	in := guidance.ReadinessInput{Flow: p.Flow, CallbackURL: p.CallbackURL, LoginURL: p.LoginURL, AppInstalled: s.Installed,
+		AppKind: guidance.AppConnected}
+	if s.Kind == External {
+		in.AppKind = guidance.AppExternalClient
+	}
+	if in.CallbackURL == "" && len(s.CallbackURLs) > 0 {
+		in.CallbackURL = s.CallbackURLs[0]
+	}
+	var out []Finding
+	for _, it := range guidance.Readiness(in, now) {
+		sev := Warning
+		if it.Past {
+			sev = Error
+		}
+		src := it.Source
+		f := Finding{Code: "readiness-" + it.ChangeID, Severity: sev, Problem: it.Problem,
+			Cause: "Salesforce platform change of " + it.When, Fix: it.Fix, Source: &src}
+		switch it.ChangeID {
+		case guidance.ChangeUnPwRetired:
+			f.SetupPath, f.MetadataField = where(s.Kind, setOrgUsernamePassword)
+		case guidance.ChangeUserAgentRetired:
+			f.SetupPath, f.MetadataField = where(s.Kind, setOrgUserAgent)
+		case guidance.ChangeDeviceECALocalhost:
+			f.SetupPath, f.MetadataField = where(s.Kind, setCallback)
+		case guidance.ChangeDeviceUninstalled, guidance.ChangeUninstalledApps:
+			f.SetupPath, f.MetadataField = where(s.Kind, setInstalled)
+		}
+		out = append(out, f)
+	}
+	slices.SortStableFunc(out, func(a, b Finding) int { return rank(a.Severity) - rank(b.Severity) })
+	return out
 }

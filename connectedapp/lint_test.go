@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/connectedapplab/connectedapplab/flows"
 )
@@ -146,7 +147,7 @@ func TestLint(t *testing.T) {
 			if tc.edit != nil {
 				tc.edit(&s)
 			}
-			got := Lint(tc.profile, s)
+			got := LintAt(tc.profile, s, lintNow)
 			have := codes(got)
 			for _, w := range tc.want {
 				if !slices.Contains(have, w) {
@@ -224,3 +225,64 @@ func TestMatchCallbackNamesEveryDifference(t *testing.T) {
 		t.Errorf("default port written out: %+v", m)
 	}
 }
+
+// Dated findings read guidance's platform table and are told from the time LintAt is given.
+func TestLintDatesFromThePlatformTable(t *testing.T) {
+	p := Profile{Flow: flows.UsernamePassword}
+	s := baseApp(Connected)
+	s.Org.BlockUsernamePasswordFlow = no()
+	find := func(fs []Finding, code string) Finding {
+		for _, f := range fs {
+			if f.Code == code {
+				return f
+			}
+		}
+		t.Fatalf("no %s in %v", code, codes(fs))
+		return Finding{}
+	}
+	before := find(LintAt(p, s, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)), "username-password-retiring")
+	if before.Severity != Info || !strings.Contains(before.Problem, "retires on February 20, 2027") || before.Source == nil {
+		t.Errorf("before the date: %+v", before)
+	}
+	after := find(LintAt(p, s, time.Date(2027, 2, 21, 0, 0, 0, 0, time.UTC)), "username-password-retiring")
+	if after.Severity != Error || !strings.Contains(after.Problem, "has been retired since February 20, 2027") {
+		t.Errorf("after the date: %+v", after)
+	}
+	for _, f := range LintAt(p, s, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)) {
+		if strings.Contains(f.Problem+f.Cause, "retiring in Winter '27") {
+			t.Errorf("stale date: %+v", f)
+		}
+	}
+}
+
+func TestReadinessFindings(t *testing.T) {
+	dec26 := time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	s := baseApp(Connected)
+	fs := Readiness(Profile{Flow: flows.Device, LoginURL: "https://cs42.salesforce.com"}, s, dec26)
+	want := map[string]Severity{"readiness-device-eca-localhost": Error, "readiness-instanced-urls": Warning, "readiness-connected-apps-end-of-support": Warning}
+	for _, f := range fs {
+		if w, ok := want[f.Code]; ok {
+			if f.Severity != w || f.Source == nil || f.Fix == "" {
+				t.Errorf("%s: %+v", f.Code, f)
+			}
+			delete(want, f.Code)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("missing %v in %v", want, codes(fs))
+	}
+	if fs[0].Severity != Error {
+		t.Errorf("errors first: %v", codes(fs))
+	}
+	eca := baseApp(External)
+	if fs := Readiness(Profile{Flow: flows.WebServerPKCE, CallbackURL: "http://localhost:1717/OauthRedirect", LoginURL: "https://acme.my.salesforce.com"}, eca, dec26); len(fs) != 0 {
+		t.Errorf("a ready External Client App got findings: %v", codes(fs))
+	}
+	fs = Readiness(Profile{Flow: flows.UsernamePassword}, s, dec26)
+	if len(fs) == 0 || fs[0].Code != "readiness-unpw-retired" || fs[0].SetupPath == "" || !strings.Contains(fs[0].Problem, "retires on February 20, 2027") {
+		t.Errorf("username-password readiness: %+v", fs)
+	}
+}
+
+// lintNow pins the date dated findings are told from (before February 20, 2027).
+var lintNow = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)

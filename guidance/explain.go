@@ -1,6 +1,7 @@
 package guidance
 
 import (
+	"errors"
 	"sort"
 	"strings"
 	"time"
@@ -48,7 +49,7 @@ func Explain(in Input) Report {
 	if in.Result != nil {
 		switch {
 		case in.Result.OAuthError != nil:
-			r.Error = ExplainError(in.Flow, in.Result.OAuthError, in.Settings)
+			r.Error = ExplainErrorAt(in.Flow, in.Result.OAuthError, in.Settings, in.Now)
 		case in.Result.Err != nil && tok == nil:
 			r.Error = explainClientError(in.Flow, in.Result.Err, in.Settings)
 		}
@@ -63,7 +64,7 @@ func Explain(in Input) Report {
 		adv = append(adv, expiryAdvice(in, lt)...)
 	}
 	r.Advice = sortAdvice(adv)
-	r.Platform = platformNotes(in.Flow, in.Settings)
+	r.Platform = platformNotes(in.Flow, in.Settings, in.Now)
 	r.Headline = headline(in, tok, lt, r)
 	return r
 }
@@ -95,6 +96,9 @@ func sortAdvice(a []Advice) []Advice {
 // explainClientError covers failures that are not OAuth errors, above all a browser flow
 // whose callback never came (Salesforce shows authorize-time client errors on its own page).
 func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanation {
+	if isTruncated(err) {
+		return truncatedExplanation(flow)
+	}
 	msg := err.Error()
 	low := strings.ToLower(msg)
 	if isBrowserFlow(flow) && (strings.Contains(low, "timeout") || strings.Contains(low, "timed out")) {
@@ -124,21 +128,21 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 			adv = append(adv, advice(SeverityWarning, "No refresh token: the username-password flow never issues one",
 				"When the session ends ("+tout+"), Salesforce answers 401 INVALID_SESSION_ID and this token cannot be renewed.",
 				"Call the token endpoint again with the username and password (plus security token), or switch to the web server flow with PKCE and the refresh_token scope selected on the app.",
-				placeRefreshScope.at(s.AppKind)))
+				placeRefreshScope.at(s.AppKind), refRefreshFlow))
 		}
 		adv = append(adv, advice(SeverityWarning, "The username-password flow is on its way out",
-			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and retired for Connected Apps in Winter '27. It also puts the user's password in your configuration.",
+			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+". It also puts the user's password in your configuration.",
 			"For a person: the web server flow with PKCE (refresh_token scope). For an integration: the JWT bearer flow (certificate) or the client credentials flow (Run As user).",
-			placeUnPwFlow))
+			placeUnPwFlow, refBlockFlows))
 		if s.AppKind == AppExternalClient {
 			adv = append(adv, advice(SeverityError, "External Client Apps do not support the username-password flow",
 				"This app is an External Client App; the flow cannot work with it.",
-				"Use the web server flow with PKCE, the JWT bearer flow or the client credentials flow.", none))
+				"Use the web server flow with PKCE, the JWT bearer flow or the client credentials flow.", none, refECA))
 		}
 		if s.UsernamePasswordBlocked != nil && *s.UsernamePasswordBlocked && tok == nil {
 			adv = append(adv, advice(SeverityError, "The username-password flow is blocked in this org",
 				"Salesforce answers invalid_grant \"authentication failure\" even to the right password.",
-				"Move to another flow; or, temporarily, allow the flow again.", placeUnPwFlow))
+				"Move to another flow; or, temporarily, allow the flow again.", placeUnPwFlow, refBlockFlows))
 		}
 	case flows.JWTBearer, flows.ClientCredentials, flows.SAMLBearer:
 		if tok != nil {
@@ -154,41 +158,41 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 			adv = append(adv, advice(SeverityInfo, "No refresh token needed: to \"refresh\", "+how,
 				"The "+lowerFirst(flowInfo(in.Flow).Title)+" never returns a refresh token. "+ends,
 				"Cache the access token and reuse it until a 401 INVALID_SESSION_ID; then get one new token and retry. Logging in for every call hits LOGIN_RATE_EXCEEDED (3600 logins per user per hour).",
-				none))
+				none, refJWTFlow))
 		}
 		if in.Flow == flows.JWTBearer && s.AppScopes != nil && !hasRefreshScope(s.AppScopes) {
 			adv = append(adv, advice(SeverityWarning, "The JWT bearer flow needs refresh_token selected on the app",
 				"Salesforce uses \"Perform requests at any time\" as the marker for offline access; without it the flow fails with invalid_request \"refresh_token scope is required…\", even though no refresh token comes back.",
-				"Select the scope on the app.", placeRefreshScope.at(s.AppKind)))
+				"Select the scope on the app.", placeRefreshScope.at(s.AppKind), refObserved))
 		}
 	case flows.Device:
 		adv = append(adv, advice(SeverityWarning, "The device flow needs an installed app",
-			"Since August 28, 2025 the device flow is blocked for uninstalled connected apps, including the default Salesforce CLI app.",
+			Change(ChangeDeviceUninstalled).Sentence(in.Now)+" "+Change(ChangeDeviceECALocalhost).Sentence(in.Now),
 			"Use your own app, installed in the org, with Enable for Device Flow; for a desktop with a browser, prefer the web server flow with PKCE.",
-			placeDevice.at(s.AppKind)))
+			placeDevice.at(s.AppKind), refDeviceCLI))
 		if s.AppInstalled != nil && !*s.AppInstalled {
 			adv = append(adv, advice(SeverityError, "This app is not installed: the device flow will be refused",
-				"Uninstalled apps get invalid_client \"app must be installed into org\".", "Install the app in the org.", placeInstall.at(s.AppKind)))
+				"Uninstalled apps get invalid_client \"app must be installed into org\".", "Install the app in the org.", placeInstall.at(s.AppKind), refUsageRestriction))
 		}
 	case flows.UserAgent:
 		adv = append(adv, advice(SeverityInfo, "Prefer the web server flow with PKCE",
 			"The user-agent (implicit) flow puts the access token in the URL fragment, where browser history and extensions can see it, and orgs can block it.",
-			"Use web-server-pkce; it returns a refresh token to any matching callback.", placeUserAgentFlow))
+			"Use web-server-pkce; it returns a refresh token to any matching callback.", placeUserAgentFlow, refBlockFlows))
 	case flows.WebServer:
 		if s.PKCERequired != nil && *s.PKCERequired {
 			adv = append(adv, advice(SeverityError, "PKCE is required but this flow sends none",
 				"The authorize request fails with invalid_request \"missing required code challenge\".",
-				"Run web-server-pkce instead.", placePKCE.at(s.AppKind)))
+				"Run web-server-pkce instead.", placePKCE.at(s.AppKind), refWebServerFlow))
 		} else {
 			adv = append(adv, advice(SeverityInfo, "Consider PKCE",
 				"PKCE protects the authorization code; External Client Apps require it by default.",
-				"Run web-server-pkce (same app, same callback).", placePKCE.at(s.AppKind)))
+				"Run web-server-pkce (same app, same callback).", placePKCE.at(s.AppKind), refWebServerFlow))
 		}
 	case flows.Refresh:
 		if tok != nil {
 			adv = append(adv, advice(SeverityInfo, "A refresh starts a new session",
 				"The new access token has its own idle timer ("+humanDuration(tc.d)+"); the old access token keeps working until its own session ends.",
-				"Use the new access token from now on.", none))
+				"Use the new access token from now on.", none, refRefreshFlow))
 		}
 	case flows.TokenExchange:
 		adv = append(adv, advice(SeverityInfo, "Token exchange details are not confirmed",
@@ -197,8 +201,8 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 	}
 	if s.AppInstalled != nil && !*s.AppInstalled && in.Flow != flows.Device && s.AppKind != AppExternalClient {
 		adv = append(adv, advice(SeverityWarning, "The app is not installed in the org",
-			"Since September 2025 uninstalled connected apps work only for users who authorized them before or have \"Approve Uninstalled Connected Apps\".",
-			"Install the app in the org.", placeInstall.at(s.AppKind)))
+			"Since "+Change(ChangeUninstalledApps).When+" uninstalled connected apps work only for users who authorized them before or have \"Approve Uninstalled Connected Apps\".",
+			"Install the app in the org.", placeInstall.at(s.AppKind), refUsageRestriction))
 	}
 	return adv
 }
@@ -226,23 +230,23 @@ func expiryAdvice(in Input, lt lifetimeResult) []Advice {
 	if lt.inactive {
 		adv = append(adv, advice(SeverityError, "The token is no longer active",
 			"Introspection answered active: false: the session timed out, was revoked, or the user logged out.",
-			"Refresh it (if you have a refresh token) or run the flow again.", none))
+			"Refresh it (if you have a refresh token) or run the flow again.", none, refIntrospect))
 		return adv
 	}
 	if lt.timeout.src == SourceDefault && !lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "The idle timeout is assumed, not known",
 			"Neither the app, the user's profile nor the org's timeout was given, so 2 hours (Salesforce's default) is assumed; your org may differ. The app's own Timeout Value, when set, wins over the profile and the org.",
-			"Enter the timeout that applies, or set one on the app to make it explicit.", placeAppTimeout.at(s.AppKind)))
+			"Enter the timeout that applies, or set one on the app to make it explicit.", placeAppTimeout.at(s.AppKind), refSessionTimeout))
 	}
 	if in.Introspection == nil && !lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "Introspect the token for its exact end",
 			"Introspection returns exp, the session's current end, instead of an estimate. An app can introspect its own tokens; \"Introspect All Tokens\" lets it read others.",
-			"Run Introspect with this app's consumer key and secret (POST /services/oauth2/introspect).", placeIntrospectAll.at(s.AppKind)))
+			"Run Introspect with this app's consumer key and secret (POST /services/oauth2/introspect).", placeIntrospectAll.at(s.AppKind), refIntrospect))
 	}
 	if lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "JWT-based access token: fixed end, REST only",
 			"Use does not extend it, and it cannot be revoked one by one (only \"Revoke All JWT-Based Access Tokens\").",
-			"Get a new token before exp.", placeJWTTokens.at(s.AppKind)))
+			"Get a new token before exp.", placeJWTTokens.at(s.AppKind), refJWTAccessTokens))
 	}
 	return adv
 }
@@ -287,7 +291,7 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 				"Refresh token: "+fi.CanIssueRefreshToken+".")
 		}
 		if in.Flow == flows.UsernamePassword {
-			b = append(b, "Whatever the cause, this flow is blocked by default since Summer '23 and retired for Connected Apps in Winter '27: plan the move to the web server flow with PKCE, the JWT bearer flow or the client credentials flow.")
+			b = append(b, "Whatever the cause, this flow is blocked by default since Summer '23 and, for Connected Apps, "+status(ChangeUnPwRetired, in.Now)+": plan the move to the web server flow with PKCE, the JWT bearer flow or the client credentials flow.")
 		}
 		return strings.Join(b, " ")
 	}
@@ -339,7 +343,7 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 		b = append(b, "There is no refresh token, and there never will be: the username-password flow never issues one.",
 			"You can keep using the token until it stops working (HTTP 401 INVALID_SESSION_ID); then call the token endpoint again with the username and password.",
 			"Better: move to the web server flow with PKCE and the refresh_token scope selected on the app (for a person), or to the JWT bearer or client credentials flow (for an integration).",
-			"The username-password flow is blocked by default in orgs created since Summer '23, is not supported by External Client Apps, and is retired for Connected Apps in Winter '27.")
+			"The username-password flow is blocked by default in orgs created since Summer '23, is not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+".")
 	case kind == refreshNever:
 		b = append(b, "There is no refresh token and none is needed: the "+lowerFirst(title)+" never issues one.",
 			"Keep the token and reuse it until a call gets 401 INVALID_SESSION_ID; then ask for a new one the same way (do not log in on every call: LOGIN_RATE_EXCEEDED).")
@@ -354,4 +358,44 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 		b = append(b, "A later step failed: "+r.Error.Code+"; see Error below.")
 	}
 	return strings.Join(b, " ")
+}
+
+// isTruncated recognises a 2xx answer whose JSON body ended early. flows reports it as an
+// HTTPError wrapping ErrNotJSON with encoding/json's "unexpected EOF" / "unexpected end of JSON
+// input"; an error whose text says "truncated" or "cut off" counts too, so a dedicated error
+// from flows (for example flows.ErrTruncated) is recognised by its text until it is wired here
+// with errors.Is.
+func isTruncated(err error) bool {
+	var he *flows.HTTPError
+	if errors.As(err, &he) && he.Status/100 == 2 && errors.Is(err, flows.ErrNotJSON) && he.Err != nil {
+		low := strings.ToLower(he.Err.Error())
+		if strings.Contains(low, "unexpected eof") || strings.Contains(low, "unexpected end of json") {
+			return true
+		}
+	}
+	low := strings.ToLower(err.Error())
+	return strings.Contains(low, "truncated") || strings.Contains(low, "cut off")
+}
+
+// truncatedExplanation says what a cut-off 200 means. It never quotes the body: a partial token
+// response holds tokens.
+func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
+	causes := []string{
+		"The answer was cut off on the way: the connection dropped, or a proxy, firewall or antivirus in between ended the body early (the transcript shows how much arrived).",
+		"A proxy or gateway limits the size of responses it passes on.",
+		"Rarely, trouble on the Salesforce instance.",
+	}
+	fixes := []Advice{
+		fixErr("Retry once", "A dropped connection rarely repeats.", "Run the flow again; for a browser flow start from the beginning, since the authorization code is single use and was already spent.", none),
+		fixErr("If it repeats, take the proxy out of the path", "Something between this machine and Salesforce shortens the answer.",
+			"Run without the proxy (HTTPS_PROXY, or the profile's proxy setting) or from another network, and compare the transcript's Content-Length with what arrived.", none),
+	}
+	if refreshKindOf(flow) != refreshNever || flow == flows.UsernamePassword {
+		fixes = append(fixes, fixInfo("Treat tokens from the cut answer as issued", "Salesforce may have issued a token (and counted an approval) even though the answer did not arrive whole.",
+			"Nothing from the partial answer is used; if you worry about it, revoke the app's tokens for the user (Settings → Connected Apps).", none))
+	}
+	return &ErrorExplanation{Code: "truncated_response", Rule: "truncated-response",
+		Description: "the server answered 200 but its JSON body ended before it was complete",
+		Meaning:     "A truncated response: the token endpoint said yes, but the answer was cut off before its end, so no token could be read from it.",
+		Causes:      causes, Fixes: fixes}
 }

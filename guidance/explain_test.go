@@ -28,7 +28,8 @@ func TestFoundingQuestionUsernamePasswordWithDefaults(t *testing.T) {
 		"JWT bearer or client credentials flow",
 		"blocked by default in orgs created since Summer '23",
 		"not supported by External Client Apps",
-		"retired for Connected Apps in Winter '27",
+		// Salesforce postponed the retirement from Winter '27 to February 20, 2027 (reference §15.8).
+		"for Connected Apps it retires on February 20, 2027",
 	} {
 		if !strings.Contains(r.Headline, want) {
 			t.Errorf("headline lacks %q:\n%s", want, r.Headline)
@@ -64,7 +65,7 @@ func TestFoundingQuestionUsernamePasswordWithDefaults(t *testing.T) {
 	for _, p := range r.Platform {
 		whens[p.When] = true
 	}
-	for _, w := range []string{"Summer '23", "Winter '27", "Spring '26"} {
+	for _, w := range []string{"Summer '23", "February 20, 2027", "Spring '26"} {
 		if !whens[w] {
 			t.Errorf("platform notes lack %s", w)
 		}

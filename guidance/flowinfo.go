@@ -1,6 +1,10 @@
 package guidance
 
-import "github.com/connectedapplab/connectedapplab/flows"
+import (
+	"time"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
 
 // FlowInfo is what a person should know about a flow before picking it.
 type FlowInfo struct {
@@ -48,7 +52,7 @@ var flowInfos = []FlowInfo{
 		Summary: "The access token comes back in the browser URL's fragment, with no code exchange. " +
 			"Older browser and mobile apps use it; prefer the web server flow with PKCE.",
 		CanIssueRefreshToken: "only with the refresh_token scope and a custom-scheme callback or /services/oauth2/success",
-		Legacy:               "Implicit flow: the token travels in the URL. Orgs can block it (Allow OAuth User-Agent Flows); use the web server flow with PKCE instead.",
+		// Legacy: from the platform table, see legacy.
 	},
 	{
 		Flow:  flows.UsernamePassword,
@@ -57,8 +61,7 @@ var flowInfos = []FlowInfo{
 		Summary: "The app sends the user's password straight to the token endpoint. " +
 			"Returns an access token only: no refresh token, no scope field.",
 		CanIssueRefreshToken: "never",
-		Legacy: "Blocked by default in orgs created since Summer '23, not supported by External Client Apps, " +
-			"and retired for Connected Apps in Winter '27.",
+		// Legacy: from the platform table, see legacy.
 	},
 	{
 		Flow:  flows.Refresh,
@@ -91,7 +94,7 @@ var flowInfos = []FlowInfo{
 		Summary: "For devices with no browser: the device shows a code, the person approves it on another screen, " +
 			"the device polls the token endpoint.",
 		CanIssueRefreshToken: "yes, with the refresh_token scope",
-		Legacy:               "Blocked for uninstalled connected apps since August 28, 2025 (including the default Salesforce CLI app).",
+		// Legacy: from the platform table, see legacy.
 	},
 	{
 		Flow:  flows.TokenExchange,
@@ -111,17 +114,41 @@ var flowInfos = []FlowInfo{
 }
 
 // Flows lists every flow in the order of flows.AllFlows, with what a person should know
-// before picking it.
-func Flows() []FlowInfo {
+// before picking it. Dated changes are told without judging past or future; FlowsAt dates
+// them from now (the window and the CLI pass time.Now()).
+func Flows() []FlowInfo { return FlowsAt(time.Time{}) }
+
+// FlowsAt is Flows with each flow's legacy note dated from now ("retires on …", "has been
+// retired since …"), read from the platform table.
+func FlowsAt(now time.Time) []FlowInfo {
 	out := make([]FlowInfo, len(flowInfos))
 	copy(out, flowInfos)
+	for i := range out {
+		out[i].Legacy = legacy(out[i].Flow, now)
+	}
 	return out
+}
+
+// legacy says why a flow is legacy or at risk, from the platform table; "" when it is not.
+func legacy(f flows.Flow, now time.Time) string {
+	switch f {
+	case flows.UsernamePassword:
+		return "Blocked by default in orgs created since Summer '23, not supported by External Client Apps, " +
+			"and for Connected Apps it " + status(ChangeUnPwRetired, now) + "."
+	case flows.UserAgent:
+		return "Implicit flow: the token travels in the URL. Orgs can block it (Allow OAuth User-Agent Flows), and for Connected Apps it " +
+			status(ChangeUserAgentRetired, now) + "; use the web server flow with PKCE instead."
+	case flows.Device:
+		return Change(ChangeDeviceUninstalled).Sentence(now) + " " + Change(ChangeDeviceECALocalhost).Sentence(now)
+	}
+	return ""
 }
 
 // flowInfo returns the facts of one flow (a generic entry for an unknown name).
 func flowInfo(f flows.Flow) FlowInfo {
 	for _, fi := range flowInfos {
 		if fi.Flow == f {
+			fi.Legacy = legacy(f, time.Time{})
 			return fi
 		}
 	}

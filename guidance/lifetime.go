@@ -128,7 +128,7 @@ func computeLifetimes(in Input, tok *flows.TokenResponse, loc *time.Location) li
 	if !lr.jwtAccess && s.JWTAccessTokens != nil && *s.JWTAccessTokens && in.Flow != flows.UsernamePassword {
 		lr.advice = append(lr.advice, advice(SeverityInfo, "JWT-based access tokens are on, but this token is opaque",
 			"The app issues JWT-based access tokens only to named users in supported flows; this one is an ordinary session ID.",
-			"Nothing to change if opaque tokens are fine; otherwise check the setting and the flow.", placeJWTTokens.at(s.AppKind)))
+			"Nothing to change if opaque tokens are fine; otherwise check the setting and the flow.", placeJWTTokens.at(s.AppKind), refJWTAccessTokens))
 	}
 	if lr.jwtAccess {
 		add(LifetimeRow{Label: "Access token kind", Value: "JWT-based access token: fixed lifetime, not extended by use",
@@ -314,26 +314,26 @@ func refreshAdvice(in Input, tok *flows.TokenResponse, tc timeoutChoice) []Advic
 	case PolicyZero:
 		adv = append(adv, advice(SeverityWarning, "The refresh token is useless: the policy expires it immediately",
 			"With \"Immediately expire refresh token\" the refresh token cannot start a new session; when this "+humanDuration(tc.d)+" idle session ends the user must log in again.",
-			"Choose \"Refresh token is valid until revoked\" or \"Expire refresh token if not used for N\" if the app should work without the user.", pp))
+			"Choose \"Refresh token is valid until revoked\" or \"Expire refresh token if not used for N\" if the app should work without the user.", pp, refRefreshFlow))
 	case PolicySpecificLifetime:
 		adv = append(adv, advice(SeverityInfo, "The refresh token has a fixed lifetime of "+s.RefreshTokenPolicy.period(),
 			"After that, refreshing fails with invalid_grant \"expired access/refresh token\" and the user must log in again, however often it was used.",
-			"Plan a re-login before then, or choose a longer or inactivity-based policy.", pp))
+			"Plan a re-login before then, or choose a longer or inactivity-based policy.", pp, refRefreshFlow))
 	case PolicySpecificInactivity:
 		adv = append(adv, advice(SeverityInfo, "The refresh token expires after "+s.RefreshTokenPolicy.period()+" without use",
 			"Each refresh starts the period again; left unused longer, refreshing fails with invalid_grant \"expired access/refresh token\".",
-			"Refresh at least once per period, or choose \"valid until revoked\".", pp))
+			"Refresh at least once per period, or choose \"valid until revoked\".", pp, refRefreshFlow))
 	case "":
 		if tok.RefreshToken != "" {
 			adv = append(adv, advice(SeverityInfo, "Check the refresh token policy",
 				"The policy is not known here; Salesforce's default keeps the refresh token valid until revoked, but an admin may have set a lifetime, an inactivity limit or immediate expiry.",
-				"Look it up and enter it to get exact dates.", pp))
+				"Look it up and enter it to get exact dates.", pp, refRefreshFlow))
 		}
 	}
 	if s.RefreshTokenRotation != nil && *s.RefreshTokenRotation {
 		adv = append(adv, advice(SeverityInfo, "Refresh token rotation is on: store the new refresh token after every refresh",
 			"Each refresh returns a new refresh token and invalidates the old one; sending an old one again revokes the current one and its access tokens (reuse detection).",
-			"Save the refresh_token of every refresh response, atomically, before using the new access token.", placeRotation.at(s.AppKind)))
+			"Save the refresh_token of every refresh response, atomically, before using the new access token.", placeRotation.at(s.AppKind), refRefreshFlow))
 	}
 	return adv
 }

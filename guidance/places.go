@@ -153,7 +153,11 @@ func (p appPlace) at(kind string) place {
 	return place{join(p.CA.Setup, p.ECA.Setup), join(p.CA.Metadata, p.ECA.Metadata)}
 }
 
-// advice builds an Advice at a place.
-func advice(sev Severity, title, reason, fix string, at place) Advice {
-	return Advice{Severity: sev, Title: title, Reason: reason, Fix: fix, SetupPath: at.Setup, MetadataField: at.Metadata}
+// advice builds an Advice at a place, with the source of the Salesforce fact it rests on.
+func advice(sev Severity, title, reason, fix string, at place, src ...DocRef) Advice {
+	a := Advice{Severity: sev, Title: title, Reason: reason, Fix: fix, SetupPath: at.Setup, MetadataField: at.Metadata}
+	if len(src) > 0 {
+		a.Source = src[0]
+	}
+	return a
 }

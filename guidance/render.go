@@ -93,7 +93,7 @@ func (r Report) Text() string {
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice\n------\n")
 		for _, a := range r.Advice {
-			writeAdvice(&b, a)
+			writeAdvice(&b, a, DocRef{})
 		}
 	}
 
@@ -104,6 +104,9 @@ func (r Report) Text() string {
 		b.WriteString("\nPlatform changes\n----------------\n")
 		for _, p := range r.Platform {
 			writeWrapped(&b, "  - "+p.When+": ", "    ", p.Change+" (Applies to: "+p.Applies+".)")
+			if !p.Source.IsZero() {
+				writeWrapped(&b, "    Source: ", "            ", p.Source.String())
+			}
 		}
 	}
 	return b.String()
@@ -125,6 +128,12 @@ func writeError(b *strings.Builder, e *ErrorExplanation) {
 		head += ": " + e.Description
 	}
 	writeWrapped(b, "  ", "  ", head)
+	if e.Note != "" {
+		writeWrapped(b, "  ", "  ", e.Note)
+	}
+	if e.Meaning != "" {
+		writeWrapped(b, "  Means: ", "         ", e.Meaning)
+	}
 	if len(e.Causes) > 0 {
 		b.WriteString("  Likely causes, most likely first:\n")
 		for _, c := range e.Causes {
@@ -134,12 +143,16 @@ func writeError(b *strings.Builder, e *ErrorExplanation) {
 	if len(e.Fixes) > 0 {
 		b.WriteString("  What to change:\n")
 		for _, f := range e.Fixes {
-			writeAdvice(b, f)
+			writeAdvice(b, f, e.Source)
 		}
+	}
+	if !e.Source.IsZero() {
+		writeWrapped(b, "  Source: ", "          ", e.Source.String())
 	}
 }
 
-func writeAdvice(b *strings.Builder, a Advice) {
+// writeAdvice writes one advice; its source is left out when it is skip (the error's own).
+func writeAdvice(b *strings.Builder, a Advice, skip DocRef) {
 	writeWrapped(b, "  ["+strings.ToUpper(string(a.Severity))+"] ", "      ", a.Title)
 	const ind = "      "
 	if a.Reason != "" {
@@ -153,6 +166,9 @@ func writeAdvice(b *strings.Builder, a Advice) {
 	}
 	if a.MetadataField != "" {
 		writeWrapped(b, ind+"Metadata: ", ind+"          ", a.MetadataField)
+	}
+	if !a.Source.IsZero() && a.Source != skip {
+		writeWrapped(b, ind+"Source: ", ind+"        ", a.Source.String())
 	}
 }
 
@@ -209,6 +225,7 @@ type jsonAdvice struct {
 	Fix           string   `json:"fix,omitempty"`
 	SetupPath     string   `json:"setup_path,omitempty"`
 	MetadataField string   `json:"metadata_field,omitempty"`
+	Source        *DocRef  `json:"source,omitempty"`
 }
 
 type jsonScopes struct {
@@ -225,14 +242,28 @@ type jsonScopes struct {
 type jsonError struct {
 	Code        string       `json:"code"`
 	Description string       `json:"description"`
+	Rule        string       `json:"rule,omitempty"`
+	Meaning     string       `json:"meaning,omitempty"`
+	Note        string       `json:"note,omitempty"`
 	Causes      []string     `json:"causes"`
 	Fixes       []jsonAdvice `json:"fixes"`
+	Source      *DocRef      `json:"source,omitempty"`
 }
 
 type jsonPlatform struct {
-	When    string `json:"when"`
-	Change  string `json:"change"`
-	Applies string `json:"applies"`
+	ID      string  `json:"id,omitempty"`
+	When    string  `json:"when"`
+	Change  string  `json:"change"`
+	Applies string  `json:"applies"`
+	Past    bool    `json:"past"`
+	Source  *DocRef `json:"source,omitempty"`
+}
+
+func refPtr(d DocRef) *DocRef {
+	if d.IsZero() {
+		return nil
+	}
+	return &d
 }
 
 type jsonReport struct {
@@ -268,7 +299,8 @@ func nonNil(s []string) []string {
 func toJSONAdvice(a []Advice) []jsonAdvice {
 	out := make([]jsonAdvice, 0, len(a))
 	for _, x := range a {
-		out = append(out, jsonAdvice(x))
+		out = append(out, jsonAdvice{Severity: x.Severity, Title: x.Title, Reason: x.Reason, Fix: x.Fix,
+			SetupPath: x.SetupPath, MetadataField: x.MetadataField, Source: refPtr(x.Source)})
 	}
 	return out
 }
@@ -301,10 +333,18 @@ func (r Report) MarshalJSON() ([]byte, error) {
 			At: jsonTime(row.At), Estimated: row.Estimated})
 	}
 	if r.Error != nil {
-		j.Error = &jsonError{Code: r.Error.Code, Description: r.Error.Description, Causes: nonNil(r.Error.Causes), Fixes: toJSONAdvice(r.Error.Fixes)}
+		j.Error = r.Error.toJSON()
 	}
 	for _, p := range r.Platform {
-		j.Platform = append(j.Platform, jsonPlatform(p))
+		j.Platform = append(j.Platform, jsonPlatform{ID: p.ID, When: p.When, Change: p.Change, Applies: p.Applies, Past: p.Past, Source: refPtr(p.Source)})
 	}
 	return json.Marshal(j)
 }
+
+func (e *ErrorExplanation) toJSON() *jsonError {
+	return &jsonError{Code: e.Code, Description: e.Description, Rule: e.Rule, Meaning: e.Meaning, Note: e.Note,
+		Causes: nonNil(e.Causes), Fixes: toJSONAdvice(e.Fixes), Source: refPtr(e.Source)}
+}
+
+// MarshalJSON renders an error explanation alone with the same keys as a report's "error".
+func (e ErrorExplanation) MarshalJSON() ([]byte, error) { return json.Marshal(e.toJSON()) }

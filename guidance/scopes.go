@@ -199,7 +199,7 @@ func diagnoseScopes(in Input, tok *flows.TokenResponse, failed bool) (ScopeDiagn
 		if len(bad) > 0 {
 			adv = append(adv, advice(SeverityError, "Requested scopes the app does not allow: "+strings.Join(bad, " "),
 				"A browser or device flow that asks for a scope not selected on the app fails with invalid_scope (\"the requested scope is not allowed\").",
-				"Select those scopes on the app, or stop requesting them.", placeScopes.at(s.AppKind)))
+				"Select those scopes on the app, or stop requesting them.", placeScopes.at(s.AppKind), refScopes))
 		}
 	}
 
@@ -236,7 +236,7 @@ func diagnoseScopes(in Input, tok *flows.TokenResponse, failed bool) (ScopeDiagn
 		if !granted["api"] && !granted["full"] {
 			adv = append(adv, advice(SeverityWarning, "No api scope: REST and SOAP calls will be refused",
 				"Without api (or full) the token cannot call the APIs; Salesforce answers 401 \"This session is not valid for use with the REST API\".",
-				"Add \"Manage user data via APIs (api)\" to the app and to the request.", placeScopes.at(s.AppKind)))
+				"Add \"Manage user data via APIs (api)\" to the app and to the request.", placeScopes.at(s.AppKind), refScopes))
 		} else {
 			d.Notes = append(d.Notes, "api (or full) is granted: the token can call the REST, SOAP and Bulk APIs.")
 		}
@@ -292,7 +292,7 @@ func whyNoRefreshToken(in Input, tok *flows.TokenResponse, failed bool, req, app
 				[]Advice{advice(SeverityWarning, "Rotation is on, yet no new refresh token came back",
 					"With \"Enable Refresh Token Rotation\" every refresh returns a new refresh token and invalidates the old one.",
 					"Check the setting on the app (it can take a few minutes to apply); until then keep the refresh token you sent.",
-					placeRotation.at(s.AppKind))}
+					placeRotation.at(s.AppKind), refRefreshFlow)}
 		}
 		return "The refresh flow returns a new refresh token only when refresh token rotation is on; without it, keep using the one you sent.", nil
 	}
@@ -313,17 +313,17 @@ func whyNoRefreshToken(in Input, tok *flows.TokenResponse, failed bool, req, app
 		why = "The app does not have the refresh_token scope selected, so Salesforce cannot issue a refresh token."
 		adv = append(adv, advice(SeverityWarning, "No refresh token: the app does not allow it",
 			"Only apps with \"Perform requests at any time (refresh_token, offline_access)\" selected can issue refresh tokens. Asking for refresh_token without it fails with invalid_scope.",
-			"Add the scope on the app, then request refresh_token (or send no scope parameter) and run the flow again.", scopeAt))
+			"Add the scope on the app, then request refresh_token (or send no scope parameter) and run the flow again.", scopeAt, refScopes))
 	case len(req) > 0 && !req["refresh_token"]:
 		why = "refresh_token (or offline_access) was not in the requested scopes, so none was issued even if the app allows it."
 		adv = append(adv, advice(SeverityWarning, "No refresh token: it was not requested",
 			"A refresh token comes back only when the request asks for refresh_token or offline_access (or sends no scope parameter at all).",
-			"Add refresh_token to the requested scopes"+ifUnknownApp(appKnown, ", and make sure the app has it selected")+", then run the flow again.", scopeAt))
+			"Add refresh_token to the requested scopes"+ifUnknownApp(appKnown, ", and make sure the app has it selected")+", then run the flow again.", scopeAt, refScopes))
 	case grantedKnown && !granted["refresh_token"]:
 		why = "refresh_token was not among the granted scopes" + ifUnknownApp(appKnown, ", most likely because the app does not have it selected") + "."
 		adv = append(adv, advice(SeverityWarning, "No refresh token: refresh_token was not granted",
 			"The response's scope field lacks refresh_token, so Salesforce did not issue one.",
-			"Select \"Perform requests at any time (refresh_token, offline_access)\" on the app and request it.", scopeAt))
+			"Select \"Perform requests at any time (refresh_token, offline_access)\" on the app and request it.", scopeAt, refScopes))
 	case kind == refreshSpecialRedirect:
 		known, ok := callbackGetsRefreshToken(s.CallbackURL)
 		switch {
@@ -333,7 +333,7 @@ func whyNoRefreshToken(in Input, tok *flows.TokenResponse, failed bool, req, app
 			why = "The user-agent flow returns a refresh token only with the refresh_token scope and a custom-scheme callback or the /services/oauth2/success page."
 		}
 		adv = append(adv, advice(SeverityInfo, "No refresh token from the user-agent flow",
-			why, "Use the web server flow with PKCE instead: it returns a refresh token to any matching callback.", placeCallback.at(s.AppKind)))
+			why, "Use the web server flow with PKCE instead: it returns a refresh token to any matching callback.", placeCallback.at(s.AppKind), refUserAgentFlow))
 	default:
 		why = "No refresh token came back although the flow can issue one; the usual cause is that refresh_token is not selected on the app or not requested."
 		adv = append(adv, advice(SeverityWarning, "No refresh token",

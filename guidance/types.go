@@ -111,6 +111,7 @@ type Advice struct {
 	Fix           string
 	SetupPath     string // where to change it in Setup
 	MetadataField string // the Metadata API field that holds it
+	Source        DocRef // where the Salesforce fact it rests on is documented; zero when none
 }
 
 // ScopeDiagnosis compares requested, allowed and granted scopes.
@@ -128,14 +129,23 @@ type ScopeDiagnosis struct {
 
 // ErrorExplanation says what an OAuth or REST error means and what to change.
 type ErrorExplanation struct {
-	Code, Description string
-	Causes            []string // likely causes, most likely first
-	Fixes             []Advice
+	Code, Description string // as Salesforce sent them, verbatim
+	Rule              string // the catalogue entry that matched ("" = none: the generic explanation)
+	Meaning           string // what the error means, in one sentence
+	// Note is set when the description is not one the catalogue knows: the explanation is
+	// then the code's general one, and the description is shown as it came.
+	Note   string
+	Causes []string // likely causes, most likely first
+	Fixes  []Advice
+	Source DocRef // where Salesforce documents (or where others observed) this error
 }
 
 // PlatformNote is one dated Salesforce platform change that applies to the run.
 type PlatformNote struct {
+	ID                    string // the PlatformChange ID
 	When, Change, Applies string
+	Past                  bool // the change has taken effect at the report's time
+	Source                DocRef
 }
 
 // Report is the whole answer for one flow run.
