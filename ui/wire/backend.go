@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"time"
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -143,10 +144,11 @@ func advice(a guidance.Advice) ui.Advice {
 		SetupPath: a.SetupPath, MetadataField: a.MetadataField}
 }
 
-// FlowInfos is guidance.Flows in the window's terms.
+// FlowInfos is guidance.FlowsAt(now) in the window's terms: a retirement reads "retires on"
+// or "retired since" from today's date.
 func FlowInfos() []ui.FlowInfo {
 	var out []ui.FlowInfo
-	for _, f := range guidance.Flows() {
+	for _, f := range guidance.FlowsAt(time.Now()) {
 		out = append(out, ui.FlowInfo{Flow: f.Flow, Title: f.Title, Needs: f.Needs, Summary: f.Summary,
 			CanIssueRefreshToken: f.CanIssueRefreshToken, Legacy: f.Legacy})
 	}
