@@ -25,8 +25,6 @@ const (
 	xsiNS       = "http://www.w3.org/2001/XMLSchema-instance"
 	ctSOAP      = "text/xml; charset=UTF-8"
 	soapPrefix  = "/services/Soap/m/"
-	minSOAPVers = 30.0
-	maxSOAPVers = 66.0
 	// minECAVersion: the External Client App types are refused as INVALID_TYPE below this
 	// API version (reference §8.4 "Minimum API ~60–61") [UNCONF exact version].
 	minECAVersion = 60.0
@@ -59,11 +57,11 @@ const (
 func (e *Emulator) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	m := soapVersionPath.FindStringSubmatch(r.URL.Path)
 	if m == nil {
-		writeSOAPFault(w, http.StatusNotFound, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: the Metadata API endpoint is /services/Soap/m/{version}, e.g. /services/Soap/m/"+latestVersion)
+		writeSOAPFault(w, http.StatusNotFound, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: the Metadata API endpoint is /services/Soap/m/{version}, e.g. /services/Soap/m/"+e.latestVersion())
 		return
 	}
 	version, _ := strconv.ParseFloat(m[1]+"."+m[2], 64)
-	if version < minSOAPVers || version > maxSOAPVers {
+	if !e.versionLive(m[1] + "." + m[2]) { // 31.0 to the org's newest (§15.6)
 		writeSOAPFault(w, http.StatusInternalServerError, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: Invalid Api version specified on URL")
 		return
 	}

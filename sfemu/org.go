@@ -61,6 +61,15 @@ type Org struct {
 	MyDomain string `json:"my_domain"`
 	// Instance is the legacy instance name (e.g. "NA224"); informational, shown in limits.
 	Instance string `json:"instance,omitempty"`
+	// LatestAPIVersion is the newest REST/SOAP API version the org serves, "NN.0"; every
+	// version from 31.0 up to it is live and 21.0 to 30.0 are retired (reference §15.6).
+	// "" means 68.0 (Winter '27, the current release).
+	LatestAPIVersion string `json:"latest_api_version,omitempty"`
+	// SOAPLoginDisabled is "SOAP API login()" turned off for the org: login() then fails
+	// with INVALID_OPERATION "SOAP API login() is disabled by default in this org..."
+	// [OBS] jsforce#1771, OpenFn/adaptors#1715. New real orgs have it off by default; the
+	// emulator leaves it on unless set.
+	SOAPLoginDisabled bool `json:"soap_login_disabled,omitempty"`
 	// SessionTimeoutMinutes is Session Settings' Timeout Value (§7, SessionSettings.sessionTimeout),
 	// the last fallback for an access token's idle timeout. 0 means 120 (two hours, the default).
 	SessionTimeoutMinutes int `json:"session_timeout_minutes,omitempty"`
@@ -269,6 +278,10 @@ type Behaviour struct {
 	// TokenExchangeSkipsApproval lets token exchange proceed for users who never approved
 	// the app (reported to need approval like JWT bearer) [UNCONF §3.9].
 	TokenExchangeSkipsApproval bool `json:"token_exchange_skips_approval,omitempty"`
+	// RetiredAPIVersionMessage is the message of the 410 GONE answer to a REST call on a
+	// retired version (21.0 to 30.0); the status and errorCode GONE are documented/observed,
+	// the message is not [UNCONF §15.6]. "" means msgRetiredVersion.
+	RetiredAPIVersionMessage string `json:"retired_api_version_message,omitempty"`
 	// SAMLRequireSignature refuses SAML assertions without a ds:Signature element. The
 	// emulator never verifies XML signatures (minimal SAML, §3.8) [UNCONF].
 	SAMLRequireSignature bool `json:"saml_require_signature,omitempty"`
@@ -300,6 +313,11 @@ func (o *Org) Validate() error {
 	var err error
 	if o.ID, err = normaliseID(o.ID, "00D"); err != nil {
 		return fmt.Errorf("id: %v", err)
+	}
+	if o.LatestAPIVersion != "" {
+		if n, ok := parseAPIVersion(o.LatestAPIVersion); !ok || n < minLiveAPIVersion || n > 999 {
+			return fmt.Errorf("latest_api_version %q: want a version such as \"68.0\" (31.0 or newer)", o.LatestAPIVersion)
+		}
 	}
 	if o.SessionTimeoutMinutes < 0 {
 		return errors.New("session_timeout_minutes: must not be negative")

@@ -54,6 +54,10 @@ type Emulator struct {
 	pending   map[string]*pendingAuth
 	browser   map[string]*uiSession // UI session cookie -> login
 	approvals map[string]approval
+	// oauthTokens are the OauthToken records (approvals.go), oldest first.
+	oauthTokens []*oauthToken
+	// created is when the emulator started: the CreatedDate of its records.
+	created time.Time
 
 	// Housekeeping (purge.go).
 	lastPurge   time.Time
@@ -121,6 +125,7 @@ func newEmulator(org *Org, opts Options) (*Emulator, error) {
 		pending:   map[string]*pendingAuth{},
 		browser:   map[string]*uiSession{},
 		approvals: map[string]approval{},
+		created:   clk.Now(),
 	}
 	if o.SigningKeyPEM != "" {
 		k, err := parseRSAPrivateKey(o.SigningKeyPEM)
@@ -332,7 +337,7 @@ func (e *Emulator) Describe() Description {
 			"discovery":  e.LoginURL + "/.well-known/openid-configuration",
 			"jwks":       e.LoginURL + "/id/keys",
 			"device":     e.LoginURL + "/setup/connect",
-			"metadata":   e.MyDomainURL + soapPrefix + latestVersion,
+			"metadata":   e.MyDomainURL + soapPrefix + e.latestVersion(),
 		}}
 	if e.opts.EnableControl {
 		d.Endpoints["control"] = e.LoginURL + "/_sfemu/clock"
