@@ -20,11 +20,11 @@ import (
 // the consumer secret is never returned (§8.1: "never returned on retrieve").
 
 const (
-	soapEnvNS   = "http://schemas.xmlsoap.org/soap/envelope/"
-	metadataNS  = "http://soap.sforce.com/2006/04/metadata"
-	xsiNS       = "http://www.w3.org/2001/XMLSchema-instance"
-	ctSOAP      = "text/xml; charset=UTF-8"
-	soapPrefix  = "/services/Soap/m/"
+	soapEnvNS  = "http://schemas.xmlsoap.org/soap/envelope/"
+	metadataNS = "http://soap.sforce.com/2006/04/metadata"
+	xsiNS      = "http://www.w3.org/2001/XMLSchema-instance"
+	ctSOAP     = "text/xml; charset=UTF-8"
+	soapPrefix = "/services/Soap/m/"
 	// minECAVersion: the External Client App types are refused as INVALID_TYPE below this
 	// API version (reference §8.4 "Minimum API ~60–61") [UNCONF exact version].
 	minECAVersion = 60.0

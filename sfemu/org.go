@@ -278,6 +278,9 @@ type Behaviour struct {
 	// TokenExchangeSkipsApproval lets token exchange proceed for users who never approved
 	// the app (reported to need approval like JWT bearer) [UNCONF §3.9].
 	TokenExchangeSkipsApproval bool `json:"token_exchange_skips_approval,omitempty"`
+	// FrontdoorOTPLifetimeSeconds is how long a singleaccess one-time password can be
+	// redeemed; 0 means 60. Salesforce says only "short-lived" [UNCONF §15.4].
+	FrontdoorOTPLifetimeSeconds int `json:"frontdoor_otp_lifetime_seconds,omitempty"`
 	// RetiredAPIVersionMessage is the message of the 410 GONE answer to a REST call on a
 	// retired version (21.0 to 30.0); the status and errorCode GONE are documented/observed,
 	// the message is not [UNCONF §15.6]. "" means msgRetiredVersion.

@@ -38,6 +38,7 @@ func (e *Emulator) uiSessionUser(sid string, now time.Time) (string, bool) {
 func (e *Emulator) inserted(now time.Time) {
 	e.sincePurge++
 	e.housekeep(now)
+	e.enforceCaps(now) // caps.go
 }
 
 // housekeep purges when due. Caller holds e.mu.
@@ -97,10 +98,15 @@ func (e *Emulator) purge(now time.Time) {
 			delete(e.pending, id)
 		}
 	}
+	for otp, o := range e.otps {
+		if o.used || now.Sub(o.created) >= e.otpLifetime() {
+			delete(e.otps, otp) // a used or expired otp is answered like an unknown one
+		}
+	}
 	for sid, s := range e.browser {
 		if !now.Before(s.lastActivity.Add(e.org.sessionTimeout())) {
 			delete(e.browser, sid)
 		}
 	}
-	e.keptAtPurge = len(e.sessions) + len(e.refreshes) + len(e.codes) + len(e.devices) + len(e.pending) + len(e.browser)
+	e.keptAtPurge = len(e.sessions) + len(e.refreshes) + len(e.codes) + len(e.devices) + len(e.pending) + len(e.browser) + len(e.otps)
 }

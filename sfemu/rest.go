@@ -31,7 +31,9 @@ func parseAPIVersion(v string) (int, bool) {
 }
 
 // latestVersion is the org's newest API version, "NN.0".
-func (e *Emulator) latestVersion() string { return orStr(e.org.LatestAPIVersion, defaultLatestAPIVersion) }
+func (e *Emulator) latestVersion() string {
+	return orStr(e.org.LatestAPIVersion, defaultLatestAPIVersion)
+}
 
 func (e *Emulator) latestMajor() int {
 	n, _ := parseAPIVersion(e.latestVersion())

@@ -22,6 +22,9 @@ type Options struct {
 	Clock Clock
 	// EnableControl serves the loopback-only /_sfemu/clock control endpoint.
 	EnableControl bool
+	// MaxRecordsPerTable caps each table of sessions, refresh tokens, codes, pending
+	// logins, UI sessions and frontdoor one-time passwords (caps.go); 0 means 100000.
+	MaxRecordsPerTable int
 	// Logf, if set, receives one line per request and per recovered panic.
 	Logf func(format string, args ...any)
 }
@@ -52,7 +55,8 @@ type Emulator struct {
 	devices   map[string]*deviceAuth // device_code -> record
 	userCodes map[string]string      // user_code -> device_code
 	pending   map[string]*pendingAuth
-	browser   map[string]*uiSession // UI session cookie -> login
+	browser   map[string]*uiSession    // UI session cookie -> login
+	otps      map[string]*frontdoorOTP // frontdoor one-time passwords (frontdoor.go)
 	approvals map[string]approval
 	// oauthTokens are the OauthToken records (approvals.go), oldest first.
 	oauthTokens []*oauthToken
@@ -124,6 +128,7 @@ func newEmulator(org *Org, opts Options) (*Emulator, error) {
 		userCodes: map[string]string{},
 		pending:   map[string]*pendingAuth{},
 		browser:   map[string]*uiSession{},
+		otps:      map[string]*frontdoorOTP{},
 		approvals: map[string]approval{},
 		created:   clk.Now(),
 	}
@@ -227,6 +232,9 @@ func (e *Emulator) routes() http.Handler {
 	mux.HandleFunc("/services/oauth2/revoke", e.handleRevoke)
 	mux.HandleFunc("/services/oauth2/introspect", e.handleIntrospect)
 	mux.HandleFunc("/services/oauth2/userinfo", e.handleUserinfo)
+	mux.HandleFunc("/services/oauth2/singleaccess", e.handleSingleAccess)
+	mux.HandleFunc(frontdoorPath, e.handleFrontdoor)
+	mux.HandleFunc(homePath, e.handleHome)
 	mux.HandleFunc("/id/keys", e.handleJWKS)
 	mux.HandleFunc("/id/", e.handleIdentity)
 	mux.HandleFunc("/.well-known/openid-configuration", e.handleDiscovery)
@@ -329,15 +337,17 @@ func (e *Emulator) Describe() Description {
 	d := Description{BaseURL: e.LoginURL, MyDomainURL: e.MyDomainURL, Notes: append([]string{}, e.org.Notes...),
 		Users: []DescribedUser{}, Apps: []DescribedApp{},
 		Endpoints: map[string]string{
-			"authorize":  e.LoginURL + "/services/oauth2/authorize",
-			"token":      e.LoginURL + "/services/oauth2/token",
-			"revoke":     e.LoginURL + "/services/oauth2/revoke",
-			"introspect": e.LoginURL + "/services/oauth2/introspect",
-			"userinfo":   e.MyDomainURL + "/services/oauth2/userinfo",
-			"discovery":  e.LoginURL + "/.well-known/openid-configuration",
-			"jwks":       e.LoginURL + "/id/keys",
-			"device":     e.LoginURL + "/setup/connect",
-			"metadata":   e.MyDomainURL + soapPrefix + e.latestVersion(),
+			"authorize":    e.LoginURL + "/services/oauth2/authorize",
+			"token":        e.LoginURL + "/services/oauth2/token",
+			"revoke":       e.LoginURL + "/services/oauth2/revoke",
+			"introspect":   e.LoginURL + "/services/oauth2/introspect",
+			"userinfo":     e.MyDomainURL + "/services/oauth2/userinfo",
+			"discovery":    e.LoginURL + "/.well-known/openid-configuration",
+			"jwks":         e.LoginURL + "/id/keys",
+			"device":       e.LoginURL + "/setup/connect",
+			"singleaccess": e.MyDomainURL + "/services/oauth2/singleaccess",
+			"rest":         e.MyDomainURL + "/services/data/v" + e.latestVersion() + "/",
+			"metadata":     e.MyDomainURL + soapPrefix + e.latestVersion(),
 		}}
 	if e.opts.EnableControl {
 		d.Endpoints["control"] = e.LoginURL + "/_sfemu/clock"

@@ -199,7 +199,9 @@ func (p *soqlParser) next() soqlTok {
 	return t
 }
 
-func (p *soqlParser) isKW(t soqlTok, kw string) bool { return t.kind == "ident" && strings.EqualFold(t.text, kw) }
+func (p *soqlParser) isKW(t soqlTok, kw string) bool {
+	return t.kind == "ident" && strings.EqualFold(t.text, kw)
+}
 
 func (p *soqlParser) expectKW(kw string) *soqlError {
 	t := p.next()
