@@ -42,7 +42,9 @@ const (
 // ecaSuffix is the fullName suffix of each External Client App child component.
 var ecaSuffix = map[string]string{mdECA: "", mdECAGlobal: "_glbloauth", mdECAOauth: "_oauth", mdECAPolicies: "_oauthPlcy"}
 
-var soapVersionPath = regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)$`)
+// soapVersionPath: /services/Soap/m/NN.N, optionally followed by the org Id as in a
+// login() result's metadataServerUrl.
+var soapVersionPath = regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?)?$`)
 
 // SOAP fault strings. The INVALID_SESSION_ID text follows the captured fault (the hash is a
 // digest of the token, never the token); the others are [UNCONF] wording.

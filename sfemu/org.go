@@ -65,6 +65,9 @@ type Org struct {
 	// version from 31.0 up to it is live and 21.0 to 30.0 are retired (reference §15.6).
 	// "" means 68.0 (Winter '27, the current release).
 	LatestAPIVersion string `json:"latest_api_version,omitempty"`
+	// APIDisabled is an org without API access (e.g. an edition without it): SOAP login()
+	// fails with API_DISABLED_FOR_ORG (§15.6) and REST calls with 403 API_DISABLED_FOR_ORG.
+	APIDisabled bool `json:"api_disabled,omitempty"`
 	// SOAPLoginDisabled is "SOAP API login()" turned off for the org: login() then fails
 	// with INVALID_OPERATION "SOAP API login() is disabled by default in this org..."
 	// [OBS] jsforce#1771, OpenFn/adaptors#1715. New real orgs have it off by default; the
@@ -140,6 +143,10 @@ type User struct {
 	// logins fail with invalid_grant "ip restricted" (§5) unless the app relaxes IP
 	// restrictions (App.IPRelaxation).
 	RestrictedIP bool `json:"restricted_ip,omitempty"`
+	// RestrictedHours says the profile's login hours exclude now: SOAP login() fails with
+	// LOGIN_DURING_RESTRICTED_TIME (§15.6) and the username-password flow with
+	// "authentication failure" [UNCONF: the OAuth wire text is not captured, §5].
+	RestrictedHours bool `json:"restricted_hours,omitempty"`
 	// Locale, Language and TimeZone feed userinfo / identity; defaults en_US / en_US /
 	// America/Los_Angeles.
 	Locale   string `json:"locale,omitempty"`
@@ -281,6 +288,10 @@ type Behaviour struct {
 	// FrontdoorOTPLifetimeSeconds is how long a singleaccess one-time password can be
 	// redeemed; 0 means 60. Salesforce says only "short-lived" [UNCONF §15.4].
 	FrontdoorOTPLifetimeSeconds int `json:"frontdoor_otp_lifetime_seconds,omitempty"`
+	// SOAPFaultCodePrefixed writes SOAP login faults' faultcode as "sf:INVALID_LOGIN";
+	// the default is the bare "INVALID_LOGIN" of recent captures (simple-salesforce test
+	// fixtures); older captures show the prefix [UNCONF §15.6].
+	SOAPFaultCodePrefixed bool `json:"soap_fault_code_prefixed,omitempty"`
 	// RetiredAPIVersionMessage is the message of the 410 GONE answer to a REST call on a
 	// retired version (21.0 to 30.0); the status and errorCode GONE are documented/observed,
 	// the message is not [UNCONF §15.6]. "" means msgRetiredVersion.

@@ -107,6 +107,10 @@ func (e *Emulator) handleREST(w http.ResponseWriter, r *http.Request) {
 	if s == nil {
 		return
 	}
+	if e.org.APIDisabled {
+		writeRESTError(w, http.StatusForbidden, "API_DISABLED_FOR_ORG", "The REST API is not enabled for this Organization.")
+		return
+	}
 	base := "/services/data/v" + m[1]
 	rest := strings.Trim(m[2], "/")
 	switch {

@@ -242,6 +242,8 @@ func (e *Emulator) routes() http.Handler {
 	mux.HandleFunc("/services/data/", e.handleREST)
 	mux.HandleFunc("/services/data", e.handleREST)
 	mux.HandleFunc(soapPrefix, e.handleSOAP)
+	mux.HandleFunc("/services/Soap/u/", e.handleSOAPLogin)
+	mux.HandleFunc("/services/Soap/c/", e.handleSOAPLogin)
 	mux.HandleFunc("/_sfemu/", e.handleControl)
 	mux.HandleFunc("/", e.handleRoot)
 	return e.wrap(mux)
@@ -346,6 +348,7 @@ func (e *Emulator) Describe() Description {
 			"jwks":         e.LoginURL + "/id/keys",
 			"device":       e.LoginURL + "/setup/connect",
 			"singleaccess": e.MyDomainURL + "/services/oauth2/singleaccess",
+			"soap_login":   e.LoginURL + "/services/Soap/u/64.0",
 			"rest":         e.MyDomainURL + "/services/data/v" + e.latestVersion() + "/",
 			"metadata":     e.MyDomainURL + soapPrefix + e.latestVersion(),
 		}}

@@ -236,11 +236,12 @@ func (e *Emulator) grantPassword(r *http.Request, form url.Values) (obj, *oauthE
 		return nil, errAuthFailure
 	}
 	u := e.org.userByName(form.Get("username"))
-	if u == nil || subtle.ConstantTimeCompare([]byte(u.Password+u.SecurityToken), []byte(form.Get("password"))) != 1 || u.Frozen {
-		return nil, errAuthFailure
-	}
-	if u.Inactive {
+	switch checkCredentials(u, form.Get("password")) { // shared with SOAP login() (soaplogin.go)
+	case credOK:
+	case credInactive:
 		return nil, errInactiveUser
+	default: // a missing security token, a frozen user and login hours all look alike (§3.3)
+		return nil, errAuthFailure
 	}
 	if err := ipCheck(a, u, false); err != nil {
 		return nil, err
