@@ -402,7 +402,7 @@ func (e *Emulator) appFlows(a *App) []string {
 	if a.ClientCredentialsEnabled && a.ClientCredentialsUser != "" {
 		f = append(f, "client-credentials")
 	}
-	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) {
+	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) && e.deviceFlowAllowed(a) {
 		f = append(f, "device")
 	}
 	if a.TokenExchangeEnabled {
