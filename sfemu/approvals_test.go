@@ -20,8 +20,8 @@ func (v *env) refresh(clientID, secret, rt string) resp {
 
 type tokenRow struct {
 	ID, AppName, UserID, DeleteToken, CreatedDate, LastUsedDate string
-	AppMenuItemID                                              *string
-	UseCount                                                   int
+	AppMenuItemID                                               *string
+	UseCount                                                    int
 }
 
 func (v *env) oauthTokens(adminTok, where string) []tokenRow {
