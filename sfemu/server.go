@@ -60,6 +60,8 @@ type Emulator struct {
 	approvals map[string]approval
 	// oauthTokens are the OauthToken records (approvals.go), oldest first.
 	oauthTokens []*oauthToken
+	// advanced is how far the control endpoint moved the clock in all (control.go).
+	advanced time.Duration
 	// created is when the emulator started: the CreatedDate of its records.
 	created time.Time
 
