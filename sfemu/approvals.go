@@ -109,3 +109,24 @@ func newRecordID(prefix string) string {
 	}
 	return id18(string(b))
 }
+
+// dropOrphanOauthTokens removes the records whose family has no refresh token left (purged
+// after expiry, or evicted by a table cap): such an approval can no longer be used.
+// Caller holds e.mu.
+func (e *Emulator) dropOrphanOauthTokens() {
+	if len(e.oauthTokens) == 0 {
+		return
+	}
+	live := map[string]bool{}
+	for _, rt := range e.refreshes {
+		live[rt.family] = true
+	}
+	kept := e.oauthTokens[:0]
+	for _, t := range e.oauthTokens {
+		if live[t.family] {
+			kept = append(kept, t)
+		}
+	}
+	clear(e.oauthTokens[len(kept):])
+	e.oauthTokens = kept
+}

@@ -269,3 +269,24 @@ func TestECASettings(t *testing.T) {
 		t.Errorf("bad date: %v", err)
 	}
 }
+
+// An approval whose refresh token has expired and been purged is no longer listed.
+func TestOauthTokenPurged(t *testing.T) {
+	o := Demo()
+	for i := range o.Apps {
+		if o.Apps[i].ConsumerKey == DemoApprovalsAppKey {
+			o.Apps[i].RefreshTokenPolicy = "specific_lifetime:1:HOURS"
+		}
+	}
+	v := newEnv(t, o)
+	admin := v.adminToken()
+	v.webServerTokens(DemoApprovalsAppKey, "ApprovalsAppDemoSecret0007", DemoUser, "Demo-Pass-1")
+	if n := len(v.oauthTokens(admin, "WHERE AppName = 'Approvals App'")); n != 1 {
+		t.Fatalf("%d rows, want 1", n)
+	}
+	v.clk.Advance(2 * time.Hour) // past the policy; the next request's housekeeping purges it
+	admin = v.adminToken()
+	if n := len(v.oauthTokens(admin, "WHERE AppName = 'Approvals App'")); n != 0 {
+		t.Errorf("%d rows after the refresh token expired, want 0", n)
+	}
+}

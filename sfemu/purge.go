@@ -74,6 +74,7 @@ func (e *Emulator) purge(now time.Time) {
 			delete(e.refreshes, tok)
 		}
 	}
+	e.dropOrphanOauthTokens()
 	codeLife := time.Duration(orInt(e.org.Behaviour.AuthCodeLifetimeMinutes, 15)) * time.Minute
 	for c, ac := range e.codes {
 		if now.Sub(ac.created) >= codeLife+deadRetention {
