@@ -223,9 +223,9 @@ func (e *Emulator) soapLogin(w http.ResponseWriter, r *http.Request, api soapAPI
 		e.writeLoginFault(w, api, loginFault{"INVALID_LOGIN", msgInvalidLogin, "LoginFault"})
 		return
 	}
-	if u.RestrictedIP {
-		// The profile's login IP ranges exclude the caller; no IP relaxation applies
-		// without a Connected App [UNCONF: fault as for bad credentials].
+	if ipCheck(soapAPIApp, u, false) != nil {
+		// The profile's login IP ranges exclude the caller (the password grant's check;
+		// no Connected App relaxes it here) [UNCONF: fault as for bad credentials].
 		e.writeLoginFault(w, api, loginFault{"INVALID_LOGIN", msgInvalidLogin, "LoginFault"})
 		return
 	}
