@@ -136,6 +136,9 @@ func TestSOQLQuery(t *testing.T) {
 	if nullFirst[0]["FirstName"] != nil {
 		t.Errorf("nulls first: %v", nullFirst)
 	}
+	if qa := v.rest(v.e.MyDomainURL, "/services/data/v50.0/queryAll/?q="+url.QueryEscape("SELECT Id FROM User"), tok); len(records(qa)) != len(all) {
+		t.Errorf("queryAll: %s", qa.body)
+	}
 	if none := records(v.query(tok, "SELECT Id FROM User WHERE Username = 'nobody' LIMIT 0")); len(none) != 0 {
 		t.Errorf("none: %v", none)
 	}
