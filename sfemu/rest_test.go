@@ -77,7 +77,7 @@ func TestUserinfoAndIdentity(t *testing.T) {
 		}
 	}
 	urls, _ := id.m["urls"].(map[string]any)
-	if str(urls, "rest") != v.e.MyDomainURL+"/services/data/v65.0/" || str(ui.m["urls"].(map[string]any), "rest") != v.e.MyDomainURL+"/services/data/v{version}/" {
+	if str(urls, "rest") != v.e.MyDomainURL+"/services/data/v68.0/" || str(ui.m["urls"].(map[string]any), "rest") != v.e.MyDomainURL+"/services/data/v{version}/" {
 		t.Errorf("urls: identity %v / userinfo %v", urls["rest"], ui.m["urls"])
 	}
 	req, _ = http.NewRequest(http.MethodGet, v.e.LoginURL+idURL+"?format=xml", nil)
@@ -110,6 +110,19 @@ func TestDiscovery(t *testing.T) {
 		}
 		if _, ok := d["code_challenge_methods_supported"]; ok {
 			t.Error("the captured document has no code_challenge_methods_supported (§1.3)")
+		}
+	}
+}
+
+// A doubled slash after the host (the Salesforce CLI after an access-token login, jsforce
+// with an instance URL ending in "/") is served as the single-slash path, not redirected.
+func TestDoubleSlashPaths(t *testing.T) {
+	v := newEnv(t, nil)
+	tok := str(v.password(v.user(DemoUser)).m, "access_token")
+	for _, p := range []string{"//services/data", "//services/data/v50.0/query?q=SELECT+Id+FROM+User", "/services//data/v51.0//limits"} {
+		r := v.rest(v.e.MyDomainURL, p, tok)
+		if r.status != 200 || r.loc != "" {
+			t.Errorf("%s: %d %q %s", p, r.status, r.loc, r.body)
 		}
 	}
 }
