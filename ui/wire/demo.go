@@ -114,6 +114,9 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 	// the org in the App settings tab of the profile that uses it.
 	add("demo-10", "Admin: reads app settings", "Web App", flows.UsernamePassword, sfemu.DemoAdminUser, []string{"api"})
 	mis := add("demo-11", "Misconfigured App (lint scenario)", "Misconfigured App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"})
+	// The five-approvals limit: each login here that returns a refresh token is one approval of
+	// the user for the app; the sixth revokes the oldest (reference §15.1).
+	add("demo-12", "Five approvals: the sixth revokes the oldest", "Approvals App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"})
 	if web := app("Web App"); len(web.CallbackURLs) > 0 {
 		mis.CallbackURL = web.CallbackURLs[0] // what the other profiles use: the app has another port
 	}
