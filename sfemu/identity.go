@@ -21,7 +21,7 @@ func (e *Emulator) urls(u *User, version string) obj {
 	if version != "" {
 		v = strings.TrimPrefix(version, "v")
 		if version == "latest" {
-			v = latestVersion
+			v = e.latestVersion()
 		}
 	}
 	base := e.instanceURL()

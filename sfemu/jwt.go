@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -135,14 +136,30 @@ func (j *jwtParts) audiences() []string {
 	return nil
 }
 
-// numeric returns a NumericDate claim.
+// numeric returns a NumericDate claim: a JSON number, or a JSON string holding a decimal
+// number. Salesforce's own JWT bearer help example writes "exp": "1333685628" and widely
+// used clients send a numeric string (reference §15.5, help "OAuth 2.0 JWT Bearer Flow for
+// Server-to-Server Integration"). Anything else (a bool, an object, "soon", "1e400") is
+// not a date, and the grant answers invalid_grant "invalid assertion".
 func (j *jwtParts) numeric(k string) (float64, bool) {
-	n, ok := j.claims[k].(json.Number)
-	if !ok {
+	var n json.Number
+	switch v := j.claims[k].(type) {
+	case json.Number:
+		n = v
+	case string:
+		s := strings.TrimSpace(v)
+		if s == "" || len(s) > 32 || strings.ContainsAny(s, "eE+") {
+			return 0, false
+		}
+		n = json.Number(s)
+	default:
 		return 0, false
 	}
 	f, err := n.Float64()
-	return f, err == nil
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
 }
 
 // jwk is the JWKS entry of an RSA public key (§1.4).

@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,18 @@ func TestJWTBearer(t *testing.T) {
 		{name: "My Domain audience (array)", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["aud"] = []string{"https://connectedapplab-demo.my.salesforce.com"} })), user: DemoUser},
 		{name: "emulator base URL audience", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["aud"] = v.e.LoginURL })), user: DemoUser},
 		{name: "exp in milliseconds (CLI) accepted", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = t0.UnixMilli() + 300 })), user: DemoUser},
+		{name: "exp as a numeric string (Salesforce's help example)", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = strconv.FormatInt(exp, 10) })), user: DemoUser},
+		{name: "exp as a numeric string in milliseconds", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = strconv.FormatInt(t0.UnixMilli()+300, 10) })), user: DemoUser},
+		{name: "exp as an expired numeric string", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = strconv.FormatInt(t0.Add(-time.Second).Unix(), 10) })),
+			code: "invalid_grant", desc: "expired authorization code"},
+		{name: "exp as a non-numeric string", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = "tomorrow" })),
+			code: "invalid_grant", desc: "invalid assertion"},
+		{name: "exp as an empty string", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = "" })),
+			code: "invalid_grant", desc: "invalid assertion"},
+		{name: "exp as a boolean", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = true })),
+			code: "invalid_grant", desc: "invalid assertion"},
+		{name: "exp as an exponent string", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["exp"] = "1e400" })),
+			code: "invalid_grant", desc: "invalid assertion"},
 		{name: "prn wins over sub", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["prn"] = DemoShortUser })), user: DemoShortUser},
 		{name: "wrong audience", assertion: makeJWT(t, key, rs, claims(func(c map[string]any) { c["aud"] = "https://evil.example" })),
 			code: "invalid_grant", desc: "audience is invalid"},

@@ -20,13 +20,11 @@ import (
 // the consumer secret is never returned (§8.1: "never returned on retrieve").
 
 const (
-	soapEnvNS   = "http://schemas.xmlsoap.org/soap/envelope/"
-	metadataNS  = "http://soap.sforce.com/2006/04/metadata"
-	xsiNS       = "http://www.w3.org/2001/XMLSchema-instance"
-	ctSOAP      = "text/xml; charset=UTF-8"
-	soapPrefix  = "/services/Soap/m/"
-	minSOAPVers = 30.0
-	maxSOAPVers = 66.0
+	soapEnvNS  = "http://schemas.xmlsoap.org/soap/envelope/"
+	metadataNS = "http://soap.sforce.com/2006/04/metadata"
+	xsiNS      = "http://www.w3.org/2001/XMLSchema-instance"
+	ctSOAP     = "text/xml; charset=UTF-8"
+	soapPrefix = "/services/Soap/m/"
 	// minECAVersion: the External Client App types are refused as INVALID_TYPE below this
 	// API version (reference §8.4 "Minimum API ~60–61") [UNCONF exact version].
 	minECAVersion = 60.0
@@ -44,7 +42,9 @@ const (
 // ecaSuffix is the fullName suffix of each External Client App child component.
 var ecaSuffix = map[string]string{mdECA: "", mdECAGlobal: "_glbloauth", mdECAOauth: "_oauth", mdECAPolicies: "_oauthPlcy"}
 
-var soapVersionPath = regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)$`)
+// soapVersionPath: /services/Soap/m/NN.N, optionally followed by the org Id as in a
+// login() result's metadataServerUrl.
+var soapVersionPath = regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?)?$`)
 
 // SOAP fault strings. The INVALID_SESSION_ID text follows the captured fault (the hash is a
 // digest of the token, never the token); the others are [UNCONF] wording.
@@ -59,11 +59,11 @@ const (
 func (e *Emulator) handleSOAP(w http.ResponseWriter, r *http.Request) {
 	m := soapVersionPath.FindStringSubmatch(r.URL.Path)
 	if m == nil {
-		writeSOAPFault(w, http.StatusNotFound, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: the Metadata API endpoint is /services/Soap/m/{version}, e.g. /services/Soap/m/"+latestVersion)
+		writeSOAPFault(w, http.StatusNotFound, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: the Metadata API endpoint is /services/Soap/m/{version}, e.g. /services/Soap/m/"+e.latestVersion())
 		return
 	}
 	version, _ := strconv.ParseFloat(m[1]+"."+m[2], 64)
-	if version < minSOAPVers || version > maxSOAPVers {
+	if !e.versionLive(m[1] + "." + m[2]) { // 31.0 to the org's newest (§15.6)
 		writeSOAPFault(w, http.StatusInternalServerError, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: Invalid Api version specified on URL")
 		return
 	}

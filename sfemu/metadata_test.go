@@ -203,10 +203,10 @@ func TestReadMetadataNilRecords(t *testing.T) {
 	if !strings.HasPrefix(r.body, soapHead+nilRec+`<records xsi:type="ConnectedApp"><fullName>Mobile_App</fullName>`) {
 		t.Errorf("order: %s", r.body)
 	}
-	// The login host answers too, and any API version from 30.0 to 66.0.
-	for _, ver := range []string{"30.0", "48.0", "66.0"} {
-		r := v.soap(v.e.LoginURL, ver, readMetadataEnvelope(tok, "ConnectedApp", "Device_App"))
-		if r.status != 200 || !strings.Contains(r.body, "<fullName>Device_App</fullName>") {
+	// The login host answers too, and any live API version, 31.0 to the newest (68.0, §15.6).
+	for _, ver := range []string{"31.0", "48.0", "66.0", "68.0"} {
+		r := v.soap(v.e.LoginURL, ver, readMetadataEnvelope(tok, "ConnectedApp", "Approvals_App"))
+		if r.status != 200 || !strings.Contains(r.body, "<fullName>Approvals_App</fullName>") {
 			t.Errorf("version %s: %d %s", ver, r.status, r.body)
 		}
 	}
@@ -286,8 +286,9 @@ func TestReadMetadataBadRequests(t *testing.T) {
 	}
 	// ECA types need a recent API version [UNCONF exact minimum].
 	wantFault(t, v.soap(v.e.MyDomainURL, "50.0", readMetadataEnvelope(tok, "ExternalClientApplication", "ECA_PKCE")), 500, "sf:INVALID_TYPE", "INVALID_TYPE: ")
-	// Versions outside 30.0–66.0 and malformed paths.
-	for _, ver := range []string{"29.0", "67.0", "99.0"} {
+	// Retired (21.0–30.0) and unknown versions, and malformed paths; SOAP answers a retired
+	// version "500: UNSUPPORTED_API_VERSION" (help article 000354473).
+	for _, ver := range []string{"29.0", "30.0", "69.0", "99.0"} {
 		wantFault(t, v.soap(v.e.MyDomainURL, ver, good), 500, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: ")
 	}
 	for _, p := range []string{"65", "v65.0", "65.0/extra", ""} {

@@ -38,6 +38,7 @@ func (e *Emulator) uiSessionUser(sid string, now time.Time) (string, bool) {
 func (e *Emulator) inserted(now time.Time) {
 	e.sincePurge++
 	e.housekeep(now)
+	e.enforceCaps(now) // caps.go
 }
 
 // housekeep purges when due. Caller holds e.mu.
@@ -64,15 +65,16 @@ func (e *Emulator) purge(now time.Time) {
 		}
 	}
 	for _, rt := range e.refreshes {
-		if refreshValid(rt, now) {
+		if e.refreshValid(rt, now) {
 			live[rt.family] = true
 		}
 	}
 	for tok, rt := range e.refreshes {
-		if rt.revoked || !refreshValid(rt, now) && !live[rt.family] {
+		if rt.revoked || !e.refreshValid(rt, now) && !live[rt.family] {
 			delete(e.refreshes, tok)
 		}
 	}
+	e.dropOrphanOauthTokens()
 	codeLife := time.Duration(orInt(e.org.Behaviour.AuthCodeLifetimeMinutes, 15)) * time.Minute
 	for c, ac := range e.codes {
 		if now.Sub(ac.created) >= codeLife+deadRetention {
@@ -97,10 +99,15 @@ func (e *Emulator) purge(now time.Time) {
 			delete(e.pending, id)
 		}
 	}
+	for otp, o := range e.otps {
+		if o.used || now.Sub(o.created) >= e.otpLifetime() {
+			delete(e.otps, otp) // a used or expired otp is answered like an unknown one
+		}
+	}
 	for sid, s := range e.browser {
 		if !now.Before(s.lastActivity.Add(e.org.sessionTimeout())) {
 			delete(e.browser, sid)
 		}
 	}
-	e.keptAtPurge = len(e.sessions) + len(e.refreshes) + len(e.codes) + len(e.devices) + len(e.pending) + len(e.browser)
+	e.keptAtPurge = len(e.sessions) + len(e.refreshes) + len(e.codes) + len(e.devices) + len(e.pending) + len(e.browser) + len(e.otps)
 }

@@ -77,7 +77,7 @@ func TestUserinfoAndIdentity(t *testing.T) {
 		}
 	}
 	urls, _ := id.m["urls"].(map[string]any)
-	if str(urls, "rest") != v.e.MyDomainURL+"/services/data/v65.0/" || str(ui.m["urls"].(map[string]any), "rest") != v.e.MyDomainURL+"/services/data/v{version}/" {
+	if str(urls, "rest") != v.e.MyDomainURL+"/services/data/v68.0/" || str(ui.m["urls"].(map[string]any), "rest") != v.e.MyDomainURL+"/services/data/v{version}/" {
 		t.Errorf("urls: identity %v / userinfo %v", urls["rest"], ui.m["urls"])
 	}
 	req, _ = http.NewRequest(http.MethodGet, v.e.LoginURL+idURL+"?format=xml", nil)

@@ -22,6 +22,9 @@ type Options struct {
 	Clock Clock
 	// EnableControl serves the loopback-only /_sfemu/clock control endpoint.
 	EnableControl bool
+	// MaxRecordsPerTable caps each table of sessions, refresh tokens, codes, pending
+	// logins, UI sessions and frontdoor one-time passwords (caps.go); 0 means 100000.
+	MaxRecordsPerTable int
 	// Logf, if set, receives one line per request and per recovered panic.
 	Logf func(format string, args ...any)
 }
@@ -52,8 +55,15 @@ type Emulator struct {
 	devices   map[string]*deviceAuth // device_code -> record
 	userCodes map[string]string      // user_code -> device_code
 	pending   map[string]*pendingAuth
-	browser   map[string]*uiSession // UI session cookie -> login
+	browser   map[string]*uiSession    // UI session cookie -> login
+	otps      map[string]*frontdoorOTP // frontdoor one-time passwords (frontdoor.go)
 	approvals map[string]approval
+	// oauthTokens are the OauthToken records (approvals.go), oldest first.
+	oauthTokens []*oauthToken
+	// advanced is how far the control endpoint moved the clock in all (control.go).
+	advanced time.Duration
+	// created is when the emulator started: the CreatedDate of its records.
+	created time.Time
 
 	// Housekeeping (purge.go).
 	lastPurge   time.Time
@@ -120,7 +130,9 @@ func newEmulator(org *Org, opts Options) (*Emulator, error) {
 		userCodes: map[string]string{},
 		pending:   map[string]*pendingAuth{},
 		browser:   map[string]*uiSession{},
+		otps:      map[string]*frontdoorOTP{},
 		approvals: map[string]approval{},
+		created:   clk.Now(),
 	}
 	if o.SigningKeyPEM != "" {
 		k, err := parseRSAPrivateKey(o.SigningKeyPEM)
@@ -222,6 +234,9 @@ func (e *Emulator) routes() http.Handler {
 	mux.HandleFunc("/services/oauth2/revoke", e.handleRevoke)
 	mux.HandleFunc("/services/oauth2/introspect", e.handleIntrospect)
 	mux.HandleFunc("/services/oauth2/userinfo", e.handleUserinfo)
+	mux.HandleFunc("/services/oauth2/singleaccess", e.handleSingleAccess)
+	mux.HandleFunc(frontdoorPath, e.handleFrontdoor)
+	mux.HandleFunc(homePath, e.handleHome)
 	mux.HandleFunc("/id/keys", e.handleJWKS)
 	mux.HandleFunc("/id/", e.handleIdentity)
 	mux.HandleFunc("/.well-known/openid-configuration", e.handleDiscovery)
@@ -229,6 +244,8 @@ func (e *Emulator) routes() http.Handler {
 	mux.HandleFunc("/services/data/", e.handleREST)
 	mux.HandleFunc("/services/data", e.handleREST)
 	mux.HandleFunc(soapPrefix, e.handleSOAP)
+	mux.HandleFunc("/services/Soap/u/", e.handleSOAPLogin)
+	mux.HandleFunc("/services/Soap/c/", e.handleSOAPLogin)
 	mux.HandleFunc("/_sfemu/", e.handleControl)
 	mux.HandleFunc("/", e.handleRoot)
 	return e.wrap(mux)
@@ -324,15 +341,18 @@ func (e *Emulator) Describe() Description {
 	d := Description{BaseURL: e.LoginURL, MyDomainURL: e.MyDomainURL, Notes: append([]string{}, e.org.Notes...),
 		Users: []DescribedUser{}, Apps: []DescribedApp{},
 		Endpoints: map[string]string{
-			"authorize":  e.LoginURL + "/services/oauth2/authorize",
-			"token":      e.LoginURL + "/services/oauth2/token",
-			"revoke":     e.LoginURL + "/services/oauth2/revoke",
-			"introspect": e.LoginURL + "/services/oauth2/introspect",
-			"userinfo":   e.MyDomainURL + "/services/oauth2/userinfo",
-			"discovery":  e.LoginURL + "/.well-known/openid-configuration",
-			"jwks":       e.LoginURL + "/id/keys",
-			"device":     e.LoginURL + "/setup/connect",
-			"metadata":   e.MyDomainURL + soapPrefix + latestVersion,
+			"authorize":    e.LoginURL + "/services/oauth2/authorize",
+			"token":        e.LoginURL + "/services/oauth2/token",
+			"revoke":       e.LoginURL + "/services/oauth2/revoke",
+			"introspect":   e.LoginURL + "/services/oauth2/introspect",
+			"userinfo":     e.MyDomainURL + "/services/oauth2/userinfo",
+			"discovery":    e.LoginURL + "/.well-known/openid-configuration",
+			"jwks":         e.LoginURL + "/id/keys",
+			"device":       e.LoginURL + "/setup/connect",
+			"singleaccess": e.MyDomainURL + "/services/oauth2/singleaccess",
+			"soap_login":   e.LoginURL + "/services/Soap/u/64.0",
+			"rest":         e.MyDomainURL + "/services/data/v" + e.latestVersion() + "/",
+			"metadata":     e.MyDomainURL + soapPrefix + e.latestVersion(),
 		}}
 	if e.opts.EnableControl {
 		d.Endpoints["control"] = e.LoginURL + "/_sfemu/clock"
@@ -384,7 +404,7 @@ func (e *Emulator) appFlows(a *App) []string {
 	if a.ClientCredentialsEnabled && a.ClientCredentialsUser != "" {
 		f = append(f, "client-credentials")
 	}
-	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) {
+	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) && e.deviceFlowAllowed(a) {
 		f = append(f, "device")
 	}
 	if a.TokenExchangeEnabled {
