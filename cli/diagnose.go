@@ -117,6 +117,7 @@ type diagnoseTarget struct {
 	st       *store.Store
 	settings guidance.Settings
 	app      string
+	label    string
 }
 
 func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
@@ -136,7 +137,7 @@ func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
 	if t.app == "" && len(t.profile.App.Settings) > 0 {
 		var cs connectedapp.Settings
 		if json.Unmarshal(t.profile.App.Settings, &cs) == nil {
-			t.app = cs.Name
+			t.app, t.label = cs.Name, cs.Label
 		}
 	}
 	if f.user != "" {
@@ -243,7 +244,7 @@ func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
 		fmt.Fprintf(env.Stderr, "diagnose refresh: %s\n", oneLine(err.Error()))
 		return 1
 	}
-	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, ObtainedAt: obtained, Now: time.Now()})
+	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, AppLabel: t.label, ObtainedAt: obtained, Now: time.Now()})
 	if g.Facts.App == nil && t.settings.RefreshTokenPolicy.Kind != "" {
 		// What the profile says about the app, when the org could not be read.
 		g.Facts.App = &guidance.AppState{Kind: t.settings.AppKind, Policy: t.settings.RefreshTokenPolicy}
@@ -301,7 +302,7 @@ func diagnoseApprovals(ctx context.Context, env *Env, f *diagnoseFlags) int {
 		fmt.Fprintf(env.Stderr, "diagnose approvals: %s\n", oneLine(err.Error()))
 		return 1
 	}
-	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, Now: time.Now()})
+	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, AppLabel: t.label, Now: time.Now()})
 	if !g.Facts.ApprovalsKnown {
 		fmt.Fprintf(env.Stderr, "diagnose approvals: %s\n", strings.Join(g.Notes, "; "))
 		return 1

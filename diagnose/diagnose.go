@@ -241,7 +241,11 @@ func Gather(ctx context.Context, admin *Admin, in Input) Gathered {
 	g.UserID = u.ID
 	g.Facts.User = &guidance.UserState{Username: u.Username, Active: u.Active}
 	if label == "" {
-		g.Notes = append(g.Notes, "approvals not read: the app's name is unknown (pass --app)")
+		why := "the app's API name is unknown (pass --app)"
+		if in.AppAPIName != "" {
+			why = "the app's label (OauthToken.AppName) is unknown because its settings could not be read"
+		}
+		g.Notes = append(g.Notes, "approvals not read: "+why)
 		return g
 	}
 	recs, err := admin.Approvals(ctx, u.ID, label)
