@@ -12,6 +12,7 @@ const (
 	DemoECAKey            = "3MVG9CALdemo.EcaPkce.0005"
 	DemoMisconfiguredKey  = "3MVG9CALdemo.Misconfigured.0006"
 	DemoApprovalsAppKey   = "3MVG9CALdemo.ApprovalsApp.0007"
+	DemoSalesforceCLIKey  = "PlatformCLI"
 
 	DemoUser        = "demo@connectedapplab.example"
 	DemoShortUser   = "shortsession@connectedapplab.example"
@@ -29,7 +30,8 @@ const (
 // "Misconfigured App" (deliberately wrong, for the lint scenario: callback on port 1718 instead
 // of 1717, no refresh_token scope, client credentials on without a Run As user). Their
 // metadata API names (readMetadata fullNames) are Web_App, Mobile_App, Integration_App,
-// Device_App, ECA_PKCE, Approvals_App and Misconfigured_App. "Approvals App" (web server +
+// Device_App, ECA_PKCE, Approvals_App, Salesforce_CLI and Misconfigured_App. "Salesforce
+// CLI" is the CLI's own PlatformCLI app, so the real CLI logs in without --client-id. "Approvals App" (web server +
 // refresh) shows the five-approvals limit (§15.1); "Device App" is an External Client App
 // with a localhost callback, as the device flow requires from November 30, 2026 (§15.8).
 func Demo() *Org {
@@ -133,6 +135,20 @@ func Demo() *Org {
 				Installed:      true,
 			},
 			{
+				// The Salesforce CLI's own global connected app: consumer key PlatformCLI, no
+				// secret, callback on port 1717, scopes "refresh_token api web" (sfdx-core's
+				// default connected app, reference §10), so `sf org login web
+				// --instance-url <base_url>` works with no --client-id.
+				Name: "Salesforce CLI", APIName: "Salesforce_CLI", Kind: KindConnectedApp,
+				ConsumerKey:                   DemoSalesforceCLIKey,
+				CallbackURLs:                  []string{"http://localhost:1717/OauthRedirect"},
+				Scopes:                        []string{"refresh_token", "api", "web"},
+				RequireSecretForWebServerFlow: &f,
+				RequireSecretForRefreshToken:  &f,
+				PermittedUsers:                AllSelfAuthorized,
+				Installed:                     true,
+			},
+			{
 				// Deliberately misconfigured for the lint scenario (see Notes).
 				Name: "Misconfigured App", APIName: "Misconfigured_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoMisconfiguredKey, ConsumerSecret: "MisconfiguredDemoSecret0006",
@@ -152,6 +168,7 @@ func Demo() *Org {
 			"\"Approvals App\" (Approvals_App) shows the five-approvals limit (§15.1): each web server login that returns a refresh token is one approval; the sixth revokes the oldest, whose refresh token then fails with invalid_grant \"expired access/refresh token\". As the admin, list them with GET my_domain_url/services/data/v68.0/query?q=SELECT Id, AppName, UserId, CreatedDate, LastUsedDate, UseCount, DeleteToken FROM OauthToken, and revoke one with /services/oauth2/revoke?token=<DeleteToken>.",
 			"Every secret shown is a demo value of this emulator, not a real credential.",
 			"\"Misconfigured App\" (Misconfigured_App) is wrong on purpose, for the lint scenario: its callback is http://localhost:1718/callback (the profiles use port 1717), it has no refresh_token scope, PKCE is not required, and client credentials are on with no Run As user.",
+			"Real clients work against this org: REST API v31.0 to v68.0 (GET my_domain_url/services/data/), a SOQL subset (query?q=SELECT ... FROM User|Organization|OauthToken ...), the frontdoor (/services/oauth2/singleaccess), SOAP login() at base_url/services/Soap/u/64.0 (unavailable from 65.0, as on Salesforce), and the Salesforce CLI's own app PlatformCLI (sf org login web --instance-url base_url).",
 			"The Metadata API readMetadata call (POST my_domain_url/services/Soap/m/68.0, an admin's access token in the SessionHeader) reads each app by its api_name; the consumer secret is never returned.",
 		},
 	}

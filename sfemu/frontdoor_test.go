@@ -169,3 +169,29 @@ func TestFrontdoor(t *testing.T) {
 		res.Body.Close()
 	}
 }
+
+// FuzzRelativePath: a start page is either refused or a path on this host: it starts with
+// one "/", has no scheme, host or backslash, and a browser resolves it to this origin.
+func FuzzRelativePath(f *testing.F) {
+	for _, s := range []string{"/lightning/page/home", "lightning/setup/ManageUsers/home", "//evil.example", "/\\evil", "https://evil.example",
+		"javascript:alert(1)", "/%2F%2Fevil", "\t//evil", "/a?b=//c", "", "%", "/\x7f"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("http://127.0.0.1:1717/x/y")
+	f.Fuzz(func(t *testing.T, p string) {
+		got := relativePath(p)
+		if got == "" {
+			return
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.Contains(got, "\\") {
+			t.Fatalf("%q -> %q", p, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("%q -> %q: %v", p, got, err)
+		}
+		if r := base.ResolveReference(u); r.Host != base.Host || r.Scheme != "http" {
+			t.Fatalf("%q -> %q resolves to %s", p, got, r)
+		}
+	})
+}
