@@ -169,6 +169,31 @@ func (o *diagOrg) refresh(key, rt string, want int) map[string]any {
 	return o.token(f, want)
 }
 
+// deleteTokens reads every OauthToken DeleteToken as the admin (to check none is printed).
+func (o *diagOrg) deleteTokens() []string {
+	o.t.Helper()
+	web := o.app(sfemu.DemoWebAppKey)
+	tok := o.token(url.Values{"grant_type": {"password"}, "client_id": {web.ClientID}, "client_secret": {web.ClientSecret},
+		"username": {sfemu.DemoAdminUser}, "password": {"Admin-Pass-1ADMINTOKEN1"}}, 200)
+	req, _ := http.NewRequest(http.MethodGet, tok["instance_url"].(string)+"/services/data/v62.0/query?q="+
+		url.QueryEscape("SELECT Id, DeleteToken FROM OauthToken"), nil)
+	req.Header.Set("Authorization", "Bearer "+tok["access_token"].(string))
+	res, err := diagClient.Do(req)
+	if err != nil {
+		o.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var q struct {
+		Records []struct{ DeleteToken string } `json:"records"`
+	}
+	json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&q)
+	var out []string
+	for _, r := range q.Records {
+		out = append(out, r.DeleteToken)
+	}
+	return out
+}
+
 func (o *diagOrg) diagnose(args ...string) (int, string, string) {
 	o.t.Helper()
 	var out, errb bytes.Buffer
@@ -302,6 +327,11 @@ func TestDiagnoseApprovalsRevokesTheStaleOne(t *testing.T) {
 		}
 	}
 	o.addUserProfile("User", sfemu.DemoApprovalsAppKey, "connected-app", rts[0])
+	deleteTokens := o.deleteTokens()
+	if len(deleteTokens) != 5 {
+		t.Fatalf("%d DeleteTokens, want 5", len(deleteTokens))
+	}
+	rts = append(rts, deleteTokens...)
 	code, out, errOut := o.diagnose("approvals", "--profile", "User", "--admin-profile", "Admin", "--app", "Approvals_App")
 	if code != 0 || !strings.Contains(out, "This will be approval 6 of 5 for this user and app") || !strings.Contains(out, "--revoke-stale") {
 		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
@@ -311,6 +341,7 @@ func TestDiagnoseApprovalsRevokesTheStaleOne(t *testing.T) {
 	if code != 0 || d.Revoked == nil {
 		t.Fatalf("revoke-stale: exit %d\n%s\n%s", code, out, errOut)
 	}
+	noSecrets(t, out+errOut, rts...)
 	noSecrets(t, out+errOut, rts...)
 	o.refresh(sfemu.DemoApprovalsAppKey, rts[1], 400)
 	for _, i := range []int{0, 2, 3, 4} {
