@@ -178,8 +178,21 @@ func DiagnoseRefresh(f RefreshFailure, facts RefreshFacts) RefreshDiagnosis {
 		byError(CauseLoginHours, "Outside the profile's Login Hours", "Salesforce answered "+quoteErr(f.Code, f.Description)+".", placeProfileHours)
 	case "app-blocked":
 		byError(CauseAppBlocked, "The app is blocked", "Salesforce answered "+quoteErr(f.Code, f.Description)+".", placeBlockApp.at(kind))
-	case "app-not-found":
+	case "app-not-found", "app-not-installed":
 		byError(CauseAppUninstalled, "The app is not installed or no longer exists", "Salesforce answered "+quoteErr(f.Code, f.Description)+".", placeInstall.at(kind))
+	case "ip-restricted-or-login-hours":
+		byError(CauseIPRestricted, "The caller's IP or the time is outside what the user's profile allows", "Salesforce answered "+quoteErr(f.Code, f.Description)+"; Login History shows which of the two.", placeProfileIP)
+	case "", "refresh-token-expired", "invalid-grant":
+		// The error does not name the cause: walk them below.
+	default:
+		// An error about the request, not the refresh token (a wrong secret, a disabled flow,
+		// a server problem): the catalogue entry is the answer.
+		c := Cause{ID: "error-" + rule, Title: d.Error.Meaning, Verdict: VerdictFound, Why: "Salesforce answered " + quoteErr(f.Code, f.Description) + ": the refresh token itself was not judged.",
+			Check: d.Error.fixText(), Fact: "the error Salesforce returned", Source: d.Error.Source}
+		if len(d.Error.Fixes) > 0 {
+			c.SetupPath = d.Error.Fixes[0].SetupPath
+		}
+		add(c)
 	}
 	if len(d.Found) > 0 {
 		d.Summary = summary(&d)
