@@ -83,6 +83,13 @@ func (a *Admin) Query(ctx context.Context, soql string) ([]map[string]any, error
 	path := "/services/data/v" + APIVersion + "/query?q=" + url.QueryEscape(soql)
 	res, err := flows.REST(ctx, a.req(), a.InstanceURL, a.AccessToken, path)
 	if err != nil {
+		var oe *flows.OAuthError
+		if errors.As(err, &oe) && oe.Where == "rest" {
+			// Salesforce's query errors repeat the query with a caret; the last line says why.
+			lines := strings.Split(strings.TrimSpace(oe.Description), "\n")
+			why, _, _ := strings.Cut(strings.TrimSpace(lines[len(lines)-1]), ". ")
+			return nil, fmt.Errorf("SOQL query refused (%s): %s", oe.Code, why)
+		}
 		return nil, fmt.Errorf("SOQL query on %s: %w", a.InstanceURL, err)
 	}
 	obj, _ := res.Body.(map[string]any)
@@ -108,6 +115,20 @@ func (a *Admin) User(ctx context.Context, username string) (*User, error) {
 	r := recs[0]
 	active, _ := r["IsActive"].(bool)
 	return &User{ID: str(r["Id"]), Username: str(r["Username"]), Active: active}, nil
+}
+
+// Frozen reads UserLogin.IsFrozen (Object Reference "UserLogin"); nil when the user has no
+// UserLogin row.
+func (a *Admin) Frozen(ctx context.Context, userID string) (*bool, error) {
+	recs, err := a.Query(ctx, "SELECT Id, IsFrozen FROM UserLogin WHERE UserId = "+soqlString(userID))
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	f, ok := recs[0]["IsFrozen"].(bool)
+	if !ok {
+		return nil, errors.New("UserLogin.IsFrozen is not a boolean")
+	}
+	return &f, nil
 }
 
 // Approvals reads the user's OauthToken records, of one app when appName (the app's label, as
@@ -240,6 +261,11 @@ func Gather(ctx context.Context, admin *Admin, in Input) Gathered {
 	}
 	g.UserID = u.ID
 	g.Facts.User = &guidance.UserState{Username: u.Username, Active: u.Active}
+	if frozen, err := admin.Frozen(ctx, u.ID); err != nil {
+		g.Notes = append(g.Notes, "frozen state not read: "+err.Error())
+	} else {
+		g.Facts.User.Frozen = frozen
+	}
 	if label == "" {
 		why := "the app's API name is unknown (pass --app)"
 		if in.AppAPIName != "" {

@@ -89,6 +89,10 @@ func TestDiagnoseRefreshVerdicts(t *testing.T) {
 			map[string]Verdict{CauseApprovalLimit: VerdictRuledOut, CauseRevoked: VerdictRuledOut, CauseRotationReuse: VerdictRuledOut}},
 		{"five approvals, obtained unknown: open", expired, RefreshFacts{Now: diagNow, ApprovalsKnown: true, Approvals: approvalsAt(true, 9*h, 8*h, 7*h, 6*h, 5*h)},
 			map[string]Verdict{CauseApprovalLimit: VerdictOpen}},
+		{"user frozen (UserLogin.IsFrozen)", expired, RefreshFacts{Now: diagNow, User: &UserState{Username: "u@x", Active: true, Frozen: boolP(true)}},
+			map[string]Verdict{CauseUserFrozen: VerdictFound, CauseUserInactive: VerdictRuledOut}},
+		{"user not frozen", expired, RefreshFacts{Now: diagNow, User: &UserState{Username: "u@x", Active: true, Frozen: boolP(false)}},
+			map[string]Verdict{CauseUserFrozen: VerdictRuledOut}},
 		{"user inactive", expired, RefreshFacts{Now: diagNow, User: &UserState{Username: "u@x"}},
 			map[string]Verdict{CauseUserInactive: VerdictFound}},
 		{"app not installed (AppMenuItemId null)", expired, RefreshFacts{Now: diagNow, ApprovalsKnown: true, Approvals: approvalsAt(false, 3*h)},
@@ -124,6 +128,8 @@ func TestDiagnoseRefreshVerdicts(t *testing.T) {
 		})
 	}
 }
+
+func boolP(b bool) *bool { return &b }
 
 func (RefreshFacts) failure(code, desc string) RefreshFailure {
 	return RefreshFailure{Code: code, Description: desc}
