@@ -455,3 +455,27 @@ func TestDiagnoseUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// The error a client saw can be given instead of a replay: an error that names its cause is
+// diagnosed without an admin (exit 0); "expired access/refresh token" without an admin cannot
+// be (exit 1), and the JSON says what was not read.
+func TestDiagnoseRefreshFromTheClientsError(t *testing.T) {
+	o := startDiagOrg(t, sfemu.Demo(), time.Now().Truncate(time.Second))
+	o.addUserProfile("User", sfemu.DemoApprovalsAppKey, "connected-app", "5Aep861notareal.token")
+	code, out, errOut := o.diagnose("refresh", "--profile", "User", "--error", "invalid_grant", "--error-description", "inactive user", "--json")
+	d := decodeDiag(t, out)
+	if code != 0 || len(d.Diagnosis.Found) != 1 || d.Diagnosis.Found[0].ID != "user-inactive" {
+		t.Fatalf("inactive user: exit %d\n%s\n%s", code, out, errOut)
+	}
+	code, out, errOut = o.diagnose("refresh", "--profile", "User", "--error", "invalid_grant", "--error-description", "expired access/refresh token", "--json")
+	var raw struct {
+		NotRead []string `json:"not_read"`
+	}
+	json.Unmarshal([]byte(out), &raw)
+	if d := decodeDiag(t, out); code != 1 || d.Diagnosed || len(d.Diagnosis.Open) < 5 || len(raw.NotRead) != 1 || !strings.Contains(raw.NotRead[0], "--admin-profile") {
+		t.Fatalf("no admin: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if strings.Contains(errOut, "replaying") {
+		t.Error("replayed the refresh although the error was given")
+	}
+}
