@@ -54,7 +54,7 @@ func FuzzCallback(f *testing.F) {
 		}
 		for _, frag := range []bool{false, true} {
 			l := &Listener{opts: ListenerOptions{State: "st8", Fragment: frag, Timeout: time.Second, Grace: time.Millisecond},
-				path: "/callback", result: make(chan listenResult, 1), pageSeen: make(chan struct{})}
+				path: "/callback", host: "127.0.0.1:1717", result: make(chan listenResult, 1), pageSeen: make(chan struct{})}
 			r := httptest.NewRequest(method, "http://127.0.0.1:1717"+path+"?"+url.PathEscape(query), strings.NewReader(body))
 			r.URL.RawQuery = query
 			if method == "POST" {
