@@ -538,12 +538,17 @@ func appendJSONString(b []byte, s string) []byte {
 // ("$SF_CLIENT_SECRET"); the user exports them before running the command.
 // form is the parsed body when it is form-encoded (nil: not form-encoded or not parseable);
 // plainURL, when not empty, is u already scrubbed (u has no user, query or fragment).
+//
+// Every word is quoted for a POSIX shell: literal text in single quotes (a ' as '\”), so
+// that nothing from a server (an instance_url host, a header, an endpoint's query) can run
+// as $(...) or `...`; only our own placeholder names are left for the shell to expand, in
+// double quotes ("$SF_ACCESS_TOKEN").
 func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Header, body []byte, form url.Values) string {
 	var b strings.Builder
 	b.Grow(256 + 2*len(body))
 	b.WriteString("curl -sS")
 	if method != http.MethodGet {
-		b.WriteString(" -X " + method)
+		b.WriteString(" -X " + shellQuote(method))
 	}
 	if plainURL != "" {
 		b.WriteString(" " + shellQuote(plainURL))
@@ -562,13 +567,15 @@ func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Heade
 		for _, v := range h[k] {
 			switch {
 			case k == "Authorization" && strings.HasPrefix(v, "Bearer "):
-				b.WriteString(` -H "Authorization: Bearer $SF_ACCESS_TOKEN"`)
+				b.WriteString(" -H " + shellQuote("Authorization: Bearer ") + shellVar("SF_ACCESS_TOKEN"))
 			case k == "Authorization" && strings.HasPrefix(v, "Basic "):
-				user := "$SF_CLIENT_ID"
+				b.WriteString(" -u ")
 				if u, _, ok := (&http.Request{Header: h}).BasicAuth(); ok {
-					user = u
+					b.WriteString(shellQuote(r.scrub(u) + ":"))
+				} else {
+					b.WriteString(shellVar("SF_CLIENT_ID") + "':'")
 				}
-				b.WriteString(` -u "` + strings.ReplaceAll(user, `"`, `\"`) + `:$SF_CLIENT_SECRET"`)
+				b.WriteString(shellVar("SF_CLIENT_SECRET"))
 			case secretHeaders[k]:
 				b.WriteString(" -H " + shellQuote(k+": "+Redacted))
 			default:
@@ -590,33 +597,44 @@ func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Heade
 	return b.String()
 }
 
-// curlURL returns the quoted URL; with placeholders in the query it is double-quoted so that
-// the shell expands them (the encoded query holds no other $, ", \ or backquote).
+// curlURL returns the URL as one shell word: the literal parts single-quoted, the secrets
+// of the query as placeholders the shell expands.
 func (r *redactor) curlURL(u *url.URL) string {
 	c := *u
-	c.Fragment = ""
-	c.RawFragment = ""
-	hasPlaceholder := false
-	if c.RawQuery != "" {
-		q := c.Query()
-		out := url.Values{}
-		for k, vs := range q {
-			for _, v := range vs {
-				if p := placeholder(k); p != "" {
-					v = "\x00" + p
-					hasPlaceholder = true
-				}
-				out.Add(k, v)
+	c.Fragment, c.RawFragment, c.RawQuery, c.ForceQuery = "", "", "", false
+	base := r.url(c.String())
+	if u.RawQuery == "" {
+		return shellQuote(base)
+	}
+	q := u.Query()
+	var lit strings.Builder // the literal text not yet quoted
+	lit.WriteString(base + "?")
+	var out strings.Builder
+	first := true
+	for _, k := range sortedKeys(q) {
+		for _, v := range q[k] {
+			if !first {
+				lit.WriteByte('&')
 			}
+			first = false
+			lit.WriteString(url.QueryEscape(r.scrub(k)) + "=")
+			if p := placeholder(k); p != "" {
+				out.WriteString(shellQuote(lit.String()) + shellVar(p))
+				lit.Reset()
+				continue
+			}
+			lit.WriteString(url.QueryEscape(r.scrub(v)))
 		}
-		c.RawQuery = strings.ReplaceAll(out.Encode(), "%00", "$")
 	}
-	s := r.scrub(c.String())
-	if hasPlaceholder && !strings.ContainsAny(c.EscapedPath(), "$\"`") {
-		return `"` + s + `"`
+	if lit.Len() > 0 {
+		out.WriteString(shellQuote(lit.String()))
 	}
-	return shellQuote(s)
+	return out.String()
 }
+
+// shellVar is a placeholder for the shell to expand. name is one of ours (SF_...), never
+// text from a request or an answer.
+func shellVar(name string) string { return `"$` + name + `"` }
 
 func placeholder(key string) string {
 	k := strings.ToLower(key)
@@ -630,9 +648,9 @@ func placeholder(key string) string {
 func (r *redactor) curlParam(k, v string) string {
 	if p := placeholder(k); p != "" {
 		if strings.ToLower(k) == "password" {
-			return `"` + k + `=${SF_PASSWORD}${SF_SECURITY_TOKEN}"`
+			return shellQuote(k+"=") + `"${SF_PASSWORD}${SF_SECURITY_TOKEN}"`
 		}
-		return `"` + k + `=$` + p + `"`
+		return shellQuote(k+"=") + shellVar(p)
 	}
 	return shellQuote(k + "=" + r.scrub(v))
 }
