@@ -331,7 +331,9 @@ func TestRedactText(t *testing.T) {
 	// plain prose and Salesforce's own error texts stay as they are
 	for _, s := range []string{"invalid_grant: authentication failure", "INVALID_SESSION_ID: Session expired or invalid",
 		"Basic authentication is not enabled", "expired access/refresh token", "token_type=Bearer&scope=api refresh_token",
-		"grant_type=refresh_token", "the code or assertion expired", `{"errorCode":"INVALID_FIELD","message":"No such column"}`} {
+		"grant_type=refresh_token", "the code or assertion expired",
+		"POST https://x.example/services/oauth2/token: no answer in time within 500ms", "GET https://x/services/oauth2/revoke: connection refused",
+		"set --client-secret (or SF_CLIENT_SECRET)", "https://x/id/token: bad", `{"errorCode":"INVALID_FIELD","message":"No such column"}`} {
 		if out := flows.RedactText(s); out != s {
 			t.Errorf("RedactText(%q) = %q, want it unchanged", s, out)
 		}

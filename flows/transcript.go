@@ -56,8 +56,9 @@ var extraSecretNames = []string{"security_token", "securitytoken", "session_id",
 // echoes back. They run after the known values of the run are replaced.
 var (
 	// name=value, "name":"value", name: value, <input name="name" value="value">; the value
-	// ends at a quote, a separator or a space, or at the end of a cut-off body.
-	fieldValueRe = regexp.MustCompile(`(?i)(^|[^a-z0-9_])(` + textFieldNames() + `)("?\s*[:=]\s*\[?\s*\\?"?|"\s+value\s*=\s*["']?)([^"'&,;}\]\s<>\\]+)`)
+	// ends at a quote, a separator or a space, or at the end of a cut-off body. A name in a
+	// URL path or a flag (/oauth2/token: ..., --client-secret) is not a field.
+	fieldValueRe = regexp.MustCompile(`(?i)(^|[^a-z0-9_/.\-])(` + textFieldNames() + `)("?\s*[:=]\s*\[?\s*\\?"?|"\s+value\s*=\s*["']?)([^"'&,;}\]\s<>\\]+)`)
 	authValueRe  = regexp.MustCompile(`(?i)\b(bearer|basic|oauth)\s+([A-Za-z0-9\-._~+/!=%]{8,})`)
 	// a Salesforce session ID / access token: org ID, '!', the rest (reference §2)
 	sessionIDRe = regexp.MustCompile(`\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]{16,}`)
