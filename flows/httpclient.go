@@ -372,6 +372,7 @@ func (rc *recorder) exchanges() []Exchange {
 		if !r.final {
 			rc.red.redactRequest(r)
 			rc.red.redactResponse(r)
+			r.ex.Error = rc.red.scrub(r.ex.Error)
 			r.final = true
 			r.reqHeader, r.reqBody, r.respHeader, r.respBody, r.parsed = nil, nil, nil, nil, nil
 		}

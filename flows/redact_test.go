@@ -339,3 +339,24 @@ func TestRedactText(t *testing.T) {
 		}
 	}
 }
+
+// errTransport fails every request with an error that quotes the request's body.
+type errTransport struct{}
+
+func (errTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	b, _ := io.ReadAll(r.Body)
+	return nil, fmt.Errorf("proxy refused %s with body %s", r.URL, b)
+}
+
+// A transport error that quotes the request is redacted in the error and in the
+// transcript's Error field.
+func TestTransportErrorQuotingTheRequestIsRedacted(t *testing.T) {
+	req := passwordRequest("https://login.salesforce.com")
+	req.Options.Transport = errTransport{}
+	res, err := flows.Run(context.Background(), req, nil)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	assertNoSecretIn(t, outputsOf(t, req, res, err, nil), map[string]string{"client secret": testSecret,
+		"password": testPassword, "security token": testSecToken})
+}
