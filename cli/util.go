@@ -2,7 +2,8 @@ package cli
 
 import (
 	"net"
-	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // isLoopbackAddr reports whether host:port names a loopback host (127.0.0.0/8, ::1, localhost).
@@ -11,9 +12,5 @@ func isLoopbackAddr(addr string) bool {
 	if err != nil {
 		return false
 	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return loopback.IsLoopbackHost(host)
 }

@@ -1,9 +1,10 @@
 package connectedapp
 
 import (
-	"net"
 	"net/url"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // CallbackDiff names how a redirect URI differs from the nearest configured callback URL.
@@ -135,10 +136,5 @@ func hostPort(u *url.URL) (string, string) {
 	return host, port
 }
 
-func isLoopbackHost(h string) bool {
-	if strings.EqualFold(h, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
+// isLoopbackHost is the repository's one loopback rule (internal/loopback).
+var isLoopbackHost = loopback.IsLoopbackHost

@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/connectedapplab/connectedapplab/flows"
 )
 
 // Reader reads a live app's settings through the Metadata API's SOAP readMetadata call at
@@ -250,10 +252,14 @@ func (r *Reader) readMetadata(ctx context.Context, typ string, fullNames ...stri
 	req.Header.Set("Content-Type", "text/xml; charset=UTF-8")
 	req.Header.Set("SOAPAction", `""`)
 	req.Header.Set("Accept", "text/xml")
-	hc := r.HTTPClient
-	if hc == nil {
-		hc = http.DefaultClient
+	hc := http.Client{}
+	if r.HTTPClient != nil {
+		hc = *r.HTTPClient
 	}
+	// The request body carries the session ID: never re-send it to wherever a 307/308
+	// points (another host would get the admin's session). No redirect is followed at all;
+	// the Metadata API answers on the instance URL itself.
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Do(req)
 	if err != nil {
 		if ctx.Err() == context.DeadlineExceeded {
@@ -273,13 +279,18 @@ func (r *Reader) readMetadata(ctx context.Context, typ string, fullNames ...stri
 	if int64(len(body)) > limit {
 		return nil, fmt.Errorf("readMetadata %s: the response is larger than %d bytes; this is not a readMetadata answer", typ, limit)
 	}
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
+		loc := redact(resp.Header.Get("Location"), r.AccessToken)
+		return nil, fmt.Errorf("readMetadata %s at %s: the server redirected (HTTP %d) to %q; the session is not sent on: pass the org's own instance URL (the token response's instance_url, https://MyDomain.my.salesforce.com)", typ, endpoint, resp.StatusCode, loc)
+	}
 	recs, fault, perr := parseReadMetadataResponse(body)
 	if fault != nil {
 		fault.Status = resp.StatusCode
+		fault.Message = redact(fault.Message, r.AccessToken)
 		return nil, fmt.Errorf("readMetadata %s %s: %w", typ, strings.Join(fullNames, ","), fault)
 	}
 	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("readMetadata %s at %s: HTTP %d %s; expected a SOAP answer (is the instance URL the org's My Domain?)", typ, endpoint, resp.StatusCode, snippet(body))
+		return nil, fmt.Errorf("readMetadata %s at %s: HTTP %d %s; expected a SOAP answer (is the instance URL the org's My Domain?)", typ, endpoint, resp.StatusCode, redact(snippet(body), r.AccessToken))
 	}
 	if perr != nil {
 		return nil, fmt.Errorf("readMetadata %s: %v", typ, perr)
@@ -358,9 +369,11 @@ func snippet(b []byte) string {
 	return "(" + s + ")"
 }
 
+// redact removes the session ID and anything else that looks like a secret (flows'
+// redactor, the one for the whole program) from text built from a request or an answer.
 func redact(s, secret string) string {
-	if secret == "" {
-		return s
+	if secret != "" {
+		s = strings.ReplaceAll(s, secret, flows.Redacted)
 	}
-	return strings.ReplaceAll(s, secret, "[redacted]")
+	return flows.RedactText(s)
 }

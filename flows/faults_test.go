@@ -69,9 +69,13 @@ func TestFaultsGiveClearErrors(t *testing.T) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
 			w.Write([]byte("<!doctype html><html><title>Sign in to the proxy</title></html>"))
 		}, flows.ErrNotJSON, "HTML page"},
-		{"invalid JSON", func(w http.ResponseWriter, r *http.Request) {
+		{"cut-off JSON", func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "application/json")
 			w.Write([]byte(`{"access_token": "abc", `))
+		}, flows.ErrNotJSON, "cut off after 24 bytes (truncated JSON)"},
+		{"invalid JSON", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.Write([]byte(`{"access_token": "abc",, }`))
 		}, flows.ErrNotJSON, "invalid JSON"},
 		{"server slower than the timeout", func(w http.ResponseWriter, r *http.Request) {
 			io.ReadAll(r.Body) // the server notices the client leaving only once the body is read
@@ -109,7 +113,12 @@ func TestFaultsGiveClearErrors(t *testing.T) {
 			srv := httptest.NewServer(c.handler)
 			defer srv.Close()
 			noLeaks(t)
-			res, err := flows.Run(context.Background(), passwordRequest(srv.URL), nil)
+			req := passwordRequest(srv.URL)
+			if c.name == "oversized body" {
+				// reading 1 MiB under -race on a busy machine can take longer than 500 ms
+				req.Options.RequestTimeout = 20 * time.Second
+			}
+			res, err := flows.Run(context.Background(), req, nil)
 			if err == nil {
 				t.Fatal("no error")
 			}

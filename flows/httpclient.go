@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // Defaults for Options fields left at zero.
@@ -172,15 +174,8 @@ func transportFor(o Options) (http.RoundTripper, error) {
 	return actual.(*dualTransport), nil
 }
 
-// isLoopbackHost reports whether host (no port) is localhost or a loopback address.
-func isLoopbackHost(host string) bool {
-	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+// isLoopbackHost is the repository's one loopback rule (internal/loopback).
+var isLoopbackHost = loopback.IsLoopbackHost
 
 // record is one exchange as captured, unredacted; it never leaves the package. Its Exchange
 // is redacted once, when the transcript is read (recorder.exchanges, at the end of a run):
@@ -377,6 +372,7 @@ func (rc *recorder) exchanges() []Exchange {
 		if !r.final {
 			rc.red.redactRequest(r)
 			rc.red.redactResponse(r)
+			r.ex.Error = rc.red.scrub(r.ex.Error)
 			r.final = true
 			r.reqHeader, r.reqBody, r.respHeader, r.respBody, r.parsed = nil, nil, nil, nil, nil
 		}

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -58,6 +59,10 @@ type ListenerOptions struct {
 	Fragment bool
 	// Grace is how long Close waits for the browser to fetch the result page (default 2 s).
 	Grace time.Duration
+	// AllowedOrigins are the origins (scheme://host[:port]) whose Private Network Access
+	// preflight is answered: the OAuth server's pages that redirect the browser here. Any
+	// other Origin gets a 403 without CORS headers. Empty: no preflight is answered.
+	AllowedOrigins []string
 }
 
 // Callback is what came back to the listener: the query (or fragment) parameters.
@@ -86,7 +91,13 @@ type Listener struct {
 	pageSeen chan struct{}
 	seenOnce sync.Once
 	closed   bool
+	host     string   // the only Host header served: the callback URL's host:port, lower case
+	warnings []string // callbacks refused without ending the wait (wrong state), at most maxWarnings
+	ignored  int      // how many were refused
 }
+
+// maxWarnings bounds the refused callbacks kept as warnings (a page could send thousands).
+const maxWarnings = 10
 
 type listenResult struct {
 	cb  *Callback
@@ -106,7 +117,7 @@ func ParseCallbackURL(raw string) (*url.URL, error) {
 		return nil, &ListenError{Err: ErrBadCallbackURL, Msg: fmt.Sprintf("callback URL %q must use http://", raw),
 			Hint: "a loopback listener has no certificate; use http://localhost:PORT/PATH here and on the app"}
 	}
-	if !isLoopbackHost(u.Hostname()) || strings.HasSuffix(strings.ToLower(u.Hostname()), ".localhost") {
+	if !isLoopbackHost(u.Hostname()) {
 		return nil, &ListenError{Err: ErrNotLoopback, Msg: fmt.Sprintf("callback URL %q is not on this machine's loopback", raw),
 			Hint: "use localhost, 127.0.0.1 or [::1]; Connected App Lab only listens on loopback"}
 	}
@@ -141,32 +152,21 @@ func Listen(ctx context.Context, o ListenerOptions) (*Listener, error) {
 	host := u.Hostname()
 	hosts := []string{host}
 	if strings.EqualFold(host, "localhost") {
-		// browsers resolve localhost to 127.0.0.1 or ::1; serve both when the machine has IPv6
+		// Browsers resolve localhost to 127.0.0.1 and ::1 and may try ::1 first; both must be
+		// ours, or a program holding [::1]:PORT receives the code (or, in the user-agent flow,
+		// the token). Half-bound is never an option (issue 14.1).
 		hosts = []string{"127.0.0.1", "::1"}
 	}
-	if port != "0" {
-		// Like the Salesforce CLI, first see whether something already answers there: on some
-		// systems a bind succeeds next to another program's wildcard socket.
-		d := net.Dialer{Timeout: 300 * time.Millisecond}
-		if c, err := d.DialContext(ctx, "tcp", net.JoinHostPort(hosts[0], port)); err == nil {
-			c.Close()
-			return nil, busyError(u, nil)
+	var err2 error
+	for attempt := 0; attempt < 8; attempt++ {
+		l.lns, err2 = bindAll(ctx, u, hosts, port)
+		if err2 == nil || port != "0" {
+			break
 		}
+		// port 0: the port the first address got is taken on another; pick a new one
 	}
-	var lc net.ListenConfig
-	for i, h := range hosts {
-		p := port
-		if i > 0 && port == "0" {
-			p = strconv.Itoa(l.lns[0].Addr().(*net.TCPAddr).Port)
-		}
-		ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(h, p))
-		if err != nil {
-			if i > 0 { // no IPv6 loopback on this machine: 127.0.0.1 is enough
-				continue
-			}
-			return nil, busyError(u, err)
-		}
-		l.lns = append(l.lns, ln)
+	if err2 != nil {
+		return nil, err2
 	}
 	ru := *u
 	if port == "0" {
@@ -176,6 +176,7 @@ func Listen(ctx context.Context, o ListenerOptions) (*Listener, error) {
 		}
 	}
 	l.redirect = ru.String()
+	l.host = strings.ToLower(ru.Host)
 	l.srv = &http.Server{Handler: http.HandlerFunc(l.serveHTTP), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: nil}
 	for _, ln := range l.lns {
@@ -188,13 +189,84 @@ func Listen(ctx context.Context, o ListenerOptions) (*Listener, error) {
 	return l, nil
 }
 
-func busyError(u *url.URL, err error) error {
-	msg := fmt.Sprintf("cannot listen on %s: port %s is already in use", u.Host, u.Port())
+// bindAll binds port on every host, or none: on any failure the ones bound are closed.
+// With port "0" the first host picks the port and the others bind the same one.
+func bindAll(ctx context.Context, u *url.URL, hosts []string, port string) ([]net.Listener, error) {
+	var lns []net.Listener
+	fail := func(addr string, err error) ([]net.Listener, error) {
+		for _, ln := range lns {
+			ln.Close()
+		}
+		return nil, busyError(u, addr, err)
+	}
+	if port != "0" {
+		// Like the Salesforce CLI, first see whether something already answers there: on some
+		// systems a bind succeeds next to another program's wildcard socket.
+		for _, h := range hosts {
+			addr := net.JoinHostPort(h, port)
+			d := net.Dialer{Timeout: 300 * time.Millisecond}
+			if c, err := d.DialContext(ctx, "tcp", addr); err == nil {
+				c.Close()
+				return fail(addr, nil)
+			}
+		}
+	}
+	var lc net.ListenConfig
+	for i, h := range hosts {
+		p := port
+		if i > 0 {
+			p = strconv.Itoa(lns[0].Addr().(*net.TCPAddr).Port)
+		}
+		addr := net.JoinHostPort(h, p)
+		ln, err := lc.Listen(ctx, "tcp", addr)
+		if err != nil {
+			if i > 0 && !hasLoopback(ctx, h) {
+				// this machine has no such loopback (no IPv6): nobody can listen there either
+				continue
+			}
+			return fail(addr, err)
+		}
+		lns = append(lns, ln)
+	}
+	return lns, nil
+}
+
+// hasLoopback reports whether this machine can listen on the loopback address ip at all
+// (any port): ::1 is missing where IPv6 is disabled.
+func hasLoopback(ctx context.Context, ip string) bool {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
+}
+
+// busyError says that addr (one of the addresses the callback host stands for) cannot be
+// bound, naming the port and the address, in one line.
+func busyError(u *url.URL, addr string, err error) error {
+	where := u.Host
+	if h, _, _ := net.SplitHostPort(addr); h != "" && !strings.EqualFold(h, u.Hostname()) {
+		where = addr + " (" + u.Hostname() + " stands for it too)"
+	}
+	msg := fmt.Sprintf("cannot listen on %s: port %s is already in use on %s", where, u.Port(), addrHost(addr))
+	if u.Port() == "0" {
+		msg = fmt.Sprintf("cannot listen on %s: no port is free on every address of %s", where, u.Hostname())
+	}
 	if err != nil && !errors.Is(err, syscall.EADDRINUSE) && !strings.Contains(err.Error(), "Only one usage") {
-		msg = fmt.Sprintf("cannot listen on %s: %v", u.Host, err)
+		msg = fmt.Sprintf("cannot listen on %s: %v", where, err)
 	}
 	return &ListenError{Err: ErrPortBusy, Msg: msg,
 		Hint: fmt.Sprintf("close the program using port %s (another login, the Salesforce CLI?), or change the port in the callback URL both on the Connected App and in --callback-url", u.Port())}
+}
+
+func addrHost(addr string) string {
+	h, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	return h
 }
 
 // RedirectURI is the callback URL being served (with the real port when port 0 was asked for).
@@ -211,11 +283,42 @@ func (l *Listener) Wait(ctx context.Context) (*Callback, error) {
 	case <-ctx.Done():
 		return nil, &ListenError{Err: ctx.Err(), Msg: "stopped waiting for the browser: " + ctx.Err().Error()}
 	case <-t.C:
+		msg := fmt.Sprintf("no callback reached %s within %s", l.redirect, l.opts.Timeout)
+		if n := l.ignoredCount(); n > 0 {
+			msg = fmt.Sprintf("no valid callback reached %s within %s (%d with a wrong state were ignored)", l.redirect, l.opts.Timeout, n)
+		}
 		return nil, &ListenError{Err: ErrListenTimeout,
-			Msg: fmt.Sprintf("no callback reached %s within %s", l.redirect, l.opts.Timeout),
+			Msg: msg,
 			Hint: "look at the browser tab: a wrong client ID (\"client identifier invalid\"), a callback URL that differs from the app's " +
 				"(\"redirect_uri must match configuration\"), or a scope the app does not allow is shown on Salesforce's page and never reaches " +
 				"Connected App Lab; otherwise the login was not finished in time (raise --listen-timeout)"}
+	}
+}
+
+// Warnings are the callbacks refused without ending the wait (a wrong state: an old tab, or
+// a page trying to abort or hijack the login), one line each, the first few of them.
+func (l *Listener) Warnings() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := append([]string(nil), l.warnings...)
+	if l.ignored > len(l.warnings) {
+		out = append(out, fmt.Sprintf("%d more callbacks with a wrong state were ignored", l.ignored-len(l.warnings)))
+	}
+	return out
+}
+
+func (l *Listener) ignoredCount() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.ignored
+}
+
+func (l *Listener) warn(msg string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.ignored++
+	if len(l.warnings) < maxWarnings {
+		l.warnings = append(l.warnings, msg)
 	}
 }
 
@@ -265,13 +368,25 @@ func (l *Listener) finish(w http.ResponseWriter, r *http.Request, res listenResu
 func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Referrer-Policy", "no-referrer")
+	if !strings.EqualFold(r.Host, l.host) {
+		// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 sends
+		// Host: evil.example:PORT. Only the callback's own host:port is served.
+		http.Error(w, "misdirected request: this listener serves only "+l.host, http.StatusMisdirectedRequest)
+		return
+	}
 	if r.Method == http.MethodOptions {
-		// Chrome's Private Network Access preflight before a public page navigates to loopback.
+		// Chrome's Private Network Access preflight before a public page navigates to loopback:
+		// answered only for the OAuth server's own origins. The user-agent flow's page posts
+		// to its own origin, which needs no preflight.
+		o := r.Header.Get("Origin")
+		if o == "" || !slices.Contains(l.opts.AllowedOrigins, o) {
+			http.Error(w, "origin not allowed", http.StatusForbidden)
+			return
+		}
+		w.Header().Set("Vary", "Origin")
+		w.Header().Set("Access-Control-Allow-Origin", o)
 		if r.Header.Get("Access-Control-Request-Private-Network") == "true" {
 			w.Header().Set("Access-Control-Allow-Private-Network", "true")
-		}
-		if o := r.Header.Get("Origin"); o != "" {
-			w.Header().Set("Access-Control-Allow-Origin", o)
 		}
 		w.Header().Set("Access-Control-Allow-Methods", "GET, POST")
 		w.WriteHeader(http.StatusNoContent)
@@ -324,11 +439,12 @@ func (l *Listener) serveHTTP(w http.ResponseWriter, r *http.Request) {
 func (l *Listener) handleParams(w http.ResponseWriter, r *http.Request, params url.Values) {
 	cb := &Callback{Params: params, Received: time.Now()}
 	if params.Get("state") != l.opts.State {
-		err := &ListenError{Err: ErrStateMismatch,
-			Msg:  "the callback's state does not match the one sent (" + describeState(params.Get("state")) + ")",
-			Hint: "it belongs to another login attempt (an old browser tab?) or was forged: close old tabs and run the flow again"}
-		l.finish(w, r, listenResult{cb: cb, err: err}, resultPage(false, "State mismatch",
-			"This callback does not belong to the login Connected App Lab started, so it was refused. Go back to Connected App Lab and start again."))
+		// Not this login's callback: an old tab, or a page trying to end the login early. It
+		// is refused and noted, and the listener keeps waiting for the right one.
+		l.warn("ignored a callback whose state does not match the one sent (" + describeState(params.Get("state")) +
+			"): it belongs to another login attempt (an old browser tab?) or was forged")
+		writePage(w, http.StatusBadRequest, "State mismatch",
+			"This callback does not belong to the login Connected App Lab started, so it was ignored. Connected App Lab is still waiting for the login it started.")
 		return
 	}
 	if e := params.Get("error"); e != "" {
@@ -349,6 +465,9 @@ func (l *Listener) handleParams(w http.ResponseWriter, r *http.Request, params u
 func describeState(s string) string {
 	if s == "" {
 		return "the callback has none"
+	}
+	if len(s) > 40 {
+		s = s[:40] + "…"
 	}
 	return "got " + strconv.Quote(s)
 }

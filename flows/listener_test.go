@@ -75,17 +75,32 @@ func TestListenerAcceptsOneValidCallback(t *testing.T) {
 	http.DefaultClient.CloseIdleConnections()
 }
 
-func TestListenerRejectsWrongState(t *testing.T) {
+func TestListenerIgnoresWrongStateAndKeepsWaiting(t *testing.T) {
 	noLeaks(t)
 	l := listen(t, flows.ListenerOptions{})
-	resp, _ := get(t, noRedirect, l.RedirectURI()+"?code=abcdef&state=forged")
+	// a forged callback (another page, an old tab) must not end the login ...
+	resp, body := get(t, noRedirect, l.RedirectURI()+"?code=abcdef&state=forged")
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "still waiting") {
+		t.Errorf("forged callback: %d %s", resp.StatusCode, body)
+	}
+	resp, _ = get(t, noRedirect, l.RedirectURI()+"?error=access_denied&state=forged2")
+	if resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("forged error callback: %d", resp.StatusCode)
+	}
+	// ... the right one still arrives
+	resp, _ = get(t, noRedirect, l.RedirectURI()+"?code=right&state=st8")
 	if resp.StatusCode != http.StatusSeeOther {
-		t.Errorf("status %d", resp.StatusCode)
+		t.Errorf("right callback: %d", resp.StatusCode)
 	}
-	_, err := l.Wait(context.Background())
-	if !errors.Is(err, flows.ErrStateMismatch) || !strings.Contains(err.Error(), "forged") {
-		t.Fatalf("want a state mismatch naming the state, got %v", err)
+	cb, err := l.Wait(context.Background())
+	if err != nil || cb.Params.Get("code") != "right" {
+		t.Fatalf("Wait: %v %+v", err, cb)
 	}
+	w := l.Warnings()
+	if len(w) != 2 || !strings.Contains(w[0], `"forged"`) || !strings.Contains(w[0], "state") {
+		t.Fatalf("want two warnings naming the bad state, got %q", w)
+	}
+	noRedirect.CloseIdleConnections()
 }
 
 func TestListenerShowsErrorCallbacks(t *testing.T) {
@@ -120,8 +135,8 @@ func TestListenerIgnoresFaviconAnswersPreflightAndTimesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 204 || resp.Header.Get("Access-Control-Allow-Private-Network") != "true" {
-		t.Errorf("preflight: %d %v", resp.StatusCode, resp.Header)
+	if resp.StatusCode != 403 || resp.Header.Get("Access-Control-Allow-Private-Network") != "" || resp.Header.Get("Access-Control-Allow-Origin") != "" {
+		t.Errorf("preflight without allowed origins: %d %v", resp.StatusCode, resp.Header)
 	}
 	_, err = l.Wait(context.Background())
 	if !errors.Is(err, flows.ErrListenTimeout) || !strings.Contains(err.Error(), "client identifier invalid") {

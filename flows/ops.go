@@ -36,6 +36,9 @@ func op(ctx context.Context, req Request, name string, secrets []string, f func(
 	}
 	start := time.Now()
 	res, err := f(s)
+	if err != nil {
+		err = s.red.redactError(err)
+	}
 	if res == nil {
 		res = &OpResult{}
 	}

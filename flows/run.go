@@ -30,7 +30,9 @@ func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, er
 	}
 	res.Duration = time.Since(res.Started)
 	res.Transcript = s.rec.transcript()
+	s.red.redactResult(res)
 	if err != nil {
+		err = s.red.redactError(err)
 		res.Err = err
 		var oe *OAuthError
 		if errors.As(err, &oe) {

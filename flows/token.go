@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -68,6 +69,13 @@ func decodeObject(where string, status int, contentType string, body []byte) (ma
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
 	if err := d.Decode(&raw); err != nil || raw == nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			// a JSON object that stops before its end: the connection or a proxy cut it
+			return nil, &HTTPError{Step: where, Status: status, ContentType: contentType,
+				Err:     fmt.Errorf("%w: the %s response was cut off after %d bytes (truncated JSON)", ErrNotJSON, where, len(body)),
+				Snippet: snippet(body),
+				Hint:    "the connection or a proxy ended the answer early: try again, and if it repeats check HTTPS_PROXY/NO_PROXY or --proxy, or run with --request-timeout higher"}
+		}
 		if err == nil {
 			err = errors.New("not a JSON object")
 		}
@@ -307,11 +315,14 @@ func oauthErrorFrom(where string, status int, raw map[string]any) *OAuthError {
 	return &OAuthError{Code: code, Description: str(raw["error_description"]), Status: status, Where: where}
 }
 
+// snippet is the start of a body for an error message, with whatever looks like a secret
+// redacted (RedactText; a run's redactor later also replaces its known values).
 func snippet(body []byte) string {
 	s := strings.TrimSpace(string(body))
 	s = strings.Join(strings.Fields(s), " ")
+	s = RedactText(s)
 	if len(s) > 120 {
-		s = s[:120] + "…"
+		s = strings.ToValidUTF8(s[:120], "") + "…"
 	}
 	return s
 }

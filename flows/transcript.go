@@ -3,8 +3,10 @@ package flows
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -44,6 +46,110 @@ var tokenFields = map[string]string{
 	"parent_sid":      "SF_PARENT_SID",
 }
 
+// Names that mark a secret in free text (an echoed header, an HTML form) besides the form
+// and JSON fields above.
+var extraSecretNames = []string{"security_token", "securitytoken", "session_id", "sessionid", "private_key", "secret",
+	"client_assertion_type_value"}
+
+// Text patterns for what the field rules cannot see: bodies that are not valid JSON or form
+// (cut off, HTML, plain text echoing the request), error descriptions, headers a server
+// echoes back. They run after the known values of the run are replaced.
+var (
+	// name=value, "name":"value", name: value, <input name="name" value="value">; the value
+	// ends at a quote, a separator or a space, or at the end of a cut-off body. A name in a
+	// URL path or a flag (/oauth2/token: ..., --client-secret) is not a field.
+	fieldValueRe = regexp.MustCompile(`(?i)(^|[^a-z0-9_/.\-])(` + textFieldNames() + `)("?\s*[:=]\s*\[?\s*\\?"?|"\s+value\s*=\s*["']?)([^"'&,;}\]\s<>\\]+)`)
+	authValueRe  = regexp.MustCompile(`(?i)\b(bearer|basic|oauth)\s+([A-Za-z0-9\-._~+/!=%]{8,})`)
+	// a Salesforce session ID / access token: org ID, '!', the rest (reference §2)
+	sessionIDRe = regexp.MustCompile(`\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]{16,}`)
+	jwtRe       = regexp.MustCompile(`\beyJ[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]{6,}\.[A-Za-z0-9_\-]*`)
+	pemRe       = regexp.MustCompile(`(?s)-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)`)
+)
+
+func textFieldNames() string {
+	var names []string
+	for k := range secretFields {
+		names = append(names, k)
+	}
+	for k := range tokenFields {
+		names = append(names, k)
+	}
+	names = append(names, extraSecretNames...)
+	sort.Slice(names, func(i, j int) bool {
+		return len(names[i]) > len(names[j]) || len(names[i]) == len(names[j]) && names[i] < names[j]
+	})
+	return strings.Join(names, "|")
+}
+
+// alreadyRedacted reports whether a value found by a text pattern is a redaction's output or
+// a curl placeholder, left as it is.
+func alreadyRedacted(v string) bool {
+	return v == Redacted || strings.HasPrefix(v, "[REDACTED") || strings.HasPrefix(v, "%5BREDACTED") ||
+		strings.Contains(v, "…") || strings.Contains(v, "%E2%80%A6") ||
+		strings.HasPrefix(v, "$") || strings.HasPrefix(v, "${")
+}
+
+// mayHoldSecret is a cheap test before the text patterns run.
+func mayHoldSecret(s string) bool {
+	if len(s) < 8 {
+		return false
+	}
+	return strings.ContainsAny(s, "=:") || strings.Contains(s, "00D") || strings.Contains(s, "eyJ") || strings.Contains(s, "-----BEGIN")
+}
+
+// RedactText removes secrets from free text by their shape: secret and token fields (form,
+// JSON, HTML input or header syntax, also cut off), Bearer/Basic credentials, Salesforce
+// session IDs, JWTs and PEM private keys. It is the pattern half of the one redactor (a run's
+// redactor also replaces the run's known values); use it for any text that came from a
+// server or a request when no run is at hand.
+func RedactText(s string) string {
+	if !mayHoldSecret(s) {
+		return s
+	}
+	if strings.Contains(s, "-----BEGIN") {
+		s = pemRe.ReplaceAllString(s, "-----BEGIN ${1}PRIVATE KEY-----"+Redacted+"-----END ${1}PRIVATE KEY-----")
+	}
+	s = fieldValueRe.ReplaceAllStringFunc(s, func(m string) string {
+		sub := fieldValueRe.FindStringSubmatch(m)
+		if alreadyRedacted(sub[4]) {
+			return m
+		}
+		return sub[1] + sub[2] + sub[3] + redactByName(sub[2], sub[4])
+	})
+	s = authValueRe.ReplaceAllStringFunc(s, func(m string) string {
+		sub := authValueRe.FindStringSubmatch(m)
+		if alreadyRedacted(sub[2]) || !credentialLike(sub[2]) {
+			return m
+		}
+		if strings.EqualFold(sub[1], "basic") {
+			return sub[1] + " " + Redacted
+		}
+		return sub[1] + " " + RedactToken(sub[2])
+	})
+	if strings.Contains(s, "00D") {
+		s = sessionIDRe.ReplaceAllStringFunc(s, RedactToken)
+	}
+	if strings.Contains(s, "eyJ") {
+		s = jwtRe.ReplaceAllStringFunc(s, RedactToken)
+	}
+	return s
+}
+
+// credentialLike tells a credential after "Bearer"/"Basic" from an English word ("Basic
+// authentication"): long, or holding something other than letters.
+func credentialLike(v string) bool {
+	return len(v) >= 20 || strings.IndexFunc(v, func(r rune) bool { return !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z') }) >= 0
+}
+
+// redactByName redacts a value found in text under a field name: tokens keep a short
+// prefix and suffix, everything else is replaced.
+func redactByName(name, v string) string {
+	if _, ok := tokenFields[strings.ToLower(name)]; ok {
+		return RedactToken(v)
+	}
+	return Redacted
+}
+
 // RedactToken shows a token as a short prefix and suffix ("00D5g0…Xk2Q"); short values are
 // replaced entirely.
 func RedactToken(t string) string {
@@ -79,7 +185,7 @@ type known struct {
 func (r *redactor) addRequest(req *Request) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	for _, s := range [...]string{req.ClientSecret, req.Password, req.SecurityToken, req.SAMLAssertion} {
+	for _, s := range [...]string{req.ClientSecret, req.Password, req.SecurityToken, req.SAMLAssertion, string(req.JWTPrivateKeyPEM)} {
 		if len(s) >= 4 {
 			r.pending = append(r.pending, known{v: s, repl: Redacted})
 		}
@@ -132,10 +238,14 @@ func (r *redactor) prepare() {
 	r.pending = r.pending[:0]
 }
 
-// scrub replaces known secret values anywhere in s.
+// scrub is the one redactor: it replaces the run's known secret values anywhere in s, then
+// whatever still looks like a secret (RedactText). Every string built from a request or a
+// response passes through it before it reaches an error, the transcript or a progress step.
 func (r *redactor) scrub(s string) string {
+	if r == nil {
+		return RedactText(s)
+	}
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	if len(r.pending) > 0 {
 		r.prepare()
 	}
@@ -149,7 +259,8 @@ func (r *redactor) scrub(s string) string {
 			}
 		}
 	}
-	return s
+	r.mu.Unlock()
+	return RedactText(s)
 }
 
 // redactRequest fills a recorded exchange's request fields (URL, headers, body, curl) from
@@ -428,12 +539,17 @@ func appendJSONString(b []byte, s string) []byte {
 // ("$SF_CLIENT_SECRET"); the user exports them before running the command.
 // form is the parsed body when it is form-encoded (nil: not form-encoded or not parseable);
 // plainURL, when not empty, is u already scrubbed (u has no user, query or fragment).
+//
+// Every word is quoted for a POSIX shell: literal text in single quotes (a ' as '\”), so
+// that nothing from a server (an instance_url host, a header, an endpoint's query) can run
+// as $(...) or `...`; only our own placeholder names are left for the shell to expand, in
+// double quotes ("$SF_ACCESS_TOKEN").
 func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Header, body []byte, form url.Values) string {
 	var b strings.Builder
 	b.Grow(256 + 2*len(body))
 	b.WriteString("curl -sS")
 	if method != http.MethodGet {
-		b.WriteString(" -X " + method)
+		b.WriteString(" -X " + shellQuote(method))
 	}
 	if plainURL != "" {
 		b.WriteString(" " + shellQuote(plainURL))
@@ -452,13 +568,15 @@ func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Heade
 		for _, v := range h[k] {
 			switch {
 			case k == "Authorization" && strings.HasPrefix(v, "Bearer "):
-				b.WriteString(` -H "Authorization: Bearer $SF_ACCESS_TOKEN"`)
+				b.WriteString(" -H " + shellQuote("Authorization: Bearer ") + shellVar("SF_ACCESS_TOKEN"))
 			case k == "Authorization" && strings.HasPrefix(v, "Basic "):
-				user := "$SF_CLIENT_ID"
+				b.WriteString(" -u ")
 				if u, _, ok := (&http.Request{Header: h}).BasicAuth(); ok {
-					user = u
+					b.WriteString(shellQuote(r.scrub(u) + ":"))
+				} else {
+					b.WriteString(shellVar("SF_CLIENT_ID") + "':'")
 				}
-				b.WriteString(` -u "` + strings.ReplaceAll(user, `"`, `\"`) + `:$SF_CLIENT_SECRET"`)
+				b.WriteString(shellVar("SF_CLIENT_SECRET"))
 			case secretHeaders[k]:
 				b.WriteString(" -H " + shellQuote(k+": "+Redacted))
 			default:
@@ -480,33 +598,44 @@ func (r *redactor) curl(method string, u *url.URL, plainURL string, h http.Heade
 	return b.String()
 }
 
-// curlURL returns the quoted URL; with placeholders in the query it is double-quoted so that
-// the shell expands them (the encoded query holds no other $, ", \ or backquote).
+// curlURL returns the URL as one shell word: the literal parts single-quoted, the secrets
+// of the query as placeholders the shell expands.
 func (r *redactor) curlURL(u *url.URL) string {
 	c := *u
-	c.Fragment = ""
-	c.RawFragment = ""
-	hasPlaceholder := false
-	if c.RawQuery != "" {
-		q := c.Query()
-		out := url.Values{}
-		for k, vs := range q {
-			for _, v := range vs {
-				if p := placeholder(k); p != "" {
-					v = "\x00" + p
-					hasPlaceholder = true
-				}
-				out.Add(k, v)
+	c.Fragment, c.RawFragment, c.RawQuery, c.ForceQuery = "", "", "", false
+	base := r.url(c.String())
+	if u.RawQuery == "" {
+		return shellQuote(base)
+	}
+	q := u.Query()
+	var lit strings.Builder // the literal text not yet quoted
+	lit.WriteString(base + "?")
+	var out strings.Builder
+	first := true
+	for _, k := range sortedKeys(q) {
+		for _, v := range q[k] {
+			if !first {
+				lit.WriteByte('&')
 			}
+			first = false
+			lit.WriteString(url.QueryEscape(r.scrub(k)) + "=")
+			if p := placeholder(k); p != "" {
+				out.WriteString(shellQuote(lit.String()) + shellVar(p))
+				lit.Reset()
+				continue
+			}
+			lit.WriteString(url.QueryEscape(r.scrub(v)))
 		}
-		c.RawQuery = strings.ReplaceAll(out.Encode(), "%00", "$")
 	}
-	s := r.scrub(c.String())
-	if hasPlaceholder && !strings.ContainsAny(c.EscapedPath(), "$\"`") {
-		return `"` + s + `"`
+	if lit.Len() > 0 {
+		out.WriteString(shellQuote(lit.String()))
 	}
-	return shellQuote(s)
+	return out.String()
 }
+
+// shellVar is a placeholder for the shell to expand. name is one of ours (SF_...), never
+// text from a request or an answer.
+func shellVar(name string) string { return `"$` + name + `"` }
 
 func placeholder(key string) string {
 	k := strings.ToLower(key)
@@ -520,9 +649,9 @@ func placeholder(key string) string {
 func (r *redactor) curlParam(k, v string) string {
 	if p := placeholder(k); p != "" {
 		if strings.ToLower(k) == "password" {
-			return `"` + k + `=${SF_PASSWORD}${SF_SECURITY_TOKEN}"`
+			return shellQuote(k+"=") + `"${SF_PASSWORD}${SF_SECURITY_TOKEN}"`
 		}
-		return `"` + k + `=$` + p + `"`
+		return shellQuote(k+"=") + shellVar(p)
 	}
 	return shellQuote(k + "=" + r.scrub(v))
 }
@@ -540,3 +669,50 @@ func sortedKeys(v url.Values) []string {
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
+
+// redactError makes err safe to show: the fields of the package's error types in its chain
+// are scrubbed in place (they were made by this run), and when the message still changes
+// under scrub (a wrapped error quoting a request or an answer) the error is wrapped so that
+// Error() is the scrubbed line; errors.Is and errors.As still see the chain.
+func (r *redactor) redactError(err error) error {
+	if err == nil {
+		return nil
+	}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch x := e.(type) {
+		case *OAuthError:
+			x.Code, x.Description = r.scrub(x.Code), r.scrub(x.Description)
+		case *HTTPError:
+			x.Snippet, x.ContentType, x.Hint = r.scrub(x.Snippet), r.scrub(x.ContentType), r.scrub(x.Hint)
+		case *RequestError:
+			x.URL, x.Hint = r.scrub(x.URL), r.scrub(x.Hint)
+		case *ListenError:
+			x.Msg, x.Hint = r.scrub(x.Msg), r.scrub(x.Hint)
+		}
+	}
+	msg := err.Error()
+	if s := r.scrub(msg); s != msg {
+		return &redactedError{msg: s, err: err}
+	}
+	return err
+}
+
+// redactResult scrubs the strings of a result that were built from answers: check details
+// and warnings.
+func (r *redactor) redactResult(res *Result) {
+	for i := range res.Checks {
+		res.Checks[i].Detail = r.scrub(res.Checks[i].Detail)
+	}
+	for i := range res.Warnings {
+		res.Warnings[i] = r.scrub(res.Warnings[i])
+	}
+}
+
+// redactedError is an error whose message was scrubbed; Unwrap gives the original chain.
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }

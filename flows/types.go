@@ -190,6 +190,9 @@ type Result struct {
 	RedirectURI string
 	// Timings are the main steps' durations (waiting for the browser or the user, token request).
 	Timings []Timing
+	// Warnings are things that went wrong without ending the run, one line each: e.g. a
+	// callback with a wrong state that the listener refused while waiting for the right one.
+	Warnings []string
 }
 
 // Timing is the duration of one step of a run.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -85,7 +87,8 @@ func (s *session) browserLeg(ctx context.Context, state string, fragment bool, a
 	if s.req.CallbackURL == "" {
 		return nil, finish, errors.New("no callback URL: set --callback-url to one of the app's callback URLs, e.g. http://localhost:1717/OauthRedirect")
 	}
-	l, err := Listen(ctx, ListenerOptions{CallbackURL: s.req.CallbackURL, State: state, Timeout: s.o.ListenTimeout, Fragment: fragment})
+	l, err := Listen(ctx, ListenerOptions{CallbackURL: s.req.CallbackURL, State: state, Timeout: s.o.ListenTimeout, Fragment: fragment,
+		AllowedOrigins: originsOf(s.ep.Authorize, s.req.LoginURL, s.req.MyDomainURL)})
 	if err != nil {
 		return nil, finish, err
 	}
@@ -152,6 +155,10 @@ func (s *session) browserLeg(ctx context.Context, state string, fragment bool, a
 		l.Close()
 	}
 	s.timing("browser", start)
+	for _, w := range l.Warnings() {
+		s.res.Warnings = append(s.res.Warnings, w)
+		s.report("warning", w)
+	}
 	if wr.cb != nil {
 		cbURL, _ := url.Parse(l.RedirectURI())
 		if fragment {
@@ -166,12 +173,25 @@ func (s *session) browserLeg(ctx context.Context, state string, fragment bool, a
 			Note: "received by the loopback listener"})
 	}
 	if wr.err != nil {
-		var le *ListenError
-		if errors.As(wr.err, &le) && errors.Is(le, ErrStateMismatch) {
-			s.check("state", false, le.Msg)
-		}
 		return wr.cb, finish, wr.err
 	}
 	s.check("state", true, "the callback carried back the state sent")
 	return wr.cb, finish, nil
+}
+
+// originsOf returns the distinct origins (scheme://host[:port]) of the URLs: the pages that
+// may redirect the browser to the callback (the authorize endpoint, the login host, My Domain).
+func originsOf(urls ...string) []string {
+	var out []string
+	for _, raw := range urls {
+		u, err := url.Parse(raw)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			continue
+		}
+		o := strings.ToLower(u.Scheme + "://" + u.Host)
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

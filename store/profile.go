@@ -20,6 +20,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // Profile is one org + app combination. It has no secret fields: secrets travel in Secrets.
@@ -236,9 +238,8 @@ func checkURL(name, what, raw string, required bool) error {
 	return nil
 }
 
-func isLoopbackHost(h string) bool {
-	return h == "localhost" || h == "::1" || strings.HasPrefix(h, "127.")
-}
+// isLoopbackHost is the repository's one loopback rule (internal/loopback).
+var isLoopbackHost = loopback.IsLoopbackHost
 
 func isSpaceOrControl(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }
 

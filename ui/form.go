@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // Login host choices.
@@ -281,11 +282,8 @@ func checkCallbackShape(raw string) (hostport string, err error) {
 		return "", fmt.Errorf("scheme %q: the loopback listener serves plain http; use http://localhost:PORT/PATH on the app too", u.Scheme)
 	}
 	host := u.Hostname()
-	if host != "localhost" {
-		ip := net.ParseIP(host)
-		if ip == nil || !ip.IsLoopback() {
-			return "", fmt.Errorf("host %q is not this machine; the listener only binds localhost, 127.0.0.1 or [::1]", host)
-		}
+	if !loopback.IsLoopbackHost(host) {
+		return "", fmt.Errorf("host %q is not this machine; the listener only binds localhost, 127.0.0.1 or [::1]", host)
 	}
 	port := u.Port()
 	if port == "" {
