@@ -60,14 +60,14 @@ func TestTerminalWriterEscapes(t *testing.T) {
 		}
 	}
 	for in, want := range map[string]string{
-		"plain\ttext\n":            "plain\ttext\n",
-		"Müller — 東京 …":            "Müller — 東京 …",
-		"\x1b[2J":                  `\u001b[2J`,
-		"a\rb":                     `a\u000db`,
-		"x\u202ey":                 `x\u202ey`,
-		"\u009b":                   `\u009b`,
-		"\xff":                     `\xff`,
-		"emoji 🔑 stays":             "emoji 🔑 stays",
+		"plain\ttext\n":           "plain\ttext\n",
+		"Müller — 東京 …":           "Müller — 東京 …",
+		"\x1b[2J":                 `\u001b[2J`,
+		"a\rb":                    `a\u000db`,
+		"x\u202ey":                `x\u202ey`,
+		"\u009b":                  `\u009b`,
+		"\xff":                    `\xff`,
+		"emoji 🔑 stays":           "emoji 🔑 stays",
 		"\u200dzero width joiner": "\u200dzero width joiner",
 	} {
 		if got := sanitize(in); got != want {
