@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 func init() {
@@ -81,6 +82,27 @@ func (p *profileFlags) profile() (connectedapp.Profile, error) {
 		return pr, fmt.Errorf("--secret %q: use present or absent", p.secret)
 	}
 	return pr, nil
+}
+
+// loadSettingsFile reads a settings JSON file the user named (checked and capped).
+func loadSettingsFile(path string) (connectedapp.Settings, error) {
+	b, err := userfile.Read(path, "the settings file", userfile.DocumentLimit)
+	if err != nil {
+		return connectedapp.Settings{}, fmt.Errorf("--settings: %w", err)
+	}
+	return connectedapp.ParseSettingsJSON(b)
+}
+
+// loadMetadata reads the app's metadata: a folder connectedapp walks, or one file, which must
+// be a regular file under connectedapp's own 4 MiB cap (checked here first: connectedapp reads
+// the path itself).
+func loadMetadata(path string) (connectedapp.Settings, error) {
+	if st, err := os.Stat(path); err != nil || !st.IsDir() {
+		if err := userfile.Stat(path, "the metadata file", userfile.DocumentLimit); err != nil {
+			return connectedapp.Settings{}, fmt.Errorf("--metadata: %w", err)
+		}
+	}
+	return connectedapp.LoadMetadata(path)
 }
 
 func boolPtr(b bool) *bool { return &b }
@@ -155,13 +177,13 @@ func appLint(env *Env, args []string) int {
 	}
 	var s connectedapp.Settings
 	if *settingsFile != "" {
-		s, err = connectedapp.LoadSettingsJSON(*settingsFile)
+		s, err = loadSettingsFile(*settingsFile)
 	} else {
-		s, err = connectedapp.LoadMetadata(*metadata)
+		s, err = loadMetadata(*metadata)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "app lint: %v\n", err)
-		return 1
+		return ExitUsage
 	}
 	return printLint(env, s, prof, *asJSON, false)
 }
@@ -271,9 +293,9 @@ func appGenerate(env *Env, args []string) int {
 	}
 	s := connectedapp.NewSettings(k, *name)
 	if *settingsFile != "" {
-		if s, err = connectedapp.LoadSettingsJSON(*settingsFile); err != nil {
+		if s, err = loadSettingsFile(*settingsFile); err != nil {
 			fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
-			return 1
+			return ExitUsage
 		}
 		s.Kind = k
 		if *name != "" {
@@ -305,10 +327,10 @@ func appGenerate(env *Env, args []string) int {
 		s.ClientCredentialsEnabled, s.ClientCredentialsUser = true, *runAs
 	}
 	if *certFile != "" {
-		b, err := os.ReadFile(*certFile)
+		b, err := userfile.Read(*certFile, "the certificate", userfile.KeyLimit)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "app generate: --certificate: %v\n", err)
-			return 1
+			return ExitUsage
 		}
 		if !strings.Contains(string(b), "BEGIN CERTIFICATE") {
 			fmt.Fprintf(env.Stderr, "app generate: --certificate %s is not a PEM certificate (never pass the private key)\n", *certFile)

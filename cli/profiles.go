@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -614,13 +615,18 @@ func profilesImport(env *Env, g *profilesGlobal, args []string) int {
 	}
 	var data []byte
 	var err error
+	if pos[0] == "-" && env.Stdin == nil {
+		fmt.Fprintln(env.Stderr, "profiles import: - reads stdin, and there is none; give a FILE")
+		return ExitUsage
+	}
 	if pos[0] == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, 16<<20))
+		data, err = userfile.ReadCapped(env.Stdin, "from stdin", "the import", userfile.BundleLimit)
 	} else {
-		data, err = os.ReadFile(pos[0])
+		data, err = userfile.Read(pos[0], "the import file", userfile.BundleLimit)
 	}
 	if err != nil {
-		return profilesFail(env, fmt.Errorf("read %s: %w; check the path", pos[0], err))
+		fmt.Fprintf(env.Stderr, "profiles import: %v\n", err)
+		return ExitUsage
 	}
 	s, err := profilesOpen(env, g)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 func init() {
@@ -272,21 +273,21 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 		}
 	}
 	if f.jwtKey != "" {
-		b, err := os.ReadFile(f.jwtKey)
+		b, err := userfile.Read(f.jwtKey, "the JWT private key", userfile.KeyLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--jwt-key: %v", err)
 		}
 		r.JWTPrivateKeyPEM = b
 	}
 	if f.samlFile != "" {
-		b, err := os.ReadFile(f.samlFile)
+		b, err := userfile.Read(f.samlFile, "the SAML assertion", userfile.DocumentLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--saml-assertion: %v", err)
 		}
 		r.SAMLAssertion = strings.TrimSpace(string(b))
 	}
 	if f.caBundle != "" {
-		b, err := os.ReadFile(f.caBundle)
+		b, err := userfile.Read(f.caBundle, "the CA bundle", userfile.BundleLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--ca-bundle: %v", err)
 		}
