@@ -70,6 +70,18 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *profileFlags) profile() (connectedapp.Profile, error) {
+	if p.flow != "" && !knownFlow(flows.Flow(p.flow)) {
+		return connectedapp.Profile{}, fmt.Errorf("--flow %q is not a flow; use one of: %s", p.flow, flowList())
+	}
+	if p.expectSession < 0 {
+		return connectedapp.Profile{}, fmt.Errorf("--expect-session %d: give the minutes you expect an idle token to last (0: no expectation)", p.expectSession)
+	}
+	if err := checkURLFlag("--callback-url", p.callback, "https", "http"); err != nil {
+		return connectedapp.Profile{}, err
+	}
+	if err := checkURLFlag("--login-url", p.loginURL, "https", "http"); err != nil {
+		return connectedapp.Profile{}, err
+	}
 	pr := connectedapp.Profile{Flow: flows.Flow(p.flow), CallbackURL: p.callback, LoginURL: p.loginURL,
 		Scopes: connectedapp.NormalizeScopes([]string{p.scopes}), ExpectIDToken: p.expectIDToken, ExpectSessionMinutes: p.expectSession}
 	switch strings.ToLower(p.secret) {
@@ -344,17 +356,21 @@ func appGenerate(env *Env, args []string) int {
 	}
 	opt := connectedapp.GenerateOptions{APIVersion: *apiVersion}
 	if *withSecret {
-		secret, err := readStdinLine(env)
-		if err != nil || secret == "" {
+		secret, err := readStdinLine(env, "--include-consumer-secret")
+		if err != nil && !errors.Is(err, io.EOF) {
+			fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
+			return ExitUsage
+		}
+		if secret == "" {
 			fmt.Fprintln(env.Stderr, "app generate: --include-consumer-secret reads the secret from stdin, and stdin was empty")
-			return 2
+			return ExitUsage
 		}
 		opt.MetadataOptions = connectedapp.MetadataOptions{IncludeConsumerSecret: true, ConsumerSecret: secret}
 	}
 	proj, err := connectedapp.Generate(s, opt)
-	if err != nil {
+	if err != nil { // the settings cannot be written as metadata: the input must change
 		fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
-		return 1
+		return ExitUsage
 	}
 	dir := *out
 	if dir == "" {
@@ -389,14 +405,14 @@ func appGenerate(env *Env, args []string) int {
 	return 0
 }
 
-func readStdinLine(env *Env) (string, error) {
+func readStdinLine(env *Env, what string) (string, error) {
 	if env.Stdin == nil {
 		return "", errors.New("no stdin")
 	}
-	sc := bufio.NewScanner(io.LimitReader(env.Stdin, 64<<10))
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
+	sc := bufio.NewScanner(env.Stdin)
+	sc.Buffer(make([]byte, 0, 4<<10), maxSecretLine)
 	if !sc.Scan() {
-		if err := sc.Err(); err != nil {
+		if err := scanError(sc.Err(), what, "the first line", maxSecretLine, "pipe the value alone on one line"); err != nil {
 			return "", err
 		}
 		return "", io.EOF
@@ -421,6 +437,14 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "app read: pass --instance-url, --name and --access-token-stdin (the token is read from stdin, never from a flag)")
 		return 2
 	}
+	if err := checkURLFlag("--instance-url", *instance, "https", "http"); err != nil {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
+	if err := checkDuration("--timeout", *timeout, maxRequestTimeout); err != nil {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
 	var k connectedapp.Kind
 	if *kind != "" {
 		var err error
@@ -434,10 +458,14 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
 		return 2
 	}
-	token, err := readStdinLine(env)
-	if err != nil || token == "" {
+	token, err := readStdinLine(env, "--access-token-stdin")
+	if err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
+	if token == "" {
 		fmt.Fprintln(env.Stderr, "app read: --access-token-stdin: stdin was empty; pipe the access token in")
-		return 2
+		return ExitUsage
 	}
 	r := &connectedapp.Reader{InstanceURL: *instance, AccessToken: token, Timeout: *timeout}
 	s, err := r.Read(ctx, k, *name)
