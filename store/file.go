@@ -110,7 +110,7 @@ func parseFile(data []byte) (parsed, error) {
 	}
 	var version int
 	if err := json.Unmarshal(*head.SchemaVersion, &version); err != nil || version < 1 {
-		return parsed{}, fmt.Errorf("schema_version %s is not a positive whole number", *head.SchemaVersion)
+		return parsed{}, fmt.Errorf("schema_version %s is not a positive whole number", oneLine(string(*head.SchemaVersion)))
 	}
 	if version > SchemaVersion {
 		return parsed{version: version}, errNewer
