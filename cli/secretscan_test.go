@@ -184,6 +184,7 @@ func TestFailurePathsLeakNoSecret(t *testing.T) {
 		"--client-secret-stdin", "--password-stdin", "--security-token-stdin"); c != 0 {
 		t.Fatalf("add: exit %d\n%s", c, outputs.String())
 	}
+	t.Cleanup(func() { run("", "profiles", "--config-dir", dir, "rm", "pw") }) // its secrets may be in the real keychain
 	keyFile := filepath.Join(t.TempDir(), "key.pem")
 	os.WriteFile(keyFile, []byte(integ.JWTPrivateKey), 0o600)
 	long := strings.Repeat("A", 70<<10)
