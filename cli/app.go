@@ -16,6 +16,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 func init() {
@@ -69,6 +70,18 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *profileFlags) profile() (connectedapp.Profile, error) {
+	if p.flow != "" && !knownFlow(flows.Flow(p.flow)) {
+		return connectedapp.Profile{}, fmt.Errorf("--flow %q is not a flow; use one of: %s", p.flow, flowList())
+	}
+	if p.expectSession < 0 {
+		return connectedapp.Profile{}, fmt.Errorf("--expect-session %d: give the minutes you expect an idle token to last (0: no expectation)", p.expectSession)
+	}
+	if err := checkURLFlag("--callback-url", p.callback, "https", "http"); err != nil {
+		return connectedapp.Profile{}, err
+	}
+	if err := checkURLFlag("--login-url", p.loginURL, "https", "http"); err != nil {
+		return connectedapp.Profile{}, err
+	}
 	pr := connectedapp.Profile{Flow: flows.Flow(p.flow), CallbackURL: p.callback, LoginURL: p.loginURL,
 		Scopes: connectedapp.NormalizeScopes([]string{p.scopes}), ExpectIDToken: p.expectIDToken, ExpectSessionMinutes: p.expectSession}
 	switch strings.ToLower(p.secret) {
@@ -81,6 +94,27 @@ func (p *profileFlags) profile() (connectedapp.Profile, error) {
 		return pr, fmt.Errorf("--secret %q: use present or absent", p.secret)
 	}
 	return pr, nil
+}
+
+// loadSettingsFile reads a settings JSON file the user named (checked and capped).
+func loadSettingsFile(path string) (connectedapp.Settings, error) {
+	b, err := userfile.Read(path, "the settings file", userfile.DocumentLimit)
+	if err != nil {
+		return connectedapp.Settings{}, fmt.Errorf("--settings: %w", err)
+	}
+	return connectedapp.ParseSettingsJSON(b)
+}
+
+// loadMetadata reads the app's metadata: a folder connectedapp walks, or one file, which must
+// be a regular file under connectedapp's own 4 MiB cap (checked here first: connectedapp reads
+// the path itself).
+func loadMetadata(path string) (connectedapp.Settings, error) {
+	if st, err := os.Stat(path); err != nil || !st.IsDir() {
+		if err := userfile.Stat(path, "the metadata file", userfile.DocumentLimit); err != nil {
+			return connectedapp.Settings{}, fmt.Errorf("--metadata: %w", err)
+		}
+	}
+	return connectedapp.LoadMetadata(path)
 }
 
 func boolPtr(b bool) *bool { return &b }
@@ -155,13 +189,13 @@ func appLint(env *Env, args []string) int {
 	}
 	var s connectedapp.Settings
 	if *settingsFile != "" {
-		s, err = connectedapp.LoadSettingsJSON(*settingsFile)
+		s, err = loadSettingsFile(*settingsFile)
 	} else {
-		s, err = connectedapp.LoadMetadata(*metadata)
+		s, err = loadMetadata(*metadata)
 	}
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "app lint: %v\n", err)
-		return 1
+		return ExitUsage
 	}
 	return printLint(env, s, prof, *asJSON, false)
 }
@@ -271,9 +305,9 @@ func appGenerate(env *Env, args []string) int {
 	}
 	s := connectedapp.NewSettings(k, *name)
 	if *settingsFile != "" {
-		if s, err = connectedapp.LoadSettingsJSON(*settingsFile); err != nil {
+		if s, err = loadSettingsFile(*settingsFile); err != nil {
 			fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
-			return 1
+			return ExitUsage
 		}
 		s.Kind = k
 		if *name != "" {
@@ -305,10 +339,10 @@ func appGenerate(env *Env, args []string) int {
 		s.ClientCredentialsEnabled, s.ClientCredentialsUser = true, *runAs
 	}
 	if *certFile != "" {
-		b, err := os.ReadFile(*certFile)
+		b, err := userfile.Read(*certFile, "the certificate", userfile.KeyLimit)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "app generate: --certificate: %v\n", err)
-			return 1
+			return ExitUsage
 		}
 		if !strings.Contains(string(b), "BEGIN CERTIFICATE") {
 			fmt.Fprintf(env.Stderr, "app generate: --certificate %s is not a PEM certificate (never pass the private key)\n", *certFile)
@@ -322,17 +356,21 @@ func appGenerate(env *Env, args []string) int {
 	}
 	opt := connectedapp.GenerateOptions{APIVersion: *apiVersion}
 	if *withSecret {
-		secret, err := readStdinLine(env)
-		if err != nil || secret == "" {
+		secret, err := readStdinLine(env, "--include-consumer-secret")
+		if err != nil && !errors.Is(err, io.EOF) {
+			fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
+			return ExitUsage
+		}
+		if secret == "" {
 			fmt.Fprintln(env.Stderr, "app generate: --include-consumer-secret reads the secret from stdin, and stdin was empty")
-			return 2
+			return ExitUsage
 		}
 		opt.MetadataOptions = connectedapp.MetadataOptions{IncludeConsumerSecret: true, ConsumerSecret: secret}
 	}
 	proj, err := connectedapp.Generate(s, opt)
-	if err != nil {
+	if err != nil { // the settings cannot be written as metadata: the input must change
 		fmt.Fprintf(env.Stderr, "app generate: %v\n", err)
-		return 1
+		return ExitUsage
 	}
 	dir := *out
 	if dir == "" {
@@ -367,14 +405,14 @@ func appGenerate(env *Env, args []string) int {
 	return 0
 }
 
-func readStdinLine(env *Env) (string, error) {
+func readStdinLine(env *Env, what string) (string, error) {
 	if env.Stdin == nil {
 		return "", errors.New("no stdin")
 	}
-	sc := bufio.NewScanner(io.LimitReader(env.Stdin, 64<<10))
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<10)
+	sc := bufio.NewScanner(env.Stdin)
+	sc.Buffer(make([]byte, 0, 4<<10), maxSecretLine)
 	if !sc.Scan() {
-		if err := sc.Err(); err != nil {
+		if err := scanError(sc.Err(), what, "the first line", maxSecretLine, "pipe the value alone on one line"); err != nil {
 			return "", err
 		}
 		return "", io.EOF
@@ -399,6 +437,14 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintln(env.Stderr, "app read: pass --instance-url, --name and --access-token-stdin (the token is read from stdin, never from a flag)")
 		return 2
 	}
+	if err := checkURLFlag("--instance-url", *instance, "https", "http"); err != nil {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
+	if err := checkDuration("--timeout", *timeout, maxRequestTimeout); err != nil {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
 	var k connectedapp.Kind
 	if *kind != "" {
 		var err error
@@ -412,10 +458,14 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
 		return 2
 	}
-	token, err := readStdinLine(env)
-	if err != nil || token == "" {
+	token, err := readStdinLine(env, "--access-token-stdin")
+	if err != nil && !errors.Is(err, io.EOF) {
+		fmt.Fprintf(env.Stderr, "app read: %v\n", err)
+		return ExitUsage
+	}
+	if token == "" {
 		fmt.Fprintln(env.Stderr, "app read: --access-token-stdin: stdin was empty; pipe the access token in")
-		return 2
+		return ExitUsage
 	}
 	r := &connectedapp.Reader{InstanceURL: *instance, AccessToken: token, Timeout: *timeout}
 	s, err := r.Read(ctx, k, *name)

@@ -93,12 +93,15 @@ func TestAppLintUsageErrors(t *testing.T) {
 		{"no settings source", []string{"lint", "--flow", "web-server"}, 2, "exactly one of --settings"},
 		{"no flow", []string{"lint", "--settings", settings}, 2, "pass --flow"},
 		{"bad secret value", []string{"lint", "--flow", "refresh", "--secret", "maybe", "--settings", settings}, 2, "use present or absent"},
-		{"missing metadata", []string{"lint", "--flow", "refresh", "--metadata", "/nonexistent/x"}, 1, "read metadata"},
+		{"missing metadata", []string{"lint", "--flow", "refresh", "--metadata", "/nonexistent/x"}, 2, "--metadata: the metadata file /nonexistent/x cannot be read"},
+		{"unknown flow", []string{"lint", "--flow", "magic", "--settings", settings}, 2, `--flow "magic" is not a flow; use one of: web-server, web-server-pkce`},
+		{"negative expectation", []string{"lint", "--flow", "refresh", "--expect-session", "-5", "--settings", settings}, 2, "--expect-session -5"},
+		{"callback not a URL", []string{"lint", "--flow", "web-server", "--callback-url", "localhost:1717/cb", "--settings", settings}, 2, `--callback-url "localhost:1717/cb"`},
 		{"unknown subcommand", []string{"delete"}, 2, "unknown subcommand"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errOut := runApp(t, "", tc.args...)
-			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Count(strings.TrimSpace(errOut), "\n") > 0 && tc.code == 1 {
+			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Count(errOut, "\n") != 1 {
 				t.Errorf("exit %d stderr %q", code, errOut)
 			}
 		})

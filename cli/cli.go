@@ -41,19 +41,39 @@ func Register(c *Command) {
 // Has reports whether name is a registered command.
 func Has(name string) bool { _, ok := commands[name]; return ok }
 
-// Main runs the command named by args[0] and returns the process exit code.
+// Main runs the command named by args[0] and returns the process exit code (ExitOK,
+// ExitFailed or ExitUsage). Everything the command prints goes through a terminalWriter.
 func Main(ctx context.Context, args []string, env *Env) int {
+	e := *env
+	out, errw := NewTerminalWriter(env.Stdout), NewTerminalWriter(env.Stderr)
+	e.Stdout, e.Stderr = out, errw
+	defer flushWriters(out, errw)
 	if len(args) == 0 {
-		Usage(env.Stderr)
-		return 2
+		Usage(e.Stderr)
+		return ExitUsage
 	}
 	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(env.Stderr, "connectedapplab: unknown command %q; run `connectedapplab help` for the list\n", args[0])
-		return 2
+		fmt.Fprintf(e.Stderr, "connectedapplab: unknown command %q; run `connectedapplab help` for the list\n", args[0])
+		return ExitUsage
 	}
-	env.Args = args[1:]
-	return c.Run(ctx, env)
+	e.Args = args[1:]
+	return c.Run(ctx, &e)
+}
+
+// Exit codes of every command, printed by Usage.
+const (
+	ExitOK     = 0 // done
+	ExitFailed = 1 // ran and failed: the flow failed, a check failed, lint found errors, the keychain or disk failed
+	ExitUsage  = 2 // bad input, nothing sent or changed: an unknown command, flag or value, an unusable file
+)
+
+func flushWriters(ws ...io.Writer) {
+	for _, w := range ws {
+		if f, ok := w.(interface{ Flush() error }); ok {
+			f.Flush()
+		}
+	}
 }
 
 // Usage prints the list of commands.
@@ -70,6 +90,7 @@ func Usage(w io.Writer) {
 		fmt.Fprintf(&b, "  %-10s %s\n", n, commands[n].Summary)
 	}
 	b.WriteString("\nRun `connectedapplab COMMAND -h` for a command's flags.\n")
+	fmt.Fprintf(&b, "\nexit status:\n  %d  done\n  %d  failed: the flow or a check failed, lint found errors, or the keychain, network or disk failed\n  %d  bad input: an unknown command, flag, value or profile, or an unusable file; nothing was sent or changed\n", ExitOK, ExitFailed, ExitUsage)
 	io.WriteString(w, b.String())
 }
 

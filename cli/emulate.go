@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/sfemu"
 )
 
@@ -41,10 +42,15 @@ func emulate(ctx context.Context, env *Env) int {
 	}
 	org := sfemu.Demo()
 	if *orgFile != "" {
+		// sfemu reads the path itself (it imports nothing of ours): check it first.
+		if err := userfile.Stat(*orgFile, "the org file", userfile.DocumentLimit); err != nil {
+			fmt.Fprintf(env.Stderr, "emulate: --org: %v\n", err)
+			return ExitUsage
+		}
 		var err error
 		if org, err = sfemu.LoadOrg(*orgFile); err != nil {
 			fmt.Fprintf(env.Stderr, "emulate: %v\n", err)
-			return 1
+			return ExitUsage
 		}
 	}
 	e, err := sfemu.Start(org, *addr, sfemu.Options{EnableControl: !*noControl})

@@ -160,7 +160,8 @@ func TestEmulateRejectsBadInput(t *testing.T) {
 		msg  string
 	}{
 		{"non-loopback address", []string{"--addr", "0.0.0.0:0"}, 2, "not a loopback address"},
-		{"missing org file", []string{"--org", filepath.Join(t.TempDir(), "nope.json")}, 1, "nope.json"},
+		{"missing org file", []string{"--org", filepath.Join(t.TempDir(), "nope.json")}, 2, "nope.json"},
+		{"org file not valid", []string{"--org", writeSettings(t, `{"users": 1}`)}, 2, "org file"},
 		{"stray argument", []string{"extra"}, 2, "unexpected argument"},
 	}
 	for _, c := range cases {
@@ -170,7 +171,7 @@ func TestEmulateRejectsBadInput(t *testing.T) {
 			if code != c.code || !strings.Contains(errb.String(), c.msg) {
 				t.Fatalf("exit %d, stderr %q; want exit %d mentioning %q", code, errb.String(), c.code, c.msg)
 			}
-			if n := strings.Count(strings.TrimSpace(errb.String()), "\n"); n > 0 && c.code == 1 {
+			if n := strings.Count(strings.TrimSpace(errb.String()), "\n"); n > 0 {
 				t.Errorf("error is %d lines, want one: %q", n+1, errb.String())
 			}
 		})

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -140,9 +141,17 @@ func profilesOpen(env *Env, g *profilesGlobal) (*store.Store, error) {
 	return store.Open(dir, kc)
 }
 
+// profilesFail prints err on one line and returns its exit code: ExitUsage for bad input (an
+// unknown profile, a taken name, an invalid profile or import), else ExitFailed.
 func profilesFail(env *Env, err error) int {
 	fmt.Fprintf(env.Stderr, "profiles: %s\n", strings.Join(strings.Fields(err.Error()), " "))
-	return 1
+	return exitCode(err, ExitFailed)
+}
+
+// profilesUsageError is a mistake in what the user gave on stdin or in flags.
+func profilesUsageError(env *Env, err error) int {
+	profilesFail(env, err)
+	return ExitUsage
 }
 
 func profilesList(env *Env, g *profilesGlobal, args []string) int {
@@ -419,6 +428,10 @@ func profilesAdd(env *Env, g *profilesGlobal, args []string) int {
 		JWTKeyFile: *keyFile, JWTKeyInKeychain: *privateKey, RememberRefreshToken: *remember, Notes: *notes,
 	}
 	p.Scopes = strings.FieldsFunc(*scopes, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' })
+	if *timeout < -1 {
+		fmt.Fprintf(env.Stderr, "profiles add: --session-timeout %d: use the app's Timeout Value in minutes, 0 for none set on the app, or -1 for unknown\n", *timeout)
+		return ExitUsage
+	}
 	if *timeout >= 0 {
 		p.App.SessionTimeoutMinutes = timeout
 	}
@@ -444,21 +457,24 @@ func profilesAdd(env *Env, g *profilesGlobal, args []string) int {
 
 	// Secrets first, before anything is saved.
 	var sec store.Secrets
-	in := bufio.NewReader(env.Stdin)
+	if env.Stdin == nil {
+		env.Stdin = strings.NewReader("")
+	}
+	in := bufio.NewReaderSize(env.Stdin, maxSecretLine)
 	for _, sf := range secrets {
 		if !*sf.on {
 			continue
 		}
 		v, err := profilesReadSecret(env, in, sf.kind.Label()+" for "+strconv.Quote(p.Name), "--"+sf.flag+"-stdin")
 		if err != nil {
-			return profilesFail(env, err)
+			return profilesUsageError(env, err)
 		}
 		sec.Set(sf.kind, v)
 	}
 	if *privateKey {
 		pem, err := profilesReadPEM(env, in)
 		if err != nil {
-			return profilesFail(env, err)
+			return profilesUsageError(env, err)
 		}
 		sec.PrivateKeyPEM = pem
 	}
@@ -513,8 +529,11 @@ func profilesReadSecret(env *Env, in *bufio.Reader, what, flagName string) (stri
 		}
 		return string(b), nil
 	}
-	line, err := in.ReadString('\n')
-	line = strings.TrimRight(line, "\r\n")
+	b, err := in.ReadSlice('\n') // in's buffer is maxSecretLine long: a longer line is ErrBufferFull
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return "", fmt.Errorf("the %s on stdin (%s) is longer than %s; pipe the secret itself, one line per secret flag", what, flagName, userfile.Size(maxSecretLine))
+	}
+	line := strings.TrimRight(string(b), "\r\n")
 	if line == "" {
 		if err != nil && !errors.Is(err, io.EOF) {
 			return "", fmt.Errorf("read the %s from stdin: %w", what, err)
@@ -528,9 +547,9 @@ func profilesReadPEM(env *Env, in *bufio.Reader) (string, error) {
 	if f, ok := env.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		fmt.Fprintln(env.Stderr, "Paste the PEM private key, then press Ctrl-D:")
 	}
-	b, err := io.ReadAll(io.LimitReader(in, 64<<10))
+	b, err := userfile.ReadCapped(in, "from stdin", "--private-key-stdin: the private key", maxSecretLine)
 	if err != nil {
-		return "", fmt.Errorf("read the private key from stdin: %w", err)
+		return "", err
 	}
 	pem := strings.TrimSpace(string(b))
 	if !strings.HasPrefix(pem, "-----BEGIN ") || !strings.Contains(pem, "PRIVATE KEY-----") {
@@ -614,13 +633,18 @@ func profilesImport(env *Env, g *profilesGlobal, args []string) int {
 	}
 	var data []byte
 	var err error
+	if pos[0] == "-" && env.Stdin == nil {
+		fmt.Fprintln(env.Stderr, "profiles import: - reads stdin, and there is none; give a FILE")
+		return ExitUsage
+	}
 	if pos[0] == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, 16<<20))
+		data, err = userfile.ReadCapped(env.Stdin, "from stdin", "the import", userfile.BundleLimit)
 	} else {
-		data, err = os.ReadFile(pos[0])
+		data, err = userfile.Read(pos[0], "the import file", userfile.BundleLimit)
 	}
 	if err != nil {
-		return profilesFail(env, fmt.Errorf("read %s: %w; check the path", pos[0], err))
+		fmt.Fprintf(env.Stderr, "profiles import: %v\n", err)
+		return ExitUsage
 	}
 	s, err := profilesOpen(env, g)
 	if err != nil {

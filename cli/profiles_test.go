@@ -175,16 +175,18 @@ func TestProfilesUsageErrorsAreOneLine(t *testing.T) {
 		{[]string{"add", "x", "--login-url", "http://login.salesforce.com"}, 2, "use https"},
 		{[]string{"add", "bad\tname"}, 2, "control character"},
 		{[]string{"add", strings.Repeat("n", 65)}, 2, "at most 64"},
-		{[]string{"add", "PROD"}, 1, "already exists"},
+		{[]string{"add", "PROD"}, 2, "already exists"},
 		{[]string{"add", "x", "--pkce-required", "maybe"}, 2, "yes, no or unknown"},
-		{[]string{"add", "x", "--client-secret-stdin"}, 1, "on stdin (--client-secret-stdin)"},
+		{[]string{"add", "x", "--client-secret-stdin"}, 2, "on stdin (--client-secret-stdin)"},
 		{[]string{"show"}, 2, "give one profile NAME"},
-		{[]string{"show", "nope"}, 1, "use one of: Prod"},
-		{[]string{"rm", "nope"}, 1, "no profile \"nope\""},
+		{[]string{"show", "nope"}, 2, "use one of: Prod"},
+		{[]string{"rm", "nope"}, 2, "no profile \"nope\""},
 		{[]string{"rm"}, 2, "give the NAME"},
-		{[]string{"export", "nope"}, 1, "no profile"},
+		{[]string{"export", "nope"}, 2, "no profile"},
 		{[]string{"import"}, 2, "give one FILE"},
-		{[]string{"import", filepath.Join(dir, "missing.json")}, 1, "check the path"},
+		{[]string{"import", filepath.Join(dir, "missing.json")}, 2, "check the path"},
+		{[]string{"import", writeSettings(t, "not json")}, 2, "neither a Connected App Lab export"},
+		{[]string{"add", "x", "--session-timeout", "-5"}, 2, "--session-timeout -5"},
 		{[]string{"list", "extra"}, 2, "profiles show NAME"},
 	}
 	for _, c := range cases {
@@ -193,7 +195,7 @@ func TestProfilesUsageErrorsAreOneLine(t *testing.T) {
 			t.Errorf("profiles %q: code %d, stderr %q; want %d and %q", c.args, r.code, r.stderr, c.code, c.want)
 			continue
 		}
-		if c.code == 1 && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
+		if c.want != "usage" && strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 			t.Errorf("profiles %q: error is not one line: %q", c.args, r.stderr)
 		}
 	}
@@ -267,7 +269,7 @@ func TestProfilesExportImport(t *testing.T) {
 		t.Fatalf("imported profile has secrets: %s", r.stdout)
 	}
 	r = runProfiles(t, other, "", "import", file)
-	if r.code != 1 || !strings.Contains(r.stderr, "--replace") {
+	if r.code != 2 || !strings.Contains(r.stderr, "--replace") {
 		t.Fatalf("second import: %+v", r)
 	}
 	r = runProfiles(t, other, string(data), "import", "-", "--replace")
@@ -345,7 +347,7 @@ func TestProfilesAddPrivateKeyFromStdin(t *testing.T) {
 		t.Fatalf("key in keychain = %q", v)
 	}
 	r = runProfiles(t, dir, "not a key", "add", "jwt2", "--private-key-stdin")
-	if r.code != 1 || !strings.Contains(r.stderr, "PEM private key") {
+	if r.code != 2 || !strings.Contains(r.stderr, "PEM private key") {
 		t.Fatalf("bad key: %+v", r)
 	}
 	r = runProfiles(t, dir, "", "add", "jwt3", "--refresh-token", "x")

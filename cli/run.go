@@ -15,6 +15,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 func init() {
@@ -176,8 +177,8 @@ func runFlow(ctx context.Context, env *Env) int {
 
 	settings, err := f.complete(env, set)
 	if err != nil {
-		fmt.Fprintf(env.Stderr, "run: %v\n", err)
-		return 2
+		fmt.Fprintln(env.Stderr, oneLine("run: "+err.Error()))
+		return exitCode(err, ExitUsage)
 	}
 
 	progress := func(p flows.Progress) {
@@ -250,6 +251,28 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 	if f.flow != "" {
 		r.Flow = flows.Flow(f.flow)
 	}
+	if !knownFlow(r.Flow) {
+		from := "--flow"
+		if f.flow == "" {
+			from = fmt.Sprintf("profile %q has flow", f.profile)
+		}
+		return settings, fmt.Errorf("%s %q is not a flow; use one of: %s", from, r.Flow, flowNames())
+	}
+	if err := checkDuration("--request-timeout", r.Options.RequestTimeout, maxRequestTimeout); err != nil {
+		return settings, err
+	}
+	if err := checkDuration("--listen-timeout", r.Options.ListenTimeout, maxListenTimeout); err != nil {
+		return settings, err
+	}
+	for _, u := range []struct{ flag, v string }{{"--login-url", r.LoginURL}, {"--my-domain-url", r.MyDomainURL},
+		{"--callback-url", r.CallbackURL}} {
+		if err := checkURLFlag(u.flag, u.v, "https", "http"); err != nil {
+			return settings, err
+		}
+	}
+	if err := checkURLFlag("--proxy", r.Options.ProxyURL, "http", "https", "socks5", "socks5h"); err != nil {
+		return settings, err
+	}
 	if f.scopes != "" {
 		r.Scopes = strings.Fields(strings.ReplaceAll(f.scopes, ",", " "))
 	}
@@ -272,21 +295,21 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 		}
 	}
 	if f.jwtKey != "" {
-		b, err := os.ReadFile(f.jwtKey)
+		b, err := userfile.Read(f.jwtKey, "the JWT private key", userfile.KeyLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--jwt-key: %v", err)
 		}
 		r.JWTPrivateKeyPEM = b
 	}
 	if f.samlFile != "" {
-		b, err := os.ReadFile(f.samlFile)
+		b, err := userfile.Read(f.samlFile, "the SAML assertion", userfile.DocumentLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--saml-assertion: %v", err)
 		}
 		r.SAMLAssertion = strings.TrimSpace(string(b))
 	}
 	if f.caBundle != "" {
-		b, err := os.ReadFile(f.caBundle)
+		b, err := userfile.Read(f.caBundle, "the CA bundle", userfile.BundleLimit)
 		if err != nil {
 			return settings, fmt.Errorf("--ca-bundle: %v", err)
 		}
@@ -339,9 +362,13 @@ func readSecrets(in io.Reader, r *flows.Request) error {
 	if in == nil {
 		return errors.New("--secrets-stdin: no stdin")
 	}
-	sc := bufio.NewScanner(io.LimitReader(in, 1<<20))
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for n := 1; sc.Scan(); n++ {
+	sc := bufio.NewScanner(in)
+	sc.Buffer(make([]byte, 0, 4<<10), maxSecretLine)
+	n := 0
+	for sc.Scan() {
+		if n++; n > maxSecretLines {
+			return fmt.Errorf("--secrets-stdin: more than %d lines on stdin; pipe only the KEY=VALUE lines of the secrets", maxSecretLines)
+		}
 		line := strings.TrimSpace(sc.Text())
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -365,7 +392,7 @@ func readSecrets(in io.Reader, r *flows.Request) error {
 			return fmt.Errorf("--secrets-stdin: line %d: unknown key %q (keys: client_secret, password, security_token, refresh_token, subject_token)", n, k)
 		}
 	}
-	return sc.Err()
+	return scanError(sc.Err(), "--secrets-stdin", fmt.Sprintf("line %d", n+1), maxSecretLine, "pipe one KEY=VALUE line per secret")
 }
 
 var tokenKeys = map[string]bool{"access_token": true, "refresh_token": true, "id_token": true,

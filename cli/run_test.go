@@ -128,9 +128,9 @@ func TestRunUsageErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2", args, code)
 		}
 	}
-	code, _, errOut := runTestCmd(t, nil, "", "--flow", "magic", "--client-id", "x")
-	if code != 1 || !strings.Contains(errOut, "unknown flow") {
-		t.Errorf("unknown flow: %d %s", code, errOut)
+	code, out, errOut := runTestCmd(t, nil, "", "--flow", "magic", "--client-id", "x")
+	if code != 2 || out != "" || errOut != "run: --flow \"magic\" is not a flow; use one of: "+flowNames()+"\n" {
+		t.Errorf("unknown flow: exit %d, stdout %q, stderr %q; want exit 2 and one line with the names", code, out, errOut)
 	}
 	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p", "--config-dir", t.TempDir(), "--memory-secrets")
 	if code != 2 || !strings.Contains(errOut, `there is no profile "p"`) || !strings.Contains(errOut, "profiles add") {

@@ -3,11 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -47,9 +46,9 @@ func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (
 	case sec.PrivateKeyPEM != "":
 		req.JWTPrivateKeyPEM = []byte(sec.PrivateKeyPEM)
 	case p.JWTKeyFile != "":
-		b, err := os.ReadFile(p.JWTKeyFile)
+		b, err := userfile.Read(p.JWTKeyFile, "the JWT key file", userfile.KeyLimit)
 		if err != nil {
-			return settings, fmt.Errorf("the JWT key file %s of profile %q cannot be read (%v); fix jwt_key_file with `profiles add` or pass --jwt-key", filepath.Clean(p.JWTKeyFile), p.Name, err)
+			return settings, fmt.Errorf("profile %q: %v; fix jwt_key_file with `profiles add` or pass --jwt-key", p.Name, err)
 		}
 		req.JWTPrivateKeyPEM = b
 	}

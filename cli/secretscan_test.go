@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -138,4 +140,99 @@ func TestSavedProfilesLeakNoSecret(t *testing.T) {
 		t.Errorf("profiles.json: %v", err)
 	}
 	_ = store.ServiceName
+}
+
+// TestFailurePathsLeakNoSecret drives the failure paths of bad input (files, stdin, flags, an
+// unsafe config folder) with real secrets in play, and scans every output for each secret.
+func TestFailurePathsLeakNoSecret(t *testing.T) {
+	if os.Getenv("CONNECTEDAPPLAB_KEYRING") != "system" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true but CONNECTEDAPPLAB_KEYRING is not system: run through scripts/test, which starts gnome-keyring")
+		}
+		profilesTestKeychain(t)
+	}
+	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	d := e.Describe()
+	var web, integ sfemu.DescribedApp
+	for _, a := range d.Apps {
+		switch a.Name {
+		case "Web App":
+			web = a
+		case "Integration App":
+			integ = a
+		}
+	}
+	user := d.Users[0]
+	dir := filepath.Join(t.TempDir(), "cfg")
+	var outputs bytes.Buffer
+	run := func(stdin string, args ...string) int {
+		t.Helper()
+		var out, errb bytes.Buffer
+		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+		code := Main(context.Background(), args, env)
+		outputs.Write(out.Bytes())
+		outputs.Write(errb.Bytes())
+		return code
+	}
+	if c := run(web.ClientSecret+"\n"+user.Password+"\n"+user.SecurityToken+"\n",
+		"profiles", "--config-dir", dir, "add", "pw", "--login-url", d.BaseURL, "--client-id", web.ClientID,
+		"--flow", "username-password", "--username", user.Username,
+		"--client-secret-stdin", "--password-stdin", "--security-token-stdin"); c != 0 {
+		t.Fatalf("add: exit %d\n%s", c, outputs.String())
+	}
+	t.Cleanup(func() { run("", "profiles", "--config-dir", dir, "rm", "pw") }) // its secrets may be in the real keychain
+	keyFile := filepath.Join(t.TempDir(), "key.pem")
+	os.WriteFile(keyFile, []byte(integ.JWTPrivateKey), 0o600)
+	long := strings.Repeat("A", 70<<10)
+	pwFlags := []string{"run", "--flow", "username-password", "--login-url", d.BaseURL, "--client-id", web.ClientID, "--username", user.Username}
+	for _, c := range []struct {
+		stdin string
+		args  []string
+	}{
+		{"", []string{"run", "--profile", "pw", "--config-dir", dir, "--request-timeout", "-1s"}},
+		{"", []string{"run", "--profile", "pw", "--config-dir", dir, "--flow", "implicit"}},
+		{"", []string{"run", "--profile", "pw", "--config-dir", dir, "--login-url", "https://admin:" + user.Password + "@login.salesforce.com"}},
+		{"", []string{"run", "--profile", "pw", "--config-dir", dir, "--proxy", "http://u:" + user.Password + "@[::1"}},
+		{"", []string{"run", "--flow", "jwt-bearer", "--login-url", d.BaseURL, "--client-id", integ.ClientID, "--username", integ.JWTUsername, "--jwt-key", "/dev/zero"}},
+		{"", []string{"run", "--flow", "jwt-bearer", "--login-url", d.BaseURL, "--client-id", integ.ClientID, "--username", integ.JWTUsername, "--jwt-key", filepath.Dir(keyFile)}},
+		{"client_secret=" + web.ClientSecret + long + "\n", append(pwFlags, "--secrets-stdin")},
+		{web.ClientSecret + "\n", append(pwFlags, "--secrets-stdin")},
+		{"password\x1b=" + user.Password + "\n", append(pwFlags, "--secrets-stdin")},
+		{web.ClientSecret + long + "\n", []string{"profiles", "--config-dir", dir, "add", "pw2", "--client-secret-stdin"}},
+		{integ.JWTPrivateKey + long, []string{"profiles", "--config-dir", dir, "add", "pw3", "--private-key-stdin"}},
+		{user.Password + long + "\n", []string{"app", "read", "--instance-url", d.MyDomainURL, "--access-token-stdin", "--name", "X"}},
+		{`{"connectedapplab_export":1,"profiles":[{"name":"pw","login_url":"` + d.BaseURL + `","client_secret":"` + web.ClientSecret + `"}]}`,
+			[]string{"profiles", "--config-dir", dir, "import", "-"}},
+	} {
+		if code := run(c.stdin, c.args...); code == 0 {
+			t.Errorf("%q: exit 0, want a failure", c.args)
+		}
+	}
+	if runtime.GOOS != "windows" {
+		os.Chmod(dir, 0o777)
+		for _, args := range [][]string{{"run", "--profile", "pw", "--config-dir", dir}, {"profiles", "--config-dir", dir, "show", "pw"}} {
+			if code := run("", args...); code != ExitFailed {
+				t.Errorf("%q in an unsafe folder: exit %d", args, code)
+			}
+		}
+		os.Chmod(dir, 0o700)
+	}
+	secrets := map[string]string{"web client secret": web.ClientSecret, "password": user.Password, "security token": user.SecurityToken}
+	for i, line := range strings.Split(integ.JWTPrivateKey, "\n") {
+		if len(line) > 40 && !strings.HasPrefix(line, "-----") {
+			secrets[fmt.Sprintf("private key line %d", i)] = line
+		}
+	}
+	for what, v := range secrets {
+		if strings.Contains(outputs.String(), v) {
+			t.Errorf("the %s reached the output of a failing command", what)
+		}
+	}
+	if strings.Contains(outputs.String(), long[:64]) {
+		t.Error("an oversized stdin line was echoed")
+	}
 }

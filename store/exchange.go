@@ -109,14 +109,14 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 		return res, err
 	}
 	if len(incoming) == 0 {
-		return res, errors.New("the file has no profiles to import; export some with `connectedapplab profiles export`")
+		return res, invalidImport(errors.New("the file has no profiles to import; export some with `connectedapplab profiles export`"))
 	}
 	for i := range incoming {
 		if incoming[i].AppKind == "" {
 			incoming[i].AppKind = ConnectedApp
 		}
 		if err := incoming[i].Validate(); err != nil {
-			return res, fmt.Errorf("import: %v", err)
+			return res, invalidImport(fmt.Errorf("import: %v", err))
 		}
 	}
 	now := s.now().UTC().Truncate(time.Second)
@@ -127,7 +127,7 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 		for _, in := range incoming {
 			key := nameKey(in.Name)
 			if seen[key] {
-				return nil, fmt.Errorf("the file has two profiles named %q; rename one of them and import again", in.Name)
+				return nil, invalidImport(fmt.Errorf("the file has two profiles named %q; rename one of them and import again", in.Name))
 			}
 			seen[key] = true
 			if i := find(ps, in.Name); i >= 0 && strings.EqualFold(ps[i].Name, in.Name) {
@@ -154,9 +154,25 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 	return res, nil
 }
 
+// ErrInvalidImport is wrapped by every error about the content of import data (not JSON, an
+// unknown format, a newer version, an invalid profile, no profiles): the input must change.
+var ErrInvalidImport = errors.New("invalid import")
+
+func invalidImport(err error) error {
+	if err == nil || errors.Is(err, ErrInvalidImport) {
+		return err
+	}
+	return kindErrorf(ErrInvalidImport, "%s", err.Error())
+}
+
 // ParseImport decodes import data without touching any store: the profiles it holds
-// (IDs cleared) and, for `sf org display` output, the org.
+// (IDs cleared) and, for `sf org display` output, the org. Its errors wrap ErrInvalidImport.
 func ParseImport(data []byte, sfName string) (ImportResult, []Profile, error) {
+	res, ps, err := parseImport(data, sfName)
+	return res, ps, invalidImport(err)
+}
+
+func parseImport(data []byte, sfName string) (ImportResult, []Profile, error) {
 	var res ImportResult
 	trimmed := bytes.TrimSpace(data)
 	var probe map[string]json.RawMessage

@@ -13,6 +13,8 @@ import (
 	"runtime"
 	"strings"
 	"time"
+
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 // SchemaVersion is the version of the profiles file this code writes and the newest it reads.
@@ -108,7 +110,7 @@ func parseFile(data []byte) (parsed, error) {
 	}
 	var version int
 	if err := json.Unmarshal(*head.SchemaVersion, &version); err != nil || version < 1 {
-		return parsed{}, fmt.Errorf("schema_version %s is not a positive whole number", *head.SchemaVersion)
+		return parsed{}, fmt.Errorf("schema_version %s is not a positive whole number", oneLine(string(*head.SchemaVersion)))
 	}
 	if version > SchemaVersion {
 		return parsed{version: version}, errNewer
@@ -215,9 +217,13 @@ func encodeFile(ps []Profile) ([]byte, error) {
 // readFile reads and parses the profiles file; a missing file is an empty store. A file that
 // cannot be read is copied to a backup and reported as a *FileError.
 func readFile(path string) (parsed, []byte, error) {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile("profiles file", path, maxProfilesFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return parsed{version: SchemaVersion}, nil, nil
+	}
+	var uf *userfile.Error
+	if errors.Is(err, ErrUnsafeConfig) || errors.As(err, &uf) {
+		return parsed{}, nil, err
 	}
 	if err != nil {
 		return parsed{}, nil, fmt.Errorf("read profiles file: %w; check the permissions of %s", err, path)

@@ -56,7 +56,7 @@ func acquireExclLock(path string, timeout time.Duration) (*exclLock, error) {
 }
 
 func stale(path string) bool {
-	data, err := os.ReadFile(path)
+	data, err := readConfigFile("lock file", path, 1<<10)
 	if err != nil {
 		return false
 	}

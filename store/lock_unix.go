@@ -16,7 +16,10 @@ import (
 type fileLock struct{ f *os.File }
 
 func acquireLock(path string, timeout time.Duration) (*fileLock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	f, err := openInDir("lock file", path, os.O_RDWR|os.O_CREATE|nonblock, 0o600)
+	if errors.Is(err, ErrUnsafeConfig) {
+		return nil, err
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open lock file: %w; check that %s is writable", err, path)
 	}

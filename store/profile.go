@@ -5,7 +5,7 @@
 // profile, the last refresh token) live in the OS keychain through github.com/zalando/go-keyring,
 // or, when the user explicitly chooses it, in memory for one run.
 //
-// store imports no other package of this module.
+// store imports no other package of this module but internal/userfile (the capped reader).
 package store
 
 import (

@@ -59,7 +59,9 @@ func DefaultDir() (string, error) {
 }
 
 // Open returns the store over dir, creating dir (mode 0700) if needed, and reads the profiles
-// file once to report a corrupt or newer file early (as a *FileError). kc holds the secrets;
+// file once to report a corrupt or newer file early (as a *FileError). A folder (or profiles
+// file) that another user owns or can write, or a profiles or lock file that is a symbolic
+// link, is refused with an error wrapping ErrUnsafeConfig that says what to change. kc holds the secrets;
 // nil means SystemKeychain(). Open does not touch the keychain.
 func Open(dir string, kc Keychain) (*Store, error) {
 	if dir == "" {
@@ -70,6 +72,9 @@ func Open(dir string, kc Keychain) (*Store, error) {
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create config directory: %w; check permissions or pass another --config-dir", err)
+	}
+	if err := checkDir(dir); err != nil {
+		return nil, err
 	}
 	s := &Store{dir: dir, kc: kc, lockTimeout: 10 * time.Second, now: time.Now}
 	if _, _, err := readFile(s.Path()); err != nil {
