@@ -158,8 +158,11 @@ func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
 func (f *diagnoseFlags) admin(ctx context.Context, env *Env, loginURL string) (*diagnose.Admin, error) {
 	switch {
 	case f.adminStdin:
-		tok, err := readStdinLine(env)
-		if err != nil || tok == "" {
+		tok, err := readStdinLine(env, "--admin-token-stdin")
+		if err != nil && err != io.EOF {
+			return nil, err
+		}
+		if tok == "" {
 			return nil, errors.New("--admin-token-stdin: stdin was empty; pipe the admin's access token in")
 		}
 		return &diagnose.Admin{InstanceURL: f.instance, AccessToken: tok, LoginURL: loginURL, Timeout: f.timeout}, nil
