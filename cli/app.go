@@ -171,6 +171,7 @@ func appLint(env *Env, args []string) int {
 	settingsFile := fs.String("settings", "", "the app's settings as a JSON `file` (connectedapp.Settings)")
 	metadata := fs.String("metadata", "", "the app's metadata: a .connectedApp-meta.xml or .eca*-meta.xml file, or a project `folder`")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
+	readiness := fs.Bool("readiness", false, "also list what dated Salesforce platform changes (retirements, new limits) break in this profile and app, and when")
 	if !parseFlags(fs, args, env) {
 		return 2
 	}
@@ -197,23 +198,33 @@ func appLint(env *Env, args []string) int {
 		fmt.Fprintf(env.Stderr, "app lint: %v\n", err)
 		return ExitUsage
 	}
-	return printLint(env, s, prof, *asJSON, false)
+	return printLint(env, s, prof, lintOutput{asJSON: *asJSON, readiness: *readiness})
+}
+
+// lintOutput says what printLint adds to the findings.
+type lintOutput struct {
+	asJSON       bool
+	withSettings bool // the settings read from the org go into the JSON
+	readiness    bool // the platform readiness findings join the lint findings
 }
 
 // printLint prints findings and returns the exit code: 1 when there are errors.
-func printLint(env *Env, s connectedapp.Settings, prof connectedapp.Profile, asJSON, withSettings bool) int {
+func printLint(env *Env, s connectedapp.Settings, prof connectedapp.Profile, o lintOutput) int {
 	findings := connectedapp.Lint(prof, s)
+	if o.readiness {
+		findings = connectedapp.LintWithReadiness(prof, s, time.Now())
+	}
 	e, w, i := connectedapp.Count(findings)
 	code := 0
 	if e > 0 {
 		code = 1
 	}
-	if asJSON {
+	if o.asJSON {
 		rep := lintReport{App: &appRef{Kind: s.Kind, Name: s.Name}, Profile: prof, Findings: findings, Errors: e, Warnings: w, Infos: i}
 		if rep.Findings == nil {
 			rep.Findings = []connectedapp.Finding{}
 		}
-		if withSettings {
+		if o.withSettings {
 			rep.Settings = &s
 		}
 		writeJSON(env.Stdout, rep)
@@ -232,6 +243,9 @@ func printLint(env *Env, s connectedapp.Settings, prof connectedapp.Profile, asJ
 		}
 		if f.WireError != "" {
 			fmt.Fprintf(out, "        Salesforce says: %s\n", f.WireError)
+		}
+		if f.Source != nil && !f.Source.IsZero() {
+			fmt.Fprintf(out, "        source: %s\n", f.Source)
 		}
 	}
 	what := string(prof.Flow)
@@ -430,6 +444,7 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 	var pf profileFlags
 	pf.register(fs)
 	asJSON := fs.Bool("json", false, "print the settings and findings as JSON")
+	readiness := fs.Bool("readiness", false, "also list what dated Salesforce platform changes break in this profile and app, and when")
 	if !parseFlags(fs, args, env) {
 		return 2
 	}
@@ -477,7 +492,7 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 		printSettings(env.Stdout, s)
 		fmt.Fprintln(env.Stdout)
 	}
-	return printLint(env, s, prof, *asJSON, true)
+	return printLint(env, s, prof, lintOutput{asJSON: *asJSON, withSettings: true, readiness: *readiness})
 }
 
 func printSettings(w io.Writer, s connectedapp.Settings) {

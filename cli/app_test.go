@@ -231,3 +231,36 @@ func TestAppReadFailsInOneLine(t *testing.T) {
 		t.Errorf("no token flag: exit %d %q", code, errOut)
 	}
 }
+
+// TestAppLintReadiness: --readiness adds what dated platform changes break in this profile and
+// app (read from guidance's one table, with its source); without the flag they are not listed.
+func TestAppLintReadiness(t *testing.T) {
+	args := []string{"lint", "--flow", "username-password", "--settings", writeSettings(t, labSettings)}
+	_, plain, _ := runApp(t, "", args...)
+	if strings.Contains(plain, "readiness-") {
+		t.Fatalf("readiness findings without --readiness:\n%s", plain)
+	}
+	code, out, errOut := runApp(t, "", append(args, "--readiness")...)
+	if code != 0 && code != 1 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"readiness-unpw-retired", "February 20, 2027", "source: "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--readiness output lacks %q:\n%s", want, out)
+		}
+	}
+	code, js, _ := runApp(t, "", append(args, "--readiness", "--json")...)
+	var rep lintReport
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatalf("exit %d: %v\n%s", code, err, js)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.Code == "readiness-unpw-retired" && f.Source != nil && f.Source.Title != "" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("JSON lacks readiness-unpw-retired with its source: %s", js)
+	}
+}

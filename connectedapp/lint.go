@@ -105,6 +105,14 @@ func (l *linter) add(sev Severity, code string, at setting, problem, cause, fix,
 // current time; LintAt takes it as a parameter.
 func Lint(p Profile, s Settings) []Finding { return LintAt(p, s, time.Now()) }
 
+// LintWithReadiness is LintAt plus Readiness (what dated platform changes break in the
+// profile and app, and when), errors first: `app lint --readiness`.
+func LintWithReadiness(p Profile, s Settings, now time.Time) []Finding {
+	out := append(LintAt(p, s, now), Readiness(p, s, now)...)
+	slices.SortStableFunc(out, func(a, b Finding) int { return rank(a.Severity) - rank(b.Severity) })
+	return out
+}
+
 // LintAt is Lint with platform changes dated from now ("retires on …", "has been retired since …").
 func LintAt(p Profile, s Settings, now time.Time) []Finding {
 	if s.Kind == "" {
