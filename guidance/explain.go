@@ -335,7 +335,12 @@ func headline(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) s
 		default:
 			s += " (" + pol.short() + "): when a call gets 401 INVALID_SESSION_ID, use it to get a new access token without the user."
 		}
-		if in.Settings.RefreshTokenRotation != nil && *in.Settings.RefreshTokenRotation {
+		switch {
+		case in.Result != nil && in.Result.RefreshTokenRotated:
+			// Salesforce help "Refresh Token Rotation" (reference §15.2): each refresh returns a new
+			// refresh token and invalidates the one sent; reusing that one revokes the family.
+			s += " It is new: this refresh rotated the refresh token. The one you sent no longer works, and sending it again revokes this new one too; store the new one before the next refresh."
+		case in.Settings.RefreshTokenRotation != nil && *in.Settings.RefreshTokenRotation:
 			s += " Rotation is on: store the new refresh token after every refresh."
 		}
 		b = append(b, s)

@@ -424,3 +424,22 @@ func TestTimesFollowTheCallersZone(t *testing.T) {
 		t.Errorf("issue time not shown in the caller's zone:\n%s", r.Text())
 	}
 }
+
+// TestRefreshRotationIsToldFromTheResult: when a refresh brings back a new refresh token (the
+// result says it rotated), the answer says the old one is dead and the new one must be stored,
+// even when the app's rotation setting is unknown (Salesforce help "Refresh Token Rotation",
+// reference §15.2). Without rotation it says nothing of the kind.
+func TestRefreshRotationIsToldFromTheResult(t *testing.T) {
+	rotated := resultFor(flows.Refresh, tokenFor(flows.Refresh, tokenOpts{scope: "refresh_token api", refresh: true}), nil)
+	rotated.RefreshTokenRotated = true
+	r := Explain(Input{Flow: flows.Refresh, Result: rotated, Now: now})
+	for _, want := range []string{"rotated the refresh token", "no longer works", "store the new one before the next refresh"} {
+		if !strings.Contains(r.Headline, want) {
+			t.Errorf("rotated refresh: headline lacks %q:\n%s", want, r.Headline)
+		}
+	}
+	same := resultFor(flows.Refresh, tokenFor(flows.Refresh, tokenOpts{scope: "refresh_token api"}), nil)
+	if r := Explain(Input{Flow: flows.Refresh, Result: same, Now: now}); strings.Contains(r.Headline, "rotated") {
+		t.Errorf("no rotation, yet the headline says so:\n%s", r.Headline)
+	}
+}
