@@ -83,6 +83,16 @@ func JWTAudiences(req Request) []string {
 			out = append(out, a)
 		}
 	}
+	// An Experience Cloud site logs in under a path (https://acme.my.site.com/partners): its aud
+	// is the site's URL including that path (Salesforce Help, "OAuth 2.0 JWT Bearer Flow for
+	// Server-to-Server Integration": "If you're implementing this flow for an Experience Cloud
+	// site, use the Experience Cloud site URL"; reference §15.5). Salesforce's own login hosts
+	// have no path, so a path marks a site.
+	if u, err := url.Parse(req.LoginURL); err == nil && u.Host != "" {
+		if p := strings.TrimRight(u.EscapedPath(), "/"); p != "" {
+			add(u.Scheme + "://" + u.Host + p)
+		}
+	}
 	switch {
 	case host == "login.salesforce.com":
 		add(prod)
