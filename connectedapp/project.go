@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 // APIVersion is the Metadata API version of generated projects and SOAP calls.
@@ -377,19 +379,8 @@ func elementText(doc []byte, local string) string {
 	}
 }
 
-const maxMetadataFile = 4 << 20
-
+// readCapped reads a metadata file the user named: a regular file only (not /dev/zero, a FIFO
+// or a directory), at most userfile.DocumentLimit bytes.
 func readCapped(path string) ([]byte, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("read metadata: %w", err)
-	}
-	if st.Size() > maxMetadataFile {
-		return nil, fmt.Errorf("%s is %d bytes, larger than the %d-byte limit for a metadata file", path, st.Size(), maxMetadataFile)
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("read metadata: %w", err)
-	}
-	return b, nil
+	return userfile.Read(path, "metadata file", userfile.DocumentLimit)
 }

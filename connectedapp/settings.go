@@ -10,9 +10,10 @@ package connectedapp
 import (
 	"encoding/json"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 // Kind says which Salesforce metadata family an app belongs to.
@@ -225,9 +226,9 @@ func NewSettings(kind Kind, name string) Settings {
 // LoadSettingsJSON reads a settings file (the JSON form of Settings). Fields it leaves out
 // keep Salesforce's defaults for the file's kind (default kind: connected).
 func LoadSettingsJSON(path string) (Settings, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, "settings file", userfile.DocumentLimit)
 	if err != nil {
-		return Settings{}, fmt.Errorf("read settings: %w", err)
+		return Settings{}, err
 	}
 	return ParseSettingsJSON(b)
 }
