@@ -334,10 +334,32 @@ func (e *Emulator) handleQuery(w http.ResponseWriter, r *http.Request, s *sessio
 		writeRESTError(w, http.StatusBadRequest, "INVALID_TYPE", p.errAt("INVALID_TYPE", q.objPos, notSupportedType(q.object)).msg)
 		return
 	}
+	if r.URL.Query().Get("columns") == "true" {
+		writeJSON(w, http.StatusOK, columnMetadata(q))
+		return
+	}
 	res := q.run(rows)
 	records := make([]obj, 0, len(res))
 	for _, row := range res {
 		records = append(records, recordJSON(q.object, base, row, q.fields))
 	}
 	writeJSON(w, http.StatusOK, obj{{"totalSize", len(records)}, {"done", true}, {"records", records}})
+}
+
+// columnMetadata answers query?q=...&columns=true: the query's columns without its records, as
+// the Developer Console and the Salesforce CLI's `sf data query` read them (plugin-data reads
+// columnMetadata[].columnName, joinColumns, aggregate and displayName).
+func columnMetadata(q *soqlQuery) obj {
+	apex := map[soqlKind]string{kString: "String", kID: "Id", kBool: "Boolean", kInt: "Integer", kDateTime: "Datetime"}
+	cols := make([]obj, 0, len(q.fields))
+	idSelected := false
+	for _, f := range q.fields {
+		idSelected = idSelected || f.name == "Id"
+		cols = append(cols, obj{{"aggregate", false}, {"apexType", apex[f.kind]}, {"booleanType", f.kind == kBool},
+			{"columnName", f.name}, {"custom", false}, {"displayName", f.name}, {"foreignKeyName", nil},
+			{"insertable", false}, {"joinColumns", []obj{}}, {"numberType", f.kind == kInt},
+			{"textType", f.kind == kString}, {"updatable", false}})
+	}
+	prefix := map[string]string{"User": "005", "Organization": "00D", "OauthToken": "0CR"}[q.object]
+	return obj{{"columnMetadata", cols}, {"entityName", q.object}, {"groupBy", false}, {"idSelected", idSelected}, {"keyPrefix", prefix}}
 }

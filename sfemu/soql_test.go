@@ -258,3 +258,29 @@ func TestSalesforceCLISequence(t *testing.T) {
 		t.Errorf("singleaccess: %d %s", r.status, r.body)
 	}
 }
+
+// TestQueryColumns: query?q=...&columns=true answers the query's columns without records, the
+// shape the Salesforce CLI's `sf data query` reads after every query (columnMetadata as an
+// array; it failed with "Value is not a JsonArray" when sfemu answered with the records).
+func TestQueryColumns(t *testing.T) {
+	v := newEnv(t, nil)
+	tok := str(v.password(v.user(DemoUser)).m, "access_token")
+	r := v.rest(v.e.MyDomainURL, "/services/data/v68.0/query?columns=true&q="+url.QueryEscape("SELECT Id, Username, IsActive FROM User WHERE Username = '"+DemoUser+"'"), tok)
+	cols, ok := r.m["columnMetadata"].([]any)
+	if r.status != 200 || !ok || len(cols) != 3 || r.m["records"] != nil || r.m["entityName"] != "User" || r.m["keyPrefix"] != "005" {
+		t.Fatalf("columns: %d %s", r.status, r.body)
+	}
+	for i, want := range []struct{ name, apex string }{{"Id", "Id"}, {"Username", "String"}, {"IsActive", "Boolean"}} {
+		c := cols[i].(map[string]any)
+		if c["columnName"] != want.name || c["apexType"] != want.apex || c["aggregate"] != false {
+			t.Errorf("column %d: %v", i, c)
+		}
+		if j, ok := c["joinColumns"].([]any); !ok || len(j) != 0 {
+			t.Errorf("column %d joinColumns: %v", i, c["joinColumns"])
+		}
+	}
+	// The columns of a query beyond the subset are refused like the query itself.
+	if r := v.rest(v.e.MyDomainURL, "/services/data/v68.0/query?columns=true&q="+url.QueryEscape("SELECT Nope FROM User"), tok); r.status != 400 || !strings.Contains(r.body, "INVALID_FIELD") {
+		t.Errorf("bad field: %d %s", r.status, r.body)
+	}
+}
