@@ -32,7 +32,9 @@ func (e *Emulator) enforceCaps(now time.Time) {
 	}
 	e.purge(now)
 	evictOldest(e.sessions, limit, func(s *session) time.Time { return s.created })
-	evictOldest(e.refreshes, limit, func(r *refreshToken) time.Time { return r.created })
+	if len(evictOldest(e.refreshes, limit, func(r *refreshToken) time.Time { return r.created })) > 0 {
+		e.dropOrphanOauthTokens()
+	}
 	evictOldest(e.codes, limit, func(c *authCode) time.Time { return c.created })
 	for _, dc := range evictOldest(e.devices, limit, func(d *deviceAuth) time.Time { return d.created }) {
 		for uc, d := range e.userCodes {

@@ -103,7 +103,7 @@ func TestLoadOrg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.ID != Demo().ID || len(o.Apps) != 6 || o.Apps[2].CertificatePEM == "" || *o.Apps[4].RequirePKCE != true {
+	if o.ID != Demo().ID || len(o.Apps) != 8 || o.Apps[2].CertificatePEM == "" || *o.Apps[4].RequirePKCE != true {
 		t.Fatalf("round trip lost data: %+v", o.Apps[2].Name)
 	}
 	e, err := Start(o, "127.0.0.1:0", Options{})
@@ -168,13 +168,17 @@ func TestDemoAndDescribe(t *testing.T) {
 		"Web App":         "web-server web-server-pkce user-agent username-password refresh",
 		"Mobile App":      "web-server web-server-pkce user-agent username-password",
 		"Integration App": "web-server web-server-pkce user-agent username-password refresh jwt-bearer client-credentials saml-bearer",
-		"Device App":      "web-server web-server-pkce user-agent username-password refresh device",
-		"ECA PKCE":        "web-server-pkce user-agent refresh",
+		// An External Client App with a localhost callback: PKCE required, no
+		// username-password, and the device flow still offered after 2026-11-30 (§15.8).
+		"Device App":     "web-server-pkce user-agent refresh device",
+		"Approvals App":  "web-server web-server-pkce user-agent username-password refresh",
+		"Salesforce CLI": "web-server web-server-pkce user-agent username-password refresh",
+		"ECA PKCE":       "web-server-pkce user-agent refresh",
 		// Client credentials are on but have no Run As user, so the flow is not offered.
 		"Misconfigured App": "web-server web-server-pkce user-agent username-password",
 	}
 	apiNames := map[string]string{"Web App": "Web_App", "Mobile App": "Mobile_App", "Integration App": "Integration_App",
-		"Device App": "Device_App", "ECA PKCE": "ECA_PKCE", "Misconfigured App": "Misconfigured_App"}
+		"Device App": "Device_App", "ECA PKCE": "ECA_PKCE", "Misconfigured App": "Misconfigured_App", "Approvals App": "Approvals_App", "Salesforce CLI": "Salesforce_CLI"}
 	if len(d.Apps) != len(want) {
 		t.Errorf("%d apps, want %d", len(d.Apps), len(want))
 	}

@@ -11,6 +11,8 @@ const (
 	DemoDeviceAppKey      = "3MVG9CALdemo.DeviceApp.0004"
 	DemoECAKey            = "3MVG9CALdemo.EcaPkce.0005"
 	DemoMisconfiguredKey  = "3MVG9CALdemo.Misconfigured.0006"
+	DemoApprovalsAppKey   = "3MVG9CALdemo.ApprovalsApp.0007"
+	DemoSalesforceCLIKey  = "PlatformCLI"
 
 	DemoUser        = "demo@connectedapplab.example"
 	DemoShortUser   = "shortsession@connectedapplab.example"
@@ -28,7 +30,10 @@ const (
 // "Misconfigured App" (deliberately wrong, for the lint scenario: callback on port 1718 instead
 // of 1717, no refresh_token scope, client credentials on without a Run As user). Their
 // metadata API names (readMetadata fullNames) are Web_App, Mobile_App, Integration_App,
-// Device_App, ECA_PKCE and Misconfigured_App.
+// Device_App, ECA_PKCE, Approvals_App, Salesforce_CLI and Misconfigured_App. "Salesforce
+// CLI" is the CLI's own PlatformCLI app, so the real CLI logs in without --client-id. "Approvals App" (web server +
+// refresh) shows the five-approvals limit (§15.1); "Device App" is an External Client App
+// with a localhost callback, as the device flow requires from November 30, 2026 (§15.8).
 func Demo() *Org {
 	t, f := true, false
 	callbacks := []string{"http://localhost:1717/OauthRedirect", "http://127.0.0.1:1717/callback"}
@@ -95,7 +100,9 @@ func Demo() *Org {
 				JWTUsername:              DemoUser,
 			},
 			{
-				Name: "Device App", APIName: "Device_App", Kind: KindConnectedApp,
+				// An External Client App with a localhost callback: from November 30, 2026
+				// the device flow works only for those (§15.8).
+				Name: "Device App", APIName: "Device_App", Kind: KindExternalClientApp,
 				ConsumerKey: DemoDeviceAppKey, ConsumerSecret: "DeviceAppDemoSecret0004",
 				CallbackURLs:      []string{"http://localhost:1717/OauthRedirect"},
 				Scopes:            []string{"api", "refresh_token", "openid", "id", "web"},
@@ -118,6 +125,30 @@ func Demo() *Org {
 				Installed:                     true,
 			},
 			{
+				// The five-approvals limit (§15.1): every refresh token grant is an approval;
+				// the sixth revokes the oldest. Web server + refresh, nothing else.
+				Name: "Approvals App", APIName: "Approvals_App", Kind: KindConnectedApp,
+				ConsumerKey: DemoApprovalsAppKey, ConsumerSecret: "ApprovalsAppDemoSecret0007",
+				CallbackURLs:   callbacks,
+				Scopes:         []string{"api", "refresh_token", "web"},
+				PermittedUsers: AllSelfAuthorized,
+				Installed:      true,
+			},
+			{
+				// The Salesforce CLI's own global connected app: consumer key PlatformCLI, no
+				// secret, callback on port 1717, scopes "refresh_token api web" (sfdx-core's
+				// default connected app, reference §10), so `sf org login web
+				// --instance-url <base_url>` works with no --client-id.
+				Name: "Salesforce CLI", APIName: "Salesforce_CLI", Kind: KindConnectedApp,
+				ConsumerKey:                   DemoSalesforceCLIKey,
+				CallbackURLs:                  []string{"http://localhost:1717/OauthRedirect"},
+				Scopes:                        []string{"refresh_token", "api", "web"},
+				RequireSecretForWebServerFlow: &f,
+				RequireSecretForRefreshToken:  &f,
+				PermittedUsers:                AllSelfAuthorized,
+				Installed:                     true,
+			},
+			{
 				// Deliberately misconfigured for the lint scenario (see Notes).
 				Name: "Misconfigured App", APIName: "Misconfigured_App", Kind: KindConnectedApp,
 				ConsumerKey: DemoMisconfiguredKey, ConsumerSecret: "MisconfiguredDemoSecret0006",
@@ -133,10 +164,12 @@ func Demo() *Org {
 			"Username-password flow: allowed in this demo org, but blocked by default in orgs created Summer '23 or later, never supported by External Client Apps, and retired for connected apps in Winter '27 (reference §3.3, §9). Prefer the web server flow with PKCE, JWT bearer or client credentials.",
 			"Client credentials work only on the My Domain host (my_domain_url), as on Salesforce (§3.6).",
 			"Access tokens carry no expires_in: they are idle sessions (app timeout, else profile, else org Session Settings; 120 min here, 30 min for " + DemoShortUser + "). Introspection exp is the only direct reading (§7).",
-			"The device flow is Salesforce's pre-RFC 8628 variant and is deprecated for uninstalled apps since August 2025 (§3.7).",
+			"The device flow is Salesforce's pre-RFC 8628 variant and is deprecated for uninstalled apps since August 2025 (§3.7); from November 30, 2026 it works only for External Client Apps with a localhost callback, so Device App is one (§15.8).",
+			"\"Approvals App\" (Approvals_App) shows the five-approvals limit (§15.1): each web server login that returns a refresh token is one approval; the sixth revokes the oldest, whose refresh token then fails with invalid_grant \"expired access/refresh token\". As the admin, list them with GET my_domain_url/services/data/v68.0/query?q=SELECT Id, AppName, UserId, CreatedDate, LastUsedDate, UseCount, DeleteToken FROM OauthToken, and revoke one with /services/oauth2/revoke?token=<DeleteToken>.",
 			"Every secret shown is a demo value of this emulator, not a real credential.",
 			"\"Misconfigured App\" (Misconfigured_App) is wrong on purpose, for the lint scenario: its callback is http://localhost:1718/callback (the profiles use port 1717), it has no refresh_token scope, PKCE is not required, and client credentials are on with no Run As user.",
-			"The Metadata API readMetadata call (POST my_domain_url/services/Soap/m/65.0, an admin's access token in the SessionHeader) reads each app by its api_name; the consumer secret is never returned.",
+			"Real clients work against this org: REST API v31.0 to v68.0 (GET my_domain_url/services/data/), a SOQL subset (query?q=SELECT ... FROM User|Organization|OauthToken ...), the frontdoor (/services/oauth2/singleaccess), SOAP login() at base_url/services/Soap/u/64.0 (unavailable from 65.0, as on Salesforce), and the Salesforce CLI's own app PlatformCLI (sf org login web --instance-url base_url).",
+			"The Metadata API readMetadata call (POST my_domain_url/services/Soap/m/68.0, an admin's access token in the SessionHeader) reads each app by its api_name; the consumer secret is never returned.",
 		},
 	}
 	if err := o.Validate(); err != nil {

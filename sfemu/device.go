@@ -55,6 +55,9 @@ func (e *Emulator) deviceAuthorize(r *http.Request, form url.Values) (obj, *oaut
 	if e.org.UninstalledAppGate && !a.Installed {
 		return nil, errNotInstalled
 	}
+	if !e.deviceFlowAllowed(a) {
+		return nil, errGrant(orStr(e.org.Behaviour.DeviceFlowRetiredDescription, "device flow is not enabled for the app"))
+	}
 	scopes, ok := grantScopes(a, form.Get("scope"))
 	if !ok {
 		return nil, errInvalidScope
@@ -164,4 +167,42 @@ func (e *Emulator) connectForm(w http.ResponseWriter, prefill, msg string) {
 	b.WriteString(`<input type="text" id="user_code" name="user_code" value="` + htmlEscape(prefill) + `">`)
 	b.WriteString(`<button type="submit" id="connect" name="connect">Connect</button></form>`)
 	writeHTML(w, http.StatusOK, "Connect Your Device", b.String())
+}
+
+// defaultDeviceFlowECAOnlyFrom: from November 30, 2026 the device flow works only for
+// local External Client Apps with a localhost callback; Connected Apps must migrate
+// (Winter '27 release update, reference §15.8 [RN2]).
+var defaultDeviceFlowECAOnlyFrom = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+
+// deviceFlowAllowed applies that rule by the org's clock (Behaviour.DeviceFlowECAOnlyFrom).
+func (e *Emulator) deviceFlowAllowed(a *App) bool {
+	from := defaultDeviceFlowECAOnlyFrom
+	switch v := e.org.Behaviour.DeviceFlowECAOnlyFrom; v {
+	case "":
+	case "never":
+		return true
+	default:
+		from, _ = time.Parse(time.DateOnly, v) // checked by Validate
+	}
+	if e.now().Before(from) {
+		return true
+	}
+	if !a.isECA() {
+		return false
+	}
+	for _, cb := range a.CallbackURLs {
+		if u, err := url.Parse(cb); err == nil && (u.Scheme == "http" || u.Scheme == "https") && isLoopbackHost(u.Hostname()) {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoopbackHost: localhost, 127.0.0.0/8 or ::1.
+func isLoopbackHost(h string) bool {
+	if strings.EqualFold(h, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }

@@ -205,6 +205,8 @@ var (
 	errDeviceExchange   = errGrant("token exchange failed")
 	errInvalidScope     = &oauthError{400, "invalid_scope", "the requested scope is not allowed"}
 	errNotInstalled     = &oauthError{400, "invalid_client", "app must be installed into org"}
+	// An External Client App that is not installed in the org ([OBS] forcedotcom/cli#3482, §15.5).
+	errAppNotFound = &oauthError{400, "app_not_found", "External client app is not installed in this org"}
 )
 
 // Client errors use Behaviour.InvalidClientStatus (default 400, [UNCONF §5]).
@@ -246,4 +248,11 @@ func writeHTML(w http.ResponseWriter, status int, title, body string) {
 	w.WriteHeader(status)
 	w.Write([]byte(`<!DOCTYPE html><html><head><meta charset="utf-8"><title>` + htmlEscape(title) +
 		`</title></head><body>` + body + `</body></html>`))
+}
+
+// errAllowlist answers a caller outside an External Client App's refresh token IP
+// allowlist (§15.3; the wire error is [UNCONF], so it is a Behaviour setting).
+func (e *Emulator) errAllowlist() *oauthError {
+	return &oauthError{400, orStr(e.org.Behaviour.RefreshIPAllowlistError, "invalid_grant"),
+		orStr(e.org.Behaviour.RefreshIPAllowlistDescription, "ip restricted")}
 }

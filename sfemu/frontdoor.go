@@ -10,6 +10,7 @@ import (
 // Frontdoor (reference §15.4, §1.2).
 //
 // GET|POST {instance_url}/services/oauth2/singleaccess with "Authorization: Bearer <AT>"
+// (or an access_token form parameter on a POST)
 // and an optional redirect_uri (a relative path, in the query or the form) answers
 // {"frontdoor_uri":"<instance_url>/secur/frontdoor.jsp?otp=<otp>[&startURL=<path>]"}; the
 // otp is single use and short-lived. `sf org open` uses it since August 2025 (sfdx-core
@@ -41,10 +42,12 @@ func (e *Emulator) otpLifetime() time.Duration {
 	return time.Duration(orInt(e.org.Behaviour.FrontdoorOTPLifetimeSeconds, 60)) * time.Second
 }
 
-// relativePath accepts "/path?query" only: no scheme, no host, no "//" or "\" tricks, no
-// control characters; it returns "" otherwise.
+// relativePath accepts a relative path such as "/lightning/page/home" or, as Salesforce's
+// own examples write it, "lightning/setup/ManageUsers/home" (Spring '25 release notes),
+// and returns it with a leading "/". No scheme, no host, no "//" or "\" tricks, no control
+// characters: it returns "" otherwise.
 func relativePath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || len(p) > 2048 {
+	if p == "" || strings.HasPrefix(p, "//") || len(p) > 2048 {
 		return ""
 	}
 	for _, c := range p {
@@ -53,8 +56,11 @@ func relativePath(p string) string {
 		}
 	}
 	u, err := url.Parse(p)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return ""
+	}
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
 	}
 	return p
 }
@@ -81,7 +87,15 @@ func (e *Emulator) handleSingleAccess(w http.ResponseWriter, r *http.Request) {
 		writeOAuthError(w, r, nil, &oauthError{http.StatusBadRequest, "invalid_request", "redirect_uri must be a relative path"})
 		return
 	}
-	s := e.useSession(bearerToken(r))
+	tok := bearerToken(r)
+	if tok == "" && r.Method == http.MethodPost {
+		// A POST may carry the token as an access_token form parameter; an access token
+		// in the URL query string is blocked since Spring '25 ("GET Requests with Access
+		// Tokens in the URL Query String Are Blocked for the Single Access Endpoint"), so it
+		// is not read there and the request is answered as one without a token.
+		tok = r.PostForm.Get("access_token")
+	}
+	s := e.useSession(tok)
 	if s == nil || s.user.APIOnly {
 		badOAuthToken(w)
 		return
@@ -89,7 +103,7 @@ func (e *Emulator) handleSingleAccess(w http.ResponseWriter, r *http.Request) {
 	otp := randomToken(32)
 	e.mu.Lock()
 	now := e.now()
-	e.otps[otp] = &frontdoorOTP{userID: s.user.ID, startURL: start, created: now}
+	e.otps[otp] = &frontdoorOTP{userID: s.user.ID, startURL: relativePath(start), created: now}
 	e.inserted(now)
 	e.mu.Unlock()
 	u := e.instanceURL() + frontdoorPath + "?otp=" + url.QueryEscape(otp)

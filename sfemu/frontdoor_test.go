@@ -84,6 +84,32 @@ func TestFrontdoor(t *testing.T) {
 		t.Errorf("frontdoor landing: %d %q %v", res.StatusCode, res.Header.Get("Location"), cookies)
 	}
 
+	// The token as an access_token form or query parameter, as many integrations send it.
+	req, _ = http.NewRequest(http.MethodPost, v.e.MyDomainURL+"/services/oauth2/singleaccess",
+		strings.NewReader(url.Values{"access_token": {tok}, "redirect_uri": {"/lightning/page/home"}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if r := do(t, plain, req); r.status != 200 || !strings.HasSuffix(str(r.m, "frontdoor_uri"), "&startURL=%2Flightning%2Fpage%2Fhome") {
+		t.Errorf("access_token form parameter: %d %s", r.status, r.body)
+	}
+	// An access token in the URL query string is blocked (Spring '25).
+	req, _ = http.NewRequest(http.MethodGet, v.e.MyDomainURL+"/services/oauth2/singleaccess?access_token="+url.QueryEscape(tok), nil)
+	if r := do(t, plain, req); r.status != 403 {
+		t.Errorf("access_token in the query string: %d %s", r.status, r.body)
+	}
+	// Salesforce's own examples write the start page without a leading slash; the login
+	// host answers too.
+	req, _ = http.NewRequest(http.MethodGet, v.e.LoginURL+"/services/oauth2/singleaccess?redirect_uri=lightning/setup/ManageUsers/home", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	r = do(t, plain, req)
+	if fd := str(r.m, "frontdoor_uri"); r.status != 200 || !strings.HasPrefix(fd, v.e.MyDomainURL+"/secur/frontdoor.jsp?otp=") ||
+		!strings.HasSuffix(fd, "&startURL=lightning%2Fsetup%2FManageUsers%2Fhome") {
+		t.Errorf("relative start page without a slash: %d %s", r.status, r.body)
+	} else if res, err := plain.Get(fd); err != nil || res.StatusCode != 302 || res.Header.Get("Location") != "/lightning/setup/ManageUsers/home" {
+		t.Errorf("landing: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+
 	// The otp is short-lived (60 s by default).
 	fd = str(v.singleAccess(http.MethodGet, tok, "").m, "frontdoor_uri")
 	v.clk.Advance(61 * time.Second)
@@ -111,7 +137,7 @@ func TestFrontdoor(t *testing.T) {
 	}
 
 	// Errors: a start page that is not a relative path; unknown or expired tokens get 403.
-	for _, bad := range []string{"https://evil.example/", "//evil.example/x", "/\\evil", "javascript:alert(1)", "relative/no-slash"} {
+	for _, bad := range []string{"https://evil.example/", "//evil.example/x", "/\\evil", "javascript:alert(1)", "mailto:x@example.com"} {
 		if r := v.singleAccess(http.MethodGet, tok, bad); r.status != 400 || str(r.m, "error") != "invalid_request" {
 			t.Errorf("redirect_uri %q: %d %s", bad, r.status, r.body)
 		}
@@ -142,4 +168,30 @@ func TestFrontdoor(t *testing.T) {
 	} else {
 		res.Body.Close()
 	}
+}
+
+// FuzzRelativePath: a start page is either refused or a path on this host: it starts with
+// one "/", has no scheme, host or backslash, and a browser resolves it to this origin.
+func FuzzRelativePath(f *testing.F) {
+	for _, s := range []string{"/lightning/page/home", "lightning/setup/ManageUsers/home", "//evil.example", "/\\evil", "https://evil.example",
+		"javascript:alert(1)", "/%2F%2Fevil", "\t//evil", "/a?b=//c", "", "%", "/\x7f"} {
+		f.Add(s)
+	}
+	base, _ := url.Parse("http://127.0.0.1:1717/x/y")
+	f.Fuzz(func(t *testing.T, p string) {
+		got := relativePath(p)
+		if got == "" {
+			return
+		}
+		if !strings.HasPrefix(got, "/") || strings.HasPrefix(got, "//") || strings.Contains(got, "\\") {
+			t.Fatalf("%q -> %q", p, got)
+		}
+		u, err := url.Parse(got)
+		if err != nil {
+			t.Fatalf("%q -> %q: %v", p, got, err)
+		}
+		if r := base.ResolveReference(u); r.Host != base.Host || r.Scheme != "http" {
+			t.Fatalf("%q -> %q resolves to %s", p, got, r)
+		}
+	})
 }

@@ -65,7 +65,7 @@ func (e *Emulator) revoke(tok string) bool {
 		e.revokeFamily(rt.family)
 		return true
 	}
-	return false
+	return e.revokeByDeleteToken(tok) // an OauthToken's DeleteToken (§15.1)
 }
 
 // handleIntrospect is /services/oauth2/introspect (§4.2): client auth in the body or Basic;
@@ -127,13 +127,13 @@ func (e *Emulator) introspect(a *App, tok, hint string) obj {
 			if rt == nil {
 				continue
 			}
-			if !refreshValid(rt, now) || (rt.app != a && !a.IntrospectAllTokens) {
+			if !e.refreshValid(rt, now) || (rt.app != a && !a.IntrospectAllTokens) {
 				return inactive
 			}
 			o := obj{{"active", true}, {"scope", strings.Join(rt.scopes, " ")}, {"client_id", rt.app.ConsumerKey},
 				{"username", rt.user.Username}, {"sub", e.identityURL(rt.user)}, {"token_type", "refresh_token"}}
 			// An "infinite" refresh token has no exp [UNCONF].
-			if exp, ok := refreshExpiry(rt); ok {
+			if exp, ok := e.refreshExpiry(rt); ok {
 				o = append(o, field{"exp", exp.Unix()})
 			}
 			return append(o, field{"iat", rt.created.Unix()}, field{"nbf", rt.created.Unix()})

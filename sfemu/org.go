@@ -19,6 +19,8 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"strconv"
@@ -68,6 +70,10 @@ type Org struct {
 	// APIDisabled is an org without API access (e.g. an edition without it): SOAP login()
 	// fails with API_DISABLED_FOR_ORG (§15.6) and REST calls with 403 API_DISABLED_FOR_ORG.
 	APIDisabled bool `json:"api_disabled,omitempty"`
+	// NoIdleRefreshTokenLimit turns off Spring '26's "Limit Idle Refresh Token TTL to 30
+	// Days" (on by default; §15.3): with it on, a refresh token unused for 30 days expires
+	// whatever the app's refresh token policy ("immediately expire" aside).
+	NoIdleRefreshTokenLimit bool `json:"no_idle_refresh_token_limit,omitempty"`
 	// SOAPLoginDisabled is "SOAP API login()" turned off for the org: login() then fails
 	// with INVALID_OPERATION "SOAP API login() is disabled by default in this org..."
 	// [OBS] jsforce#1771, OpenFn/adaptors#1715. New real orgs have it off by default; the
@@ -206,6 +212,14 @@ type App struct {
 	RefreshTokenPolicy string `json:"refresh_token_policy,omitempty"`
 	// RefreshTokenRotation is isRefreshTokenRotationEnabled (§3.4).
 	RefreshTokenRotation bool `json:"refresh_token_rotation,omitempty"`
+	// RefreshTokenIPAllowlist is an External Client App's "Enforce Refresh Token IP
+	// Allowlist" (Winter '26, §15.3): when set, only callers from these IPs or CIDR ranges
+	// complete the web server or refresh token flow (at most 128 ranges and 256 IPs).
+	RefreshTokenIPAllowlist []string `json:"refresh_token_ip_allowlist,omitempty"`
+	// RefreshTokenReuseGraceSeconds lets a rotated-out refresh token be used again within
+	// this many seconds of its rotation without revoking the family. Salesforce documents
+	// no grace period (§15.2): 0, the default, revokes the whole family on any reuse.
+	RefreshTokenReuseGraceSeconds int `json:"refresh_token_reuse_grace_seconds,omitempty"`
 	// SessionTimeoutMinutes is the app's Session Policies Timeout Value (§7); 0 = none, so the
 	// profile's and then the org's timeout applies.
 	SessionTimeoutMinutes int `json:"session_timeout_minutes,omitempty"`
@@ -292,6 +306,19 @@ type Behaviour struct {
 	// the default is the bare "INVALID_LOGIN" of recent captures (simple-salesforce test
 	// fixtures); older captures show the prefix [UNCONF §15.6].
 	SOAPFaultCodePrefixed bool `json:"soap_fault_code_prefixed,omitempty"`
+	// DeviceFlowECAOnlyFrom is the date (YYYY-MM-DD, by the org's clock) from which the
+	// device flow works only for External Client Apps with a localhost callback; "" means
+	// 2026-11-30 (Winter '27 release update, §15.8 [RN2]); "never" keeps the old rule.
+	DeviceFlowECAOnlyFrom string `json:"device_flow_eca_only_from,omitempty"`
+	// DeviceFlowRetiredDescription is the invalid_grant description for a device flow that
+	// rule refuses; "" means "device flow is not enabled for the app" [UNCONF].
+	DeviceFlowRetiredDescription string `json:"device_flow_retired_description,omitempty"`
+	// RefreshIPAllowlistError and RefreshIPAllowlistDescription answer a web server or
+	// refresh token request from outside an External Client App's refresh token IP
+	// allowlist; "" means invalid_grant / "ip restricted". The wire error is not documented
+	// (§15.3 [UNCONF]).
+	RefreshIPAllowlistError       string `json:"refresh_ip_allowlist_error,omitempty"`
+	RefreshIPAllowlistDescription string `json:"refresh_ip_allowlist_description,omitempty"`
 	// RetiredAPIVersionMessage is the message of the 410 GONE answer to a REST call on a
 	// retired version (21.0 to 30.0); the status and errorCode GONE are documented/observed,
 	// the message is not [UNCONF §15.6]. "" means msgRetiredVersion.
@@ -331,6 +358,11 @@ func (o *Org) Validate() error {
 	if o.LatestAPIVersion != "" {
 		if n, ok := parseAPIVersion(o.LatestAPIVersion); !ok || n < minLiveAPIVersion || n > 999 {
 			return fmt.Errorf("latest_api_version %q: want a version such as \"68.0\" (31.0 or newer)", o.LatestAPIVersion)
+		}
+	}
+	if v := o.Behaviour.DeviceFlowECAOnlyFrom; v != "" && v != "never" {
+		if _, err := time.Parse(time.DateOnly, v); err != nil {
+			return fmt.Errorf("behaviour.device_flow_eca_only_from %q: want a date such as 2026-11-30, or never", v)
 		}
 	}
 	if o.SessionTimeoutMinutes < 0 {
@@ -408,6 +440,12 @@ func (o *Org) Validate() error {
 		}
 		if a.SessionTimeoutMinutes < 0 || a.IDTokenValidityMinutes < 0 || a.IDTokenValidityMinutes > 720 {
 			return fmt.Errorf("%s: session_timeout_minutes must be >= 0 and id_token_validity_minutes 0..720", where)
+		}
+		if err := validateAllowlist(a); err != nil {
+			return fmt.Errorf("%s: refresh_token_ip_allowlist: %v", where, err)
+		}
+		if a.RefreshTokenReuseGraceSeconds < 0 {
+			return fmt.Errorf("%s: refresh_token_reuse_grace_seconds must not be negative", where)
 		}
 		if a.CertificatePEM != "" {
 			if _, err := parsePublicKey(a.CertificatePEM); err != nil {
@@ -678,4 +716,59 @@ func parsePublicKey(p string) (*rsa.PublicKey, error) {
 		return nil, errors.New("not an RSA key (JWT bearer is RS256 only)")
 	}
 	return rk, nil
+}
+
+// validateAllowlist checks an External Client App's refresh token IP allowlist: IPs or
+// CIDR ranges, at most 128 ranges and 256 single IPs (§15.3).
+func validateAllowlist(a *App) error {
+	if len(a.RefreshTokenIPAllowlist) == 0 {
+		return nil
+	}
+	if !a.isECA() {
+		return errors.New("only External Client Apps have a refresh token IP allowlist")
+	}
+	ranges, ips := 0, 0
+	for _, s := range a.RefreshTokenIPAllowlist {
+		if strings.Contains(s, "/") {
+			if _, err := netip.ParsePrefix(s); err != nil {
+				return fmt.Errorf("%q is not an IP or CIDR range", s)
+			}
+			ranges++
+		} else {
+			if _, err := netip.ParseAddr(s); err != nil {
+				return fmt.Errorf("%q is not an IP or CIDR range", s)
+			}
+			ips++
+		}
+	}
+	if ranges > 128 || ips > 256 {
+		return errors.New("at most 128 ranges and 256 IPs")
+	}
+	return nil
+}
+
+// allowlisted reports whether the caller's IP may complete the web server or refresh flow
+// of an External Client App with a refresh token IP allowlist.
+func (a *App) allowlisted(remoteAddr string) bool {
+	if len(a.RefreshTokenIPAllowlist) == 0 {
+		return true
+	}
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	ip = ip.Unmap()
+	for _, s := range a.RefreshTokenIPAllowlist {
+		if p, err := netip.ParsePrefix(s); err == nil && p.Contains(ip) {
+			return true
+		}
+		if x, err := netip.ParseAddr(s); err == nil && x.Unmap() == ip {
+			return true
+		}
+	}
+	return false
 }

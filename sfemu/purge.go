@@ -65,15 +65,16 @@ func (e *Emulator) purge(now time.Time) {
 		}
 	}
 	for _, rt := range e.refreshes {
-		if refreshValid(rt, now) {
+		if e.refreshValid(rt, now) {
 			live[rt.family] = true
 		}
 	}
 	for tok, rt := range e.refreshes {
-		if rt.revoked || !refreshValid(rt, now) && !live[rt.family] {
+		if rt.revoked || !e.refreshValid(rt, now) && !live[rt.family] {
 			delete(e.refreshes, tok)
 		}
 	}
+	e.dropOrphanOauthTokens()
 	codeLife := time.Duration(orInt(e.org.Behaviour.AuthCodeLifetimeMinutes, 15)) * time.Minute
 	for c, ac := range e.codes {
 		if now.Sub(ac.created) >= codeLife+deadRetention {

@@ -149,7 +149,9 @@ func (e *Emulator) handleREST(w http.ResponseWriter, r *http.Request) {
 			{"HourlyTimeBasedWorkflow", lim(50, 50)},
 			{"SingleEmail", lim(15, 15)},
 		})
-	case rest == "query" || rest == "query/":
+	case rest == "query" || rest == "queryAll":
+		// queryAll also returns deleted and archived records; the emulated org has none,
+		// so its answer is query's.
 		e.handleQuery(w, r, s, base)
 	case strings.HasPrefix(rest, "sobjects/"):
 		parts := strings.Split(rest, "/")

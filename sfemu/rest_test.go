@@ -113,3 +113,16 @@ func TestDiscovery(t *testing.T) {
 		}
 	}
 }
+
+// A doubled slash after the host (the Salesforce CLI after an access-token login, jsforce
+// with an instance URL ending in "/") is served as the single-slash path, not redirected.
+func TestDoubleSlashPaths(t *testing.T) {
+	v := newEnv(t, nil)
+	tok := str(v.password(v.user(DemoUser)).m, "access_token")
+	for _, p := range []string{"//services/data", "//services/data/v50.0/query?q=SELECT+Id+FROM+User", "/services//data/v51.0//limits"} {
+		r := v.rest(v.e.MyDomainURL, p, tok)
+		if r.status != 200 || r.loc != "" {
+			t.Errorf("%s: %d %q %s", p, r.status, r.loc, r.body)
+		}
+	}
+}

@@ -60,6 +60,8 @@ type Emulator struct {
 	approvals map[string]approval
 	// oauthTokens are the OauthToken records (approvals.go), oldest first.
 	oauthTokens []*oauthToken
+	// advanced is how far the control endpoint moved the clock in all (control.go).
+	advanced time.Duration
 	// created is when the emulator started: the CreatedDate of its records.
 	created time.Time
 
@@ -264,6 +266,14 @@ func (e *Emulator) wrap(h http.Handler) http.Handler {
 			}
 		}()
 		e.logf("sfemu: %s %s%s", r.Method, r.Host, r.URL.Path)
+		// Salesforce serves "//services/data" as "/services/data": the Salesforce CLI stores
+		// an access-token login's instance URL with a trailing "/" and jsforce joins it with
+		// "/services/...". ServeMux would answer 301 with a relative Location, which jsforce
+		// cannot follow, so repeated slashes are collapsed here instead.
+		if strings.Contains(r.URL.Path, "//") {
+			r.URL.Path = collapseSlashes(r.URL.Path)
+			r.URL.RawPath = ""
+		}
 		e.mu.Lock()
 		e.housekeep(e.now()) // amortised purge of dead records (purge.go)
 		e.mu.Unlock()
@@ -402,7 +412,7 @@ func (e *Emulator) appFlows(a *App) []string {
 	if a.ClientCredentialsEnabled && a.ClientCredentialsUser != "" {
 		f = append(f, "client-credentials")
 	}
-	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) {
+	if a.DeviceFlowEnabled && (a.Installed || !e.org.UninstalledAppGate) && e.deviceFlowAllowed(a) {
 		f = append(f, "device")
 	}
 	if a.TokenExchangeEnabled {
@@ -436,4 +446,17 @@ func splitScopes(s string) []string {
 		}
 	}
 	return out
+}
+
+// collapseSlashes replaces every run of "/" with one.
+func collapseSlashes(p string) string {
+	var b strings.Builder
+	b.Grow(len(p))
+	for i := 0; i < len(p); i++ {
+		if p[i] == '/' && i > 0 && p[i-1] == '/' {
+			continue
+		}
+		b.WriteByte(p[i])
+	}
+	return b.String()
 }

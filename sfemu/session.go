@@ -39,15 +39,16 @@ func (s *session) touch(now time.Time) {
 
 // refreshToken is a refresh token record (§3.4, §7).
 type refreshToken struct {
-	token    string
-	app      *App
-	user     *User
-	scopes   []string
-	created  time.Time // start of the family, for specific_lifetime
-	lastUsed time.Time // for specific_inactivity
-	family   string
-	rotated  bool // replaced by a newer token (rotation); replay revokes the family
-	revoked  bool
+	token     string
+	app       *App
+	user      *User
+	scopes    []string
+	created   time.Time // start of the family, for specific_lifetime
+	lastUsed  time.Time // for specific_inactivity
+	family    string
+	rotated   bool // replaced by a newer token (rotation); replay revokes the family
+	rotatedAt time.Time
+	revoked   bool
 }
 
 // authCode is an authorization code (§3.1).
@@ -132,7 +133,8 @@ func (e *Emulator) issue(g grant) (obj, *session) {
 		lastActivity: now, timeout: e.org.effectiveTimeout(g.app, g.user), family: g.family}
 	var rt *refreshToken
 	if g.refresh {
-		if g.family == "" {
+		newFamily := g.family == ""
+		if newFamily {
 			g.family = randomToken(12)
 			s.family = g.family
 		}
@@ -140,9 +142,14 @@ func (e *Emulator) issue(g grant) (obj, *session) {
 			lastUsed: now, family: g.family}
 		if g.rotateFrom != nil {
 			rt.created = g.rotateFrom.created
-			g.rotateFrom.rotated = true
+			if !g.rotateFrom.rotated {
+				g.rotateFrom.rotated, g.rotateFrom.rotatedAt = true, now
+			}
 		}
 		e.refreshes[rt.token] = rt
+		if newFamily {
+			e.recordOauthToken(g.app, g.user, g.family, now) // a new approval (approvals.go)
+		}
 	}
 	e.sessions[s.token] = s
 	e.inserted(now)
@@ -183,11 +190,13 @@ func signature(secret, id, issuedAt string) string {
 }
 
 // revokeFamily revokes every refresh token of a family and every access token issued
-// under it (§3.4 reuse detection, §4.1). Caller holds e.mu.
+// under it (§3.4 reuse detection, §4.1), and removes its OauthToken record (§15.1). Caller
+// holds e.mu.
 func (e *Emulator) revokeFamily(family string) {
 	if family == "" {
 		return
 	}
+	e.dropOauthToken(family)
 	for _, rt := range e.refreshes {
 		if rt.family == family {
 			rt.revoked = true
@@ -200,35 +209,48 @@ func (e *Emulator) revokeFamily(family string) {
 	}
 }
 
-// refreshValid applies the app's refresh token policy (§7), evaluated when the token is used.
-func refreshValid(rt *refreshToken, now time.Time) bool {
-	if rt.revoked || rt.rotated {
-		return false
-	}
-	p := rt.app.refreshPolicy()
-	switch p.kind {
-	case "zero":
-		return false
-	case "specific_lifetime":
-		return now.Before(p.after(rt.created))
-	case "specific_inactivity":
-		return now.Before(p.after(rt.lastUsed))
-	}
-	return true
-}
+// idleRefreshLimit is Spring '26's "Limit Idle Refresh Token TTL to 30 Days" (reference
+// §15.3, help xcloud.connected_app_limit_idle_ttl), on unless Org.NoIdleRefreshTokenLimit.
+const idleRefreshLimit = 30 * 24 * time.Hour
 
-// refreshExpiry is the refresh token's current expiry, if it has one.
-func refreshExpiry(rt *refreshToken) (time.Time, bool) {
+// refreshExpiry is the refresh token's current expiry under its app's policy (§7) and the
+// 30-day idle limit (§15.3): "valid until revoked" then expires after 30 days unused,
+// "expire after N" keeps N and gains the idle limit, "expire if not used for N" is capped
+// at 30 days, "immediately expire" is unchanged.
+func (e *Emulator) refreshExpiry(rt *refreshToken) (time.Time, bool) {
 	p := rt.app.refreshPolicy()
+	var exp time.Time
+	has := true
 	switch p.kind {
 	case "zero":
 		return rt.created, true
 	case "specific_lifetime":
-		return p.after(rt.created), true
+		exp = p.after(rt.created)
 	case "specific_inactivity":
-		return p.after(rt.lastUsed), true
+		exp = p.after(rt.lastUsed)
+	default:
+		has = false
 	}
-	return time.Time{}, false
+	if !e.org.NoIdleRefreshTokenLimit {
+		if idle := rt.lastUsed.Add(idleRefreshLimit); !has || idle.Before(exp) {
+			exp, has = idle, true
+		}
+	}
+	return exp, has
+}
+
+// refreshPolicyValid applies the expiry alone, evaluated when the token is used.
+func (e *Emulator) refreshPolicyValid(rt *refreshToken, now time.Time) bool {
+	if rt.app.refreshPolicy().kind == "zero" {
+		return false
+	}
+	exp, ok := e.refreshExpiry(rt)
+	return !ok || now.Before(exp)
+}
+
+// refreshValid: not revoked, not rotated away, not expired.
+func (e *Emulator) refreshValid(rt *refreshToken, now time.Time) bool {
+	return !rt.revoked && !rt.rotated && e.refreshPolicyValid(rt, now)
 }
 
 // bearerToken reads the access token from the Authorization header or the oauth_token

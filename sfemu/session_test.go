@@ -153,7 +153,16 @@ func TestIntrospection(t *testing.T) {
 	if r.m["active"] != true || str(r.m, "token_type") != "refresh_token" {
 		t.Errorf("refresh token introspection: %s", r.body)
 	}
-	if _, ok := r.m["exp"]; ok {
-		t.Errorf("an infinite-policy refresh token has no exp: %s", r.body)
+	// "Valid until revoked" under Spring '26's 30-day idle limit: 30 days after last use.
+	if unixNum(r.m, "exp")-unixNum(r.m, "iat") != 30*24*3600 {
+		t.Errorf("an infinite-policy refresh token expires 30 days after its last use: %s", r.body)
+	}
+	o := testOrg()
+	o.NoIdleRefreshTokenLimit = true
+	v2 := newEnv(t, o)
+	rt = str(v2.webServerTokens(DemoWebAppKey, "WebAppDemoSecret0001", DemoUser, "Demo-Pass-1").m, "refresh_token")
+	r = v2.introspect(DemoWebAppKey, "WebAppDemoSecret0001", rt)
+	if _, ok := r.m["exp"]; ok || r.m["active"] != true {
+		t.Errorf("without the idle limit an infinite-policy refresh token has no exp: %s", r.body)
 	}
 }

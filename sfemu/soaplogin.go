@@ -1,6 +1,7 @@
 package sfemu
 
 import (
+	"compress/gzip"
 	"crypto/subtle"
 	"encoding/xml"
 	"io"
@@ -166,7 +167,19 @@ func (e *Emulator) handleSOAPLogin(w http.ResponseWriter, r *http.Request) {
 		e.writeLoginFault(w, api, loginFault{"soapenv:Client", "Content-Type must be text/xml (SOAP 1.1)", ""})
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxSOAPLoginBody+1))
+	var in io.Reader = r.Body
+	if strings.EqualFold(strings.TrimSpace(r.Header.Get("Content-Encoding")), "gzip") {
+		// The Java WSC (Data Loader, older Java clients) compresses requests by default.
+		// The cap below applies to the decompressed body.
+		zr, zerr := gzip.NewReader(r.Body)
+		if zerr != nil {
+			e.writeLoginFault(w, api, loginFault{"soapenv:Client", "the gzip request body could not be read", ""})
+			return
+		}
+		defer zr.Close()
+		in = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(in, maxSOAPLoginBody+1))
 	if err != nil || len(body) > maxSOAPLoginBody {
 		e.writeLoginFault(w, api, loginFault{"soapenv:Client", "request body too large or unreadable (at most 64 KiB)", ""})
 		return
@@ -223,9 +236,9 @@ func (e *Emulator) soapLogin(w http.ResponseWriter, r *http.Request, api soapAPI
 		e.writeLoginFault(w, api, loginFault{"INVALID_LOGIN", msgInvalidLogin, "LoginFault"})
 		return
 	}
-	if u.RestrictedIP {
-		// The profile's login IP ranges exclude the caller; no IP relaxation applies
-		// without a Connected App [UNCONF: fault as for bad credentials].
+	if ipCheck(soapAPIApp, u, false) != nil {
+		// The profile's login IP ranges exclude the caller (the password grant's check;
+		// no Connected App relaxes it here) [UNCONF: fault as for bad credentials].
 		e.writeLoginFault(w, api, loginFault{"INVALID_LOGIN", msgInvalidLogin, "LoginFault"})
 		return
 	}

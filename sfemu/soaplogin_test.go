@@ -1,6 +1,8 @@
 package sfemu
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/xml"
 	"net/http"
 	"strings"
@@ -138,11 +140,31 @@ func TestSOAPLogin(t *testing.T) {
 	wantLoginFault(t, v2.soapAt(l+"/services/Soap/c/68.0", jsforceLogin(enterpriseNS, DemoUser, "Demo-Pass-1DEMOTOKEN1")), "INVALID_OPERATION", "INVALID_OPERATION: The SOAP Login operation is not available in the API version specified (68.0).")
 	// The partner namespace on the enterprise path is no operation of that service.
 	wantLoginFault(t, v2.soapAt(l+"/services/Soap/c/50.0", jsforceLogin(partnerNS, DemoUser, "Demo-Pass-1DEMOTOKEN1")), "soapenv:Client", "No operation available for request {urn:partner.soap.sforce.com}login")
+	// A gzip-compressed request (the Java WSC's default), and a gzip bomb stays capped.
+	gz := func(s string) *bytes.Buffer {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		zw.Write([]byte(s))
+		zw.Close()
+		return &b
+	}
+	for body, want := range map[string]int{jsforceLogin(partnerNS, DemoUser, "Demo-Pass-1DEMOTOKEN1"): 200, strings.Repeat("<", 10<<20): 500, "": 500} {
+		req, _ := http.NewRequest(http.MethodPost, l+"/services/Soap/u/50.0", gz(body))
+		req.Header.Set("Content-Type", "text/xml; charset=UTF-8")
+		req.Header.Set("Content-Encoding", "gzip")
+		if r := do(t, plain, req); r.status != want {
+			t.Errorf("gzip body of %d bytes: %d %s", len(body), r.status, r.body)
+		}
+	}
+	req, _ := http.NewRequest(http.MethodPost, l+"/services/Soap/u/50.0", strings.NewReader("not gzip"))
+	req.Header.Set("Content-Type", "text/xml")
+	req.Header.Set("Content-Encoding", "gzip")
+	wantLoginFault(t, do(t, plain, req), "soapenv:Client", "the gzip request body could not be read")
 	// Malformed requests.
 	wantLoginFault(t, v2.soapAt(l+"/services/Soap/u/50.0", "<not xml"), "soapenv:Client", "Could not parse the request")
 	wantLoginFault(t, v2.soapAt(l+"/services/Soap/u/50.0", strings.Repeat(" ", 70<<10)+jsforceLogin(partnerNS, DemoUser, "x")), "soapenv:Client", "request body too large")
 	wantLoginFault(t, v2.soapAt(l+"/services/Soap/u/50.0", `<Envelope><Body><login/></Body></Envelope>`), "soapenv:VersionMismatch", "the SOAP API speaks SOAP 1.1")
-	req, _ := http.NewRequest(http.MethodGet, l+"/services/Soap/u/50.0", nil)
+	req, _ = http.NewRequest(http.MethodGet, l+"/services/Soap/u/50.0", nil)
 	wantLoginFault(t, do(t, plain, req), "soapenv:Client", "the SOAP API answers POST requests only")
 	req, _ = http.NewRequest(http.MethodPost, l+"/services/Soap/u/50.0", strings.NewReader(jsforceLogin(partnerNS, DemoUser, "x")))
 	req.Header.Set("Content-Type", "application/json")

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // A small, honest SOQL subset for GET /services/data/vNN.N/query?q= (reference §15.6):
@@ -179,7 +180,10 @@ func lexSOQL(q string) ([]soqlTok, *soqlError) {
 		default:
 			// Operators and punctuation; two-character operators are kept together so
 			// the error names them as Salesforce does.
-			j := i + 1
+			// A whole UTF-8 sequence is one token, so an error quoting it stays valid
+			// UTF-8 (a fuzzer-found crash, testdata/fuzz/FuzzSOQL).
+			_, size := utf8.DecodeRuneInString(q[i:])
+			j := i + size
 			if j < len(q) && strings.Contains("<>!", string(c)) && (q[j] == '=' || c == '<' && q[j] == '>') {
 				j++
 			}

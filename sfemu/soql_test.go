@@ -136,6 +136,9 @@ func TestSOQLQuery(t *testing.T) {
 	if nullFirst[0]["FirstName"] != nil {
 		t.Errorf("nulls first: %v", nullFirst)
 	}
+	if qa := v.rest(v.e.MyDomainURL, "/services/data/v50.0/queryAll/?q="+url.QueryEscape("SELECT Id FROM User"), tok); len(records(qa)) != len(all) {
+		t.Errorf("queryAll: %s", qa.body)
+	}
 	if none := records(v.query(tok, "SELECT Id FROM User WHERE Username = 'nobody' LIMIT 0")); len(none) != 0 {
 		t.Errorf("none: %v", none)
 	}
@@ -227,4 +230,31 @@ func FuzzSOQL(f *testing.F) {
 			t.Fatalf("%q: %d rows over LIMIT %d", q, len(out), sq.limit)
 		}
 	})
+}
+
+// TestSalesforceCLISequence replays what `sf org login web` does against the demo org with
+// the CLI's own PlatformCLI app: web server flow with PKCE and no secret, then the REST
+// calls it makes after login (versions, v51.0 User record, Organization query, the
+// ScratchOrgInfo probe), a refresh without a secret, and the frontdoor of `sf org open`.
+func TestSalesforceCLISequence(t *testing.T) {
+	v := newEnv(t, Demo())
+	tok := v.webServerTokens(DemoSalesforceCLIKey, "", DemoUser, "Demo-Pass-1")
+	at, rt := str(tok.m, "access_token"), str(tok.m, "refresh_token")
+	if at == "" || rt == "" || str(tok.m, "scope") != "refresh_token api web" {
+		t.Fatalf("token: %s", tok.body)
+	}
+	demo := v.user(DemoUser)
+	for _, p := range []string{"/services/data", "/services/data/v51.0/sobjects/User/" + demo.ID,
+		"/services/data/v68.0/query?q=" + url.QueryEscape("SELECT Name, InstanceName, IsSandbox, TrialExpirationDate, NamespacePrefix FROM Organization WHERE Id = '"+v.e.Org().ID+"'")} {
+		if r := v.rest(v.e.MyDomainURL, p, at); r.status != 200 {
+			t.Errorf("%s: %d %s", p, r.status, r.body)
+		}
+	}
+	if r := v.query(at, "SELECT Id FROM ScratchOrgInfo limit 1"); r.status != 400 || !strings.Contains(r.body, `"errorCode":"INVALID_TYPE"`) {
+		t.Errorf("ScratchOrgInfo probe: %d %s", r.status, r.body)
+	}
+	wantOK(t, v.refresh(DemoSalesforceCLIKey, "", rt))
+	if r := v.rest(v.e.MyDomainURL, "/services/oauth2/singleaccess?redirect_uri="+url.QueryEscape("/lightning/setup/FlexiPageList/home"), at); r.status != 200 || str(r.m, "frontdoor_uri") == "" {
+		t.Errorf("singleaccess: %d %s", r.status, r.body)
+	}
 }

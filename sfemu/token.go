@@ -132,6 +132,9 @@ func (e *Emulator) clientApp(c clientAuth) (*App, *oauthError) {
 	if a == nil {
 		return nil, e.errClientID()
 	}
+	if a.isECA() && !a.Installed {
+		return nil, errAppNotFound
+	}
 	return a, nil
 }
 
@@ -189,6 +192,9 @@ func (e *Emulator) grantAuthCode(r *http.Request, form url.Values) (obj, *oauthE
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if !a.allowlisted(r.RemoteAddr) {
+		return nil, e.errAllowlist()
+	}
 	ac := e.codes[form.Get("code")]
 	if ac == nil || ac.app != a {
 		return nil, errGrant("invalid authorization code") // [UNCONF] text for an unknown code
@@ -263,18 +269,25 @@ func (e *Emulator) grantRefresh(r *http.Request, form url.Values) (obj, *oauthEr
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if !a.allowlisted(r.RemoteAddr) {
+		return nil, e.errAllowlist()
+	}
 	rt := e.refreshes[form.Get("refresh_token")]
 	if rt == nil || rt.app != a {
 		return nil, errExpiredToken
 	}
-	if rt.rotated && !rt.revoked {
-		// Replay of a rotated-away token: delete the current refresh token and its access
-		// tokens (§3.4).
-		e.revokeFamily(rt.family)
-		return nil, errExpiredToken
-	}
 	now := e.now()
-	if !refreshValid(rt, now) {
+	if rt.rotated && !rt.revoked {
+		// Replay of a rotated-out token "invalidates the current refresh token and any
+		// associated access tokens" (§3.4, §15.2: the whole family), unless it comes within
+		// the app's grace period (none documented: App.RefreshTokenReuseGraceSeconds, 0).
+		grace := time.Duration(a.RefreshTokenReuseGraceSeconds) * time.Second
+		if grace <= 0 || now.Sub(rt.rotatedAt) >= grace {
+			e.revokeFamily(rt.family)
+			return nil, errExpiredToken
+		}
+	}
+	if rt.revoked || !e.refreshPolicyValid(rt, now) {
 		return nil, errExpiredToken
 	}
 	if err := userCheck(rt.user); err != nil {
@@ -284,6 +297,7 @@ func (e *Emulator) grantRefresh(r *http.Request, form url.Values) (obj, *oauthEr
 		return nil, err
 	}
 	rt.lastUsed = now
+	e.touchOauthToken(rt.family, now)
 	g := grant{app: a, user: rt.user, scopes: rt.scopes, showScope: true, family: rt.family, idToken: true,
 		issuedAt: true, issuer: e.baseURL(r)}
 	if a.RefreshTokenRotation {
@@ -351,6 +365,9 @@ func (e *Emulator) grantJWT(r *http.Request, form url.Values) (obj, *oauthError)
 	a := e.org.appByKey(j.str("iss"))
 	if a == nil {
 		return nil, e.errClientID()
+	}
+	if a.isECA() && !a.Installed {
+		return nil, errAppNotFound // §15.5
 	}
 	if a.CertificatePEM == "" {
 		return nil, errInvalidAssertion
@@ -459,7 +476,7 @@ func (e *Emulator) grantTokenExchange(r *http.Request, form url.Values) (obj, *o
 			u = s.user
 		}
 	case "urn:ietf:params:oauth:token-type:refresh_token":
-		if rt := e.refreshes[tok]; rt != nil && refreshValid(rt, now) {
+		if rt := e.refreshes[tok]; rt != nil && e.refreshValid(rt, now) {
 			u = rt.user
 		}
 	default:
