@@ -4,12 +4,13 @@
 // redirect to the client's callback.
 //
 // Two uses:
-//   - as the BROWSER of `sf org login web` (through the executable ./browser next to this
-//     file): `browser URL`; the CLI's own loopback server receives the callback;
+//   - as the BROWSER of `sf org login web` (through the launcher ./browser next to this
+//     file, which starts it in the background): the CLI's own loopback server receives the
+//     callback;
 //   - imported by a driver: authorizeInBrowser(url, {callbackPrefix}) answers the callback
 //     itself (no port is bound) and returns the callback URL with the code.
 // Errors go to stderr and to $CLIENTS_BROWSER_LOG when set (the sf driver reads it), redacted.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { loadDesc, demoUser, DEMO_USER, redact, requireClient, withTimeout } from './lib.mjs';
 
@@ -85,11 +86,6 @@ async function main() {
   if (!url) {
     log('browser: usage: browser URL');
     process.exit(2);
-  }
-  // xdg-open runs $BROWSER a second time when the first run fails: fail at once then.
-  if (process.env.CLIENTS_BROWSER_LOG && existsSync(process.env.CLIENTS_BROWSER_LOG) &&
-      readFileSync(process.env.CLIENTS_BROWSER_LOG, 'utf8').includes('browser: FAILED')) {
-    process.exit(1);
   }
   const callbackPrefix = process.env.CLIENTS_CALLBACK_PREFIX || 'http://localhost:1717/';
   const u = demoUser(desc, process.env.CLIENTS_BROWSER_USER || DEMO_USER);

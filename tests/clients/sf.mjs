@@ -22,7 +22,6 @@ const desc = loadDesc();
 // tens of seconds on a loaded one.
 const r = new Runner('sf', desc, { timeoutMs: 600000 });
 const user = demoUser(desc, DEMO_USER);
-const web = demoApp(desc, WEB_APP);
 const integ = demoApp(desc, INTEGRATION_APP);
 // One user per login: the CLI keeps one authorization per username, so three logins of one
 // user would overwrite each other.
@@ -30,6 +29,7 @@ const SHORT_USER = 'shortsession@connectedapplab.example';
 const ADMIN_USER = 'admin@connectedapplab.example';
 demoUser(desc, SHORT_USER);
 demoUser(desc, ADMIN_USER);
+let apiVersion = '68.0'; // what org display reports replaces it
 const soql = `SELECT Id, Username FROM User WHERE Username = '${DEMO_USER}'`;
 const home = mkdtempSync(join(tmpdir(), 'clients-sf-'));
 const browserLog = join(home, 'browser.log');
@@ -38,15 +38,16 @@ const maxOut = 4 << 20;
 
 // sf runs one CLI command with --json and returns {code, json}; it never rejects on a
 // non-zero exit (the caller checks), only on a timeout or unparsable output.
-function sf(args, { env = {}, input = '', timeoutMs = 300000 } = {}) {
+function sf(args, { env = {}, timeoutMs = 300000 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [sfRun, ...args, '--json'], {
       env: {
-        ...process.env, HOME: home, PATH: `${join(process.env.CLIENTS_NODE_MODULES || '', '.bin')}:${process.env.PATH}`, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'),
+        ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local/share'),
+        PATH: `${join(process.env.CLIENTS_NODE_MODULES || '', '.bin')}:${process.env.PATH}`,
         SF_USE_GENERIC_UNIX_KEYCHAIN: 'true', SF_DISABLE_TELEMETRY: 'true', SF_AUTOUPDATE_DISABLE: 'true',
         SF_SKIP_NEW_VERSION_CHECK: 'true', SF_HIDE_RELEASE_NOTES: 'true', SF_NO_COLOR: 'true', ...env,
       },
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
@@ -59,14 +60,12 @@ function sf(args, { env = {}, input = '', timeoutMs = 300000 } = {}) {
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code) => {
       clearTimeout(timer);
-      const start = out.indexOf('{');
       try {
-        resolve({ code, json: JSON.parse(out.slice(start)) });
+        resolve({ code, json: JSON.parse(out.slice(out.indexOf('{'), out.lastIndexOf('}') + 1)) });
       } catch {
         reject(new Error(`sf ${args.slice(0, 3).join(' ')} exited ${code} without JSON: ${redact((out + err).slice(-400), desc)}`));
       }
     });
-    child.stdin.end(input);
   });
 }
 
@@ -104,17 +103,18 @@ try {
   });
 
   await r.run('org login web (headless Chromium as BROWSER)', async () => {
-    const res = await sf(['org', 'login', 'web', '--client-id', web.client_id, '--instance-url', desc.base_url, '--alias', 'emu-web'], {
-      input: web.client_secret + '\n', // the CLI asks for the app's secret on stdin
+    // No --client-id: the CLI's own app (PlatformCLI), as on every Salesforce org.
+    const res = await sf(['org', 'login', 'web', '--instance-url', desc.base_url, '--alias', 'emu-web'], {
       env: { BROWSER: join(here, 'browser'), CLIENTS_BROWSER_LOG: browserLog, DISPLAY: '' },
     });
     if (res.code !== 0) {
-      const log = existsSync(browserLog) ? readFileSync(browserLog, 'utf8').slice(-400) : '(the browser never ran)';
+      const log = existsSync(browserLog) ? readFileSync(browserLog, 'utf8').slice(-400) : '(the browser wrote nothing)';
       throw new Error(`sf org login web failed (exit ${res.code}): ${res.json.name}: ${res.json.message}; browser: ${log}`);
     }
     const result = ok(res, 'sf org login web');
     assert(result.username === DEMO_USER, `logged in as ${result.username}`);
-    return `${result.username} in org ${result.orgId}`;
+    assert(result.clientId === 'PlatformCLI', `client id ${result.clientId}`);
+    return `${result.username} through ${result.clientId}`;
   });
 
   await r.run('org display', async () => {
@@ -123,6 +123,7 @@ try {
     assert(res.instanceUrl === desc.my_domain_url, `instanceUrl ${res.instanceUrl}`);
     assert(res.connectedStatus === 'Connected', `connectedStatus ${res.connectedStatus}`);
     assert(/^00D/.test(res.id), `org id ${res.id}`);
+    apiVersion = res.apiVersion;
     return `${res.connectedStatus}, API ${res.apiVersion}`;
   });
 
@@ -143,13 +144,15 @@ try {
 
   await r.run('commands after the session expired', async () => {
     await advanceClock(desc, '3h'); // past every demo user's idle timeout (2 hours at most)
-    const at = await sf(['data', 'query', '--query', soql, '--target-org', 'emu-at']);
-    assert(at.code !== 0, 'an access-token login still queries 3 hours later');
+    // `sf api request rest` refreshes the session first when it can (org.refreshAuth).
+    const limits = (alias) => sf(['api', 'request', 'rest', `services/data/v${apiVersion}/limits`, '--target-org', alias]);
+    const at = await limits('emu-at');
+    assert(at.code !== 0, 'an access-token login still calls the API 3 hours later');
     const why = `${at.json.name}: ${at.json.message}`;
     assert(/INVALID_SESSION_ID|expired|invalid/i.test(why), `the expired access-token login failed with ${why}`);
-    await queryUser('emu-web'); // the CLI refreshes with its refresh token
-    await queryUser('emu-jwt'); // the CLI signs a new JWT
-    return `access token: ${redact(why, desc).slice(0, 120)}; web login refreshed; JWT login re-issued`;
+    const web = ok(await limits('emu-web'), 'sf api request rest --target-org emu-web after expiry'); // refreshed
+    assert(web.statusCode === 200 && web.body && web.body.DailyApiRequests, `limits after the refresh: HTTP ${web.statusCode} ${JSON.stringify(web.body).slice(0, 200)}`);
+    return `access token: ${redact(why, desc).slice(0, 120)}; web login: refreshed and called`;
   });
 
   await r.run('org logout', async () => {
