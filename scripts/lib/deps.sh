@@ -8,6 +8,9 @@ build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 # cross-compiler and the tools that inspect packages.
 test_pkgs=(xvfb xauth imagemagick xdotool gnome-keyring dbus-x11 libsecret-tools chromium
   gcc-mingw-w64-x86-64-win32 xz-utils file binutils x11-utils)
+# scripts/test-clients drives the Salesforce CLI's and jsforce's browser logins in Chromium
+# (through playwright-core, from npm).
+clients_pkgs=(chromium)
 
 install_pkgs() {
   local missing=() p
