@@ -1,5 +1,20 @@
 # Packaging shortcuts; the scripts hold the logic (docs/PACKAGING.md).
-.PHONY: package package-linux package-windows check-packages icon clean
+.PHONY: build test run fuzz clients package package-linux package-windows package-darwin check-packages icon clean
+
+build:              ## the binary, ./connectedapplab
+	go build -o connectedapplab .
+
+test:               ## the whole suite, as CI runs it
+	scripts/test
+
+run:                ## the window on the built-in emulated org
+	scripts/run --demo
+
+fuzz:               ## every fuzz target for FUZZTIME each (default 4s)
+	scripts/fuzz
+
+clients:            ## the real Salesforce clients against a fresh emulate
+	scripts/test-clients
 
 package:            ## Linux .tar.xz and Windows .exe into dist/, then check them
 	scripts/package all
@@ -12,6 +27,10 @@ package-linux:
 package-windows:
 	scripts/package windows
 	scripts/check-packages windows
+
+package-darwin:     ## what of the macOS package can be built and checked on Linux
+	scripts/package darwin
+	scripts/check-packages darwin
 
 check-packages:     ## check what is already in dist/
 	scripts/check-packages all
