@@ -1,6 +1,7 @@
 package ui_test
 
 import (
+	"os"
 	"testing"
 	"time"
 
@@ -79,4 +80,9 @@ func TestRealDiagnoseNamesTheApprovalLimit(t *testing.T) {
 		"How to check: ", "Setup: ", "Source: ", "Ruled out", "Approvals: ")
 	wantContains(t, "results area", p.Center(), "A sixth approval revoked this one", "Back to results")
 	wantContains(t, "status", p.Status(), "Diagnosis: ")
+	if path := os.Getenv("UI_DIAGNOSIS_SHOT"); path != "" { // a picture of the diagnosis, on request
+		if err := p.Shot(path, 1024, 700); err != nil {
+			t.Errorf("screenshot: %v", err)
+		}
+	}
 }

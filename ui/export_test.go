@@ -2,7 +2,9 @@ package ui
 
 import (
 	"bytes"
+	"image/png"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -222,7 +224,14 @@ func (p Probe) SelectAdmin(name string) bool {
 	if !slices.Contains(p.l.adminSel.Options, name) {
 		return false
 	}
-	p.l.adminSel.SetSelected(name)
+	// As a click would, but the budget check starts after the select has redrawn: under the
+	// test driver a background done runs on its own goroutine, beside this one.
+	sel := p.l.adminSel
+	cb := sel.OnChanged
+	sel.OnChanged = nil
+	sel.SetSelected(name)
+	sel.OnChanged = cb
+	cb(name)
 	return true
 }
 
@@ -246,3 +255,14 @@ func (p Probe) Budget() string {
 
 // ExplainErrorURL explains raw as the Explain error page dialog's Explain does.
 func (p Probe) ExplainErrorURL(raw string) { p.l.ExplainErrorURL(raw) }
+
+// Shot resizes the window to w×h and saves what its canvas paints as a PNG at path.
+func (p Probe) Shot(path string, w, h float32) error {
+	p.l.win.Resize(fyne.NewSize(w, h))
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return png.Encode(f, p.l.win.Canvas().Capture())
+}
