@@ -214,7 +214,10 @@ func (l *Lab) build() {
 	l.budgetText = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	l.budgetRevoke = keyed(&keyButton{Button: widget.Button{Text: "Revoke stale", Importance: widget.LowImportance, OnTapped: l.RevokeStaleApproval}})
 	l.budgetRevoke.Hide()
-	l.budgetLine = container.NewBorder(nil, nil, nil, l.budgetRevoke, l.budgetText)
+	// A long budget message scrolls in a few lines' height: the column never grows for it.
+	budgetScroll := container.NewVScroll(l.budgetText)
+	budgetScroll.SetMinSize(fyne.NewSize(0, 56))
+	l.budgetLine = container.NewBorder(nil, nil, nil, container.NewVBox(l.budgetRevoke), budgetScroll)
 	l.budgetLine.Hide()
 	// The tabs are only the header: their contents stay empty, and midStack shows the chosen
 	// view. AppTabs refreshes every tab's content when it first draws, which for the profile
