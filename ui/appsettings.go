@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -416,6 +417,7 @@ func (v *appView) renderFindings(st *appState) {
 	if !st.linted {
 		v.findings.Add(&widget.Label{Text: "Lint checks these settings against the profile: its flow, callback URL, scopes and secret.",
 			Wrapping: fyne.TextWrapWord, Importance: widget.LowImportance})
+		v.findings.Objects = append(v.findings.Objects, v.readinessViews(st)...)
 		v.findings.Refresh()
 		return
 	}
@@ -444,15 +446,35 @@ func (v *appView) renderFindings(st *appState) {
 			&widget.Label{Text: fmt.Sprintf("%s (%d)", g.title, len(items)), TextStyle: fyne.TextStyle{Bold: true}, Importance: imp})
 		objs = append(objs, items...)
 	}
+	objs = append(objs, v.readinessViews(st)...)
 	v.findings.Objects = objs
 	v.findings.Refresh()
 	v.findingsScroll.ScrollToTop()
+}
+
+// readinessViews lists what Salesforce's dated platform changes break in this profile and app,
+// and when (connectedapp.Readiness, dated from today; issue 16 item 7).
+func (v *appView) readinessViews(st *appState) []fyne.CanvasObject {
+	p, s := v.l.readForm()
+	rd := connectedapp.Readiness(lintProfile(p, s), st.s, time.Now())
+	objs := []fyne.CanvasObject{widget.NewSeparator(),
+		&widget.Label{Text: fmt.Sprintf("Readiness: dated Salesforce changes that affect this profile (%d)", len(rd)), TextStyle: fyne.TextStyle{Bold: true}}}
+	if len(rd) == 0 {
+		return append(objs, &widget.Label{Text: "No announced platform change breaks this profile's flow or app.", Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance})
+	}
+	for _, f := range rd {
+		objs = append(objs, findingView(f))
+	}
+	return objs
 }
 
 func findingView(f connectedapp.Finding) fyne.CanvasObject {
 	a := Advice{Severity: Severity(f.Severity), Title: f.Problem, Reason: "Why: " + f.Cause, Fix: f.Fix,
 		SetupPath: f.SetupPath, MetadataField: f.MetadataField}
 	extra := []string{"Lint code: " + f.Code}
+	if f.Source != nil && !f.Source.IsZero() {
+		extra = append(extra, "Source: "+f.Source.String())
+	}
 	if f.WireError != "" {
 		extra = append([]string{"Salesforce answers: " + f.WireError}, extra...)
 	}

@@ -60,6 +60,19 @@ type Backend struct {
 	// the file itself (profiles.go, decodeProfiles) and saves each profile through the store.
 	ImportProfiles func(data []byte) ([]Profile, error)
 
+	// DiagnoseRefresh says why a refresh failed: it runs in.Admin headless for an admin's
+	// token, reads the org's facts (the user's approvals of the app, the user, the app's
+	// refresh token policy) and walks the documented causes. When nil, there is no "Why did it
+	// stop?" button.
+	DiagnoseRefresh func(ctx context.Context, in DiagnoseInput) (*Diagnosis, error)
+	// ApprovalBudget says where in.Profile's user stands against the five approvals of the
+	// app, before an interactive login; RevokeStale revokes the least recently used approval
+	// and returns a sentence saying which.
+	ApprovalBudget func(ctx context.Context, in BudgetInput) (*Budget, error)
+	RevokeStale    func(ctx context.Context, in BudgetInput) (string, error)
+	// ExplainURL explains the real error behind a pasted Salesforce error-page or callback URL.
+	ExplainURL func(p Profile, raw string, now time.Time) (string, error)
+
 	// Now is the clock; tests set it. When nil, time.Now.
 	Now func() time.Time
 }

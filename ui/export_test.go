@@ -2,13 +2,17 @@ package ui
 
 import (
 	"bytes"
+	"image/png"
 	"io"
+	"os"
 	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/connectedapplab/connectedapplab/flows"
 )
 
 // Hooks for the tests of package ui_test (backend_test.go). Those drive the window on the
@@ -52,7 +56,7 @@ func (p Probe) ProfileNames() []string {
 func (p Probe) Entry(name string) *widget.Entry {
 	f := p.l.form
 	e := map[string]*keyEntry{"name": f.name, "client": f.clientID, "secret": f.secret, "callback": f.callback,
-		"username": f.username, "password": f.password, "token": f.secToken}[name]
+		"username": f.username, "password": f.password, "token": f.secToken, "refresh": f.refresh}[name]
 	if e == nil {
 		return nil
 	}
@@ -65,7 +69,7 @@ func (p Probe) Button(name string) *widget.Button {
 	l := p.l
 	b := map[string]*keyButton{"run": l.runBtn, "cancel": l.cancelBtn, "save": l.saveBtn,
 		"introspect": l.introspectBtn, "refresh": l.refreshBtn, "revoke": l.revokeBtn, "call": l.callBtn,
-		"copy": l.copyBtn, "advance": l.advanceBtn}[name]
+		"copy": l.copyBtn, "advance": l.advanceBtn, "diagnose": l.diagnoseBtn, "revoke-stale": l.budgetRevoke}[name]
 	if b == nil {
 		return nil
 	}
@@ -199,4 +203,66 @@ func (p Probe) AdvanceBy(choice string) bool {
 	}
 	p.l.advanceSel.SetSelected(choice)
 	return true
+}
+
+// SetFlow chooses f in the flow picker, as picking it in the list does.
+func (p Probe) SetFlow(f flows.Flow) {
+	p.l.flowPick.set(f)
+	p.l.form.showFor(f)
+}
+
+// LastRefreshToken is the refresh token the window would refresh with.
+func (p Probe) LastRefreshToken() string {
+	if p.l.last == nil {
+		return ""
+	}
+	return p.l.refreshTokenOf(p.l.last)
+}
+
+// SelectAdmin chooses the admin profile beside the actions; false when it is not offered.
+func (p Probe) SelectAdmin(name string) bool {
+	if !slices.Contains(p.l.adminSel.Options, name) {
+		return false
+	}
+	// As a click would, but the budget check starts after the select has redrawn: under the
+	// test driver a background done runs on its own goroutine, beside this one.
+	sel := p.l.adminSel
+	cb := sel.OnChanged
+	sel.OnChanged = nil
+	sel.SetSelected(name)
+	sel.OnChanged = cb
+	cb(name)
+	return true
+}
+
+// Diagnosis is the shown diagnosis as text, "" when none is shown; Center is every text of
+// the results area.
+func (p Probe) Diagnosis() string {
+	if p.l.diagnosis == nil {
+		return ""
+	}
+	return p.l.diagText
+}
+func (p Probe) Center() string { return texts(p.l.center) }
+
+// Budget is the approval budget line above Run, or "" when it is hidden.
+func (p Probe) Budget() string {
+	if !p.l.budgetLine.Visible() {
+		return ""
+	}
+	return p.l.budgetText.Text
+}
+
+// ExplainErrorURL explains raw as the Explain error page dialog's Explain does.
+func (p Probe) ExplainErrorURL(raw string) { p.l.ExplainErrorURL(raw) }
+
+// Shot resizes the window to w×h and saves what its canvas paints as a PNG at path.
+func (p Probe) Shot(path string, w, h float32) error {
+	p.l.win.Resize(fyne.NewSize(w, h))
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return png.Encode(f, p.l.win.Canvas().Capture())
 }

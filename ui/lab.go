@@ -106,6 +106,19 @@ type Lab struct {
 	root      *fyne.Container
 	clipboard string // last copied text (tests read it)
 
+	// Why did it stop? (diagnosis.go)
+	diagnoseBtn, explainURLBtn *keyButton
+	adminSel                   *keySelect
+	obtained                   map[string]time.Time // when each refresh token was received
+	diagnosis                  *Diagnosis           // shown in place of the results until Back or a new run
+	diagText                   string               // the shown diagnosis as text (tests)
+	urlExplained               string               // the last explained error-page URL's text (tests)
+	budgetLine                 *fyne.Container      // the approval budget above Run
+	budgetText                 *widget.Label
+	budgetRevoke               *keyButton
+	budget                     *Budget
+	budgetSeq                  int
+
 	lastDialog    string     // title of the last dialog shown (tests)
 	confirmRevoke func(bool) // confirms the open Revoke dialog (tests); nil when none is open
 }
@@ -131,7 +144,8 @@ type runState struct {
 // New builds the window's content. Call Content for the canvas object, Install to add the
 // shortcuts, Start to load the profiles, and Close when the window closes.
 func New(win fyne.Window, be Backend, opt Options) *Lab {
-	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}, apps: map[string]*appState{}}
+	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}, apps: map[string]*appState{},
+		obtained: map[string]time.Time{}}
 	l.ctx, l.stop = context.WithCancel(context.Background())
 	l.store = opt.Store
 	if l.store == nil {
@@ -197,6 +211,14 @@ func (l *Lab) build() {
 	l.lintLine = container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))),
 		keyed(&keyButton{Button: widget.Button{Text: "Show", Importance: widget.LowImportance, OnTapped: l.ShowAppSettings}}), l.lintText)
 	l.lintLine.Hide()
+	l.budgetText = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+	l.budgetRevoke = keyed(&keyButton{Button: widget.Button{Text: "Revoke stale", Importance: widget.LowImportance, OnTapped: l.RevokeStaleApproval}})
+	l.budgetRevoke.Hide()
+	// A long budget message scrolls in a few lines' height: the column never grows for it.
+	budgetScroll := container.NewVScroll(l.budgetText)
+	budgetScroll.SetMinSize(fyne.NewSize(0, 56))
+	l.budgetLine = container.NewBorder(nil, nil, nil, container.NewVBox(l.budgetRevoke), budgetScroll)
+	l.budgetLine.Hide()
 	// The tabs are only the header: their contents stay empty, and midStack shows the chosen
 	// view. AppTabs refreshes every tab's content when it first draws, which for the profile
 	// form would create the renderer of every hidden widget (the "More scopes" rows) at start.
@@ -221,7 +243,7 @@ func (l *Lab) build() {
 		}
 	}
 	middle := container.NewBorder(l.midTabs,
-		container.NewVBox(widget.NewSeparator(), l.lintLine, container.NewHBox(l.runBtn, l.cancelBtn, l.saveBtn)),
+		container.NewVBox(widget.NewSeparator(), l.lintLine, l.budgetLine, container.NewHBox(l.runBtn, l.cancelBtn, l.saveBtn)),
 		nil, nil, l.midStack)
 
 	l.run = newRunView(l)
@@ -250,7 +272,21 @@ func (l *Lab) build() {
 	l.copyBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Copy token", OnTapped: l.copyAccessToken}})
 	l.advanceSel = keyed(&keySelect{Select: widget.Select{Options: []string{"30m", "1h", "2h", "1d"}, Selected: "2h", PlaceHolder: "by"}}) // short: sizes the select
 	l.advanceBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Advance org clock", Icon: theme.HistoryIcon(), OnTapped: l.AdvanceClock}})
-	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn)
+	l.diagnoseBtn = keyedOff(&keyButton{Button: widget.Button{Text: "Why did it stop?", Icon: theme.QuestionIcon(), OnTapped: l.Diagnose}})
+	l.explainURLBtn = keyed(&keyButton{Button: widget.Button{Text: "Explain error page…", Importance: widget.LowImportance, OnTapped: l.askErrorURL}})
+	l.adminSel = keyed(&keySelect{Select: widget.Select{Options: []string{noAdmin}, PlaceHolder: "Admin profile"}})
+	l.adminSel.OnChanged = func(string) { l.checkBudget() }
+	l.actionsBar = container.NewHBox(l.introspectBtn, l.refreshBtn, l.diagnoseBtn, l.revokeBtn, l.callBtn, l.copyBtn)
+	if l.be.ExplainURL != nil {
+		l.actionsBar.Add(l.explainURLBtn)
+	}
+	if l.be.DiagnoseRefresh != nil || l.be.ApprovalBudget != nil {
+		l.actionsBar.Add(widget.NewLabel("Admin:"))
+		l.actionsBar.Add(l.adminSel)
+	}
+	if l.be.DiagnoseRefresh == nil {
+		l.diagnoseBtn.Hide()
+	}
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil,
 		func() fyne.CanvasObject {
@@ -375,6 +411,7 @@ func (l *Lab) reload(selectID string, then func([]Profile)) {
 			}
 		}
 		l.profiles.set(r.items, selectID)
+		l.adminSel.SetOptions(l.adminNames())
 		if p, ok := l.profiles.current(); ok && p.ID != l.current.ID {
 			l.selectProfile(p)
 		}
@@ -452,6 +489,7 @@ func (l *Lab) loadProfile(p Profile, s Secrets) {
 	if l.app != nil {
 		l.app.load(l.appFor(p))
 	}
+	l.checkBudget()
 }
 
 // Save stores the profile and its secrets.
@@ -804,6 +842,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	l.stopTick()
 	st := &runState{profile: p, secrets: s, req: req}
 	prev := l.last
+	l.diagnosis = nil
 	l.runBtn.Disable()
 	l.cancelBtn.Enable()
 	l.updateActionsRunning()
@@ -856,6 +895,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			st.req.RefreshToken = req.RefreshToken
 		}
 		l.last = st
+		l.refreshObtained(res)
 		if rt := l.refreshTokenOf(st); rt != "" {
 			l.form.loading = true
 			l.form.refresh.SetText(rt)
@@ -919,6 +959,7 @@ func (l *Lab) explainAndShow() {
 	l.updateActions()
 	l.stopTick()
 	l.stopTick = ticker(l.tickEvery(), func() { l.lifetimes.tick(l.now()) })
+	l.showDiagnosis()
 }
 
 // fallbackReport is what the window shows when guidance is not wired in: the facts only.
@@ -957,11 +998,12 @@ func (l *Lab) updateActions() {
 	set(l.revokeBtn, tok && l.be.Revoke != nil)
 	set(l.callBtn, tok && l.be.CallAPI != nil)
 	set(l.copyBtn, tok)
+	set(l.diagnoseBtn, l.failedRefresh() && l.be.DiagnoseRefresh != nil)
 	set(l.advanceBtn, l.demo != nil && l.demo.AdvanceClock != nil)
 }
 
 func (l *Lab) updateActionsRunning() {
-	for _, b := range []*keyButton{l.introspectBtn, l.refreshBtn, l.revokeBtn, l.callBtn, l.copyBtn, l.advanceBtn} {
+	for _, b := range []*keyButton{l.introspectBtn, l.refreshBtn, l.diagnoseBtn, l.revokeBtn, l.callBtn, l.copyBtn, l.advanceBtn} {
 		b.Disable()
 	}
 }

@@ -64,6 +64,10 @@ func NewBackend(opt Options) ui.Backend {
 		CheckCallback:   CheckBind,
 		StartDemo:       func(ctx context.Context) (*ui.Demo, error) { return StartDemo(ctx, org()) },
 		ImportProfiles:  ImportProfiles,
+		DiagnoseRefresh: DiagnoseRefresh,
+		ApprovalBudget:  ApprovalBudget,
+		RevokeStale:     RevokeStale,
+		ExplainURL:      ExplainURL,
 	}
 }
 
@@ -102,18 +106,7 @@ func CheckBind(raw string) error {
 // Explain converts between the window's view types and guidance.
 func Explain(in ui.ExplainInput) ui.Report {
 	p := in.Profile
-	set := guidance.Settings{CallbackURL: p.CallbackURL, AppSessionTimeoutMinutes: p.SessionTimeoutMinutes}
-	switch p.AppKind {
-	case ui.AppKindConnected:
-		set.AppKind = guidance.AppConnected
-	case ui.AppKindExternal:
-		set.AppKind = guidance.AppExternalClient
-	}
-	if p.RefreshTokenPolicy != "" {
-		if pol, err := guidance.ParseRefreshPolicy(p.RefreshTokenPolicy); err == nil {
-			set.RefreshTokenPolicy = pol
-		}
-	}
+	set := profileSettings(p)
 	r := guidance.Explain(guidance.Input{Flow: in.Flow, Settings: set, Result: in.Result,
 		Introspection: in.Introspection, Now: in.Now, RequestedScopes: in.RequestedScopes})
 	out := ui.Report{Flow: r.Flow, Headline: r.Headline, ExpiresIfIdleAt: r.ExpiresIfIdleAt, ExpiryEstimated: r.ExpiryEstimated,
