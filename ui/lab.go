@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/url"
-	"os"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -21,6 +20,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 // Options configure the window.
@@ -617,7 +618,7 @@ func (l *Lab) importFrom(r io.ReadCloser) {
 	}
 	background(func() imported {
 		defer r.Close()
-		data, err := io.ReadAll(io.LimitReader(r, 4<<20))
+		data, err := userfile.ReadCapped(r, "the chosen file", "import file", userfile.BundleLimit)
 		if err != nil {
 			return imported{err: err}
 		}
@@ -864,9 +865,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	keyFile := p.JWTKeyFile
 	background(func() *flows.Result {
 		if req.Flow == flows.JWTBearer && len(req.JWTPrivateKeyPEM) == 0 && keyFile != "" {
-			pem, err := os.ReadFile(keyFile)
+			pem, err := userfile.Read(keyFile, "JWT private key", userfile.KeyLimit)
 			if err != nil {
-				return &flows.Result{Flow: req.Flow, Err: fmt.Errorf("read the JWT private key: %w; choose the PEM file of the key whose certificate is on the app", err)}
+				return &flows.Result{Flow: req.Flow, Err: fmt.Errorf("%w; choose the PEM file of the key whose certificate is on the app", err)}
 			}
 			req.JWTPrivateKeyPEM = pem
 			st.req.JWTPrivateKeyPEM = pem
