@@ -43,7 +43,32 @@ const (
 // also on a goroutine after the loop has gone. Not App.Quit either: it closes the windows
 // (above), and it stops a settings watcher it may never have made (none when inotify is out
 // of instances), which panics.
+//
+// One more race is Fyne's own: when its loop stops it hands its stop hook (which saves the
+// preferences) to the lifecycle queue, which runs it through the main-thread queue that the
+// loop is draining at that moment; a hook that comes just after the drain is never run nor
+// answered, and Run waits for it for ever (scripts/shake-window saw 2 such hangs in 48 runs).
+// takeStopHook takes the hook out of Fyne's hands; the app runs it itself after Run.
 func quitApp(a fyne.App) { a.Driver().Quit() }
+
+// takeStopHook removes Fyne's stop hook (and any OnStopped: this app sets none), so that the
+// stopping loop queues nothing, and returns it to be run once Run has returned. The methods
+// are exported ones of Fyne's lifecycle type (fyne.io/fyne/v2/internal/app.Lifecycle); if a
+// later Fyne lacks them, nothing changes and nil is returned.
+func takeStopHook(a fyne.App) func() {
+	l, ok := a.Lifecycle().(interface {
+		OnStopped() func()
+		SetOnStopped(func())
+		SetOnStoppedHookExecuted(func())
+	})
+	if !ok {
+		return nil
+	}
+	hook := l.OnStopped()
+	l.SetOnStopped(nil)
+	l.SetOnStoppedHookExecuted(nil)
+	return hook
+}
 
 // openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
 // on a first run), `connectedapplab --demo` on the built-in emulated org.
@@ -125,9 +150,13 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		case <-loopDone:
 		}
 	}()
+	stopHook := takeStopHook(a)
 	lab.Start()
 	w.ShowAndRun()
 	close(loopDone)
 	closeLab()
+	if stopHook != nil {
+		stopHook() // Fyne's: writes the preferences now, window size included
+	}
 	return 0
 }
