@@ -6,11 +6,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
-	"syscall"
 
 	"github.com/connectedapplab/connectedapplab/cli"
+	// Its init fixes the environment (locale, session bus) before Fyne reads it, and takes
+	// SIGINT and SIGTERM; Go runs it before Fyne's package inits (see its package doc).
+	"github.com/connectedapplab/connectedapplab/internal/early"
 )
 
 func main() {
@@ -18,8 +19,15 @@ func main() {
 }
 
 func run(args []string) int {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := context.WithCancel(context.Background())
 	defer stop()
+	go func() { // Ctrl-C or SIGTERM (taken since the process started) cancels what runs
+		select {
+		case <-early.Stopped():
+			stop()
+		case <-ctx.Done():
+		}
+	}()
 	if len(args) > 0 && !isWindowFlag(args[0]) {
 		attachParentConsole() // a command, not the window: print in the terminal (Windows)
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"time"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/assets"
 	"github.com/connectedapplab/connectedapplab/cli"
+	"github.com/connectedapplab/connectedapplab/internal/display"
 	"github.com/connectedapplab/connectedapplab/ui"
 	"github.com/connectedapplab/connectedapplab/ui/wire"
 )
@@ -26,16 +27,47 @@ const (
 	prefSeen   = "firstRunDone"
 )
 
-// closeSoon hides the window at once and closes it a moment later; closing the master window
-// ends the app. Not at once: Fyne 2.7 crashes (nil pointer in processMouseMoved) when a mouse
-// move that was already queued for the window arrives after Close and changes the cursor, as
-// when Ctrl-C comes just as the window opened under the pointer. A hidden window gets no new
-// mouse events, and those already queued arrive while it still exists. Not a.Quit() either:
-// Fyne 2.7's Quit closes its settings watcher without checking it was made (none when inotify
-// is out of instances) and panics.
-func closeSoon(w fyne.Window) {
-	w.Hide()
-	time.AfterFunc(100*time.Millisecond, func() { fyne.Do(w.Close) })
+// The close path. Fyne 2.7 ends its run loop when its driver quits: the loop terminates GLFW,
+// then hands every fyne.Do that comes later to the goroutine that called it, so GLFW code
+// that runs after the quit panics ("NotInitialized: The GLFW library is not initialized").
+// Fyne's own SIGINT/SIGTERM handler (glfw driver, catchTerm) quits the driver as well, so a
+// signal starts two close paths at once; an app that reacts to it with window calls (Hide,
+// then Close a moment later, as this file once did) sometimes runs them after the quit.
+// Closing the window (w.Close or App.Quit, which closes every window) is no better: mouse
+// moves already queued for the window are then handled for a window without a view, and
+// Fyne's cursor update dereferences it (nil pointer in processMouseMoved).
+//
+// So the window is never closed, nor hidden: quitApp quits the driver, which is what closing
+// the master window does in the end, without the window calls. The loop then terminates GLFW
+// with the window in it. quitApp touches nothing of GLFW, so it is safe wherever it runs,
+// also on a goroutine after the loop has gone. Not App.Quit either: it closes the windows
+// (above), and it stops a settings watcher it may never have made (none when inotify is out
+// of instances), which panics.
+//
+// One more race is Fyne's own: when its loop stops it hands its stop hook (which saves the
+// preferences) to the lifecycle queue, which runs it through the main-thread queue that the
+// loop is draining at that moment; a hook that comes just after the drain is never run nor
+// answered, and Run waits for it for ever (scripts/shake-window saw 2 such hangs in 48 runs).
+// takeStopHook takes the hook out of Fyne's hands; the app runs it itself after Run.
+func quitApp(a fyne.App) { a.Driver().Quit() }
+
+// takeStopHook removes Fyne's stop hook (and any OnStopped: this app sets none), so that the
+// stopping loop queues nothing, and returns it to be run once Run has returned. The methods
+// are exported ones of Fyne's lifecycle type (fyne.io/fyne/v2/internal/app.Lifecycle); if a
+// later Fyne lacks them, nothing changes and nil is returned.
+func takeStopHook(a fyne.App) func() {
+	l, ok := a.Lifecycle().(interface {
+		OnStopped() func()
+		SetOnStopped(func())
+		SetOnStoppedHookExecuted(func())
+	})
+	if !ok {
+		return nil
+	}
+	hook := l.OnStopped()
+	l.SetOnStopped(nil)
+	l.SetOnStoppedHookExecuted(nil)
+	return hook
 }
 
 // openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
@@ -46,6 +78,10 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	demo := fs.Bool("demo", false, "open the window on the built-in emulated Salesforce org (sfemu) with one profile per demo scenario")
 	configDir := fs.String("config-dir", "", "`directory` of the profiles file (default: the user config directory)")
 	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if err := display.Check(env.Getenv); err != nil {
+		fmt.Fprintf(env.Stderr, "connectedapplab: %v\n", err)
 		return 2
 	}
 
@@ -90,22 +126,37 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	root.Objects = []fyne.CanvasObject{lab.Content()}
 	lab.Install()
 	w.SetMaster()
-	w.SetCloseIntercept(func() {
-		s := w.Canvas().Size()
-		prefs.SetFloat(prefWidth, float64(s.Width))
-		prefs.SetFloat(prefHeight, float64(s.Height))
-		lab.Close()
-		closeSoon(w)
-	})
-	go func() { // Ctrl-C in the terminal closes the window like the close button
-		<-ctx.Done()
-		fyne.Do(func() {
+	var closeOnce sync.Once
+	closeLab := func() { // on the UI goroutine, or once the loop has gone on any (hence the Once)
+		closeOnce.Do(func() {
+			s := w.Canvas().Size()
+			prefs.SetFloat(prefWidth, float64(s.Width))
+			prefs.SetFloat(prefHeight, float64(s.Height))
 			lab.Close()
-			closeSoon(w)
 		})
+	}
+	w.SetCloseIntercept(func() { // the close button, or the window manager's close
+		closeLab()
+		quitApp(a)
+	})
+	loopDone := make(chan struct{})
+	go func() { // Ctrl-C or SIGTERM; Fyne quits on them too, and whichever comes first wins
+		select {
+		case <-ctx.Done():
+			fyne.Do(func() {
+				closeLab()
+				quitApp(a)
+			})
+		case <-loopDone:
+		}
 	}()
+	stopHook := takeStopHook(a)
 	lab.Start()
 	w.ShowAndRun()
-	lab.Close()
+	close(loopDone)
+	closeLab()
+	if stopHook != nil {
+		stopHook() // Fyne's: writes the preferences now, window size included
+	}
 	return 0
 }
