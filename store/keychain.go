@@ -124,6 +124,11 @@ func classifyKeychainError(goos, op string, err error) error {
 		}
 	default: // Linux and the BSDs: Secret Service over D-Bus
 		switch {
+		case strings.Contains(low, "invalid bus address"):
+			// internal/early sets DBUS_SESSION_BUS_ADDRESS=disabled: when there is no session bus,
+			// so that nothing autolaunches a dbus-daemon that outlives the app.
+			e.Reason = "no Secret Service: there is no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is unset)"
+			e.Hint = "run in a desktop session, or inside `dbus-run-session` with gnome-keyring unlocked, " + memoryHint
 		case strings.Contains(low, "failed to unlock") || strings.Contains(low, "islocked") ||
 			strings.Contains(low, "is locked") || strings.Contains(low, "dismissed"):
 			e.Reason = "the login keyring is locked or its unlock prompt was dismissed"

@@ -27,6 +27,8 @@ func TestKeyringErrorClassification(t *testing.T) {
 	}{
 		{"no session bus", "linux", errors.New(`exec: "dbus-launch": executable file not found in $PATH`),
 			[]string{"no Secret Service", "install gnome-keyring (or KeePassXC)", "--memory-secrets"}, false},
+		{"no session bus (autolaunch disabled)", "linux", errors.New("dbus: invalid bus address (invalid or unsupported transport)"),
+			[]string{"no Secret Service", "no D-Bus session bus", "dbus-run-session", "--memory-secrets"}, false},
 		{"no secret service on the bus", "linux", errors.New("The name org.freedesktop.secrets was not provided by any .service files"),
 			[]string{"no Secret Service", "install gnome-keyring"}, false},
 		{"locked collection", "linux", errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'"),
