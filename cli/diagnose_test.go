@@ -479,3 +479,25 @@ func TestDiagnoseRefreshFromTheClientsError(t *testing.T) {
 		t.Error("replayed the refresh although the error was given")
 	}
 }
+
+// TestRunRefreshKeepsTheRotatedToken: `run --profile P --flow refresh` against an app that
+// rotates refresh tokens stores the new one at once, so the next run works; before, the old
+// (rotated-out) token stayed in the keychain and the next refresh revoked the whole family.
+func TestRunRefreshKeepsTheRotatedToken(t *testing.T) {
+	o := startDiagOrg(t, sfemu.Demo(), time.Now().Truncate(time.Second))
+	rt := o.login(sfemu.DemoECAKey)["refresh_token"].(string)
+	o.addUserProfile("User", sfemu.DemoECAKey, "external-client-app", rt)
+	run := func() (int, string, string) {
+		var out, errb bytes.Buffer
+		code := Main(context.Background(), []string{"run", "--profile", "User", "--flow", "refresh", "--json", "--config-dir", o.dir},
+			&Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+		return code, out.String(), errb.String()
+	}
+	for i := 1; i <= 3; i++ {
+		code, out, errOut := run()
+		if code != 0 || !strings.Contains(out, `"refresh_token_rotated": true`) || !strings.Contains(errOut, "replaced the stored one") {
+			t.Fatalf("refresh %d: exit %d\n%s\n%s", i, code, out, errOut)
+		}
+		noSecrets(t, out+errOut, rt)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -191,6 +192,21 @@ func runFlow(ctx context.Context, env *Env) int {
 		if err != nil {
 			err = fmt.Errorf("introspection: %w", err)
 			res.Err = err
+		}
+	}
+	// A new refresh token replaces the profile's stored one at once: after a rotation the one
+	// that was sent no longer works (Salesforce help "Refresh Token Rotation", reference §15.2).
+	if f.profile != "" && res.Token != nil && res.Token.RefreshToken != "" && res.Token.RefreshToken != f.req.RefreshToken {
+		saved, serr := rememberRefreshToken(env, &f.profiles, f.profile, res.Token.RefreshToken)
+		switch {
+		case serr != nil && res.RefreshTokenRotated:
+			err = fmt.Errorf("the refresh rotated the refresh token and the new one could not be saved in profile %q (%v): the old one no longer works, so log in again", f.profile, serr)
+			res.Err = err
+		case serr != nil:
+			err = fmt.Errorf("the new refresh token could not be saved in profile %q: %v", f.profile, serr)
+			res.Err = err
+		case saved:
+			progress(flows.Progress{Step: "saved", Message: "the new refresh token replaced the stored one in profile " + strconv.Quote(f.profile) + "'s keychain entry"})
 		}
 	}
 	rep := guidance.Explain(guidance.Input{Flow: f.req.Flow, Settings: settings, Result: res,

@@ -80,3 +80,18 @@ func profileSettings(p store.Profile) guidance.Settings {
 	s.CallbackURL = p.CallbackURL
 	return s
 }
+
+// rememberRefreshToken keeps token as profile name's refresh token in the keychain when the
+// profile opts in (remember_refresh_token), and reports whether it did. After a rotation the
+// token that was sent is already dead, so a failed save is an error the caller must show.
+func rememberRefreshToken(env *Env, g *profilesGlobal, name, token string) (bool, error) {
+	st, err := profilesOpen(env, g)
+	if err != nil {
+		return false, err
+	}
+	p, err := st.Get(name)
+	if err != nil {
+		return false, err
+	}
+	return st.RememberRefreshToken(p, token)
+}
