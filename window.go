@@ -4,7 +4,11 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"log"
+	"strings"
 	"sync"
+	"sync/atomic"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
@@ -72,7 +76,7 @@ func takeStopHook(a fyne.App) func() {
 
 // openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
 // on a first run), `connectedapplab --demo` on the built-in emulated org.
-func openWindow(ctx context.Context, args []string, env *cli.Env) int {
+func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 	fs := flag.NewFlagSet("connectedapplab", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	demo := fs.Bool("demo", false, "open the window on the built-in emulated Salesforce org (sfemu) with one profile per demo scenario")
@@ -85,7 +89,26 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 		return 2
 	}
 
+	// A window that cannot start (GLFW cannot open the display, no OpenGL, a remote desktop
+	// without it) makes Fyne 2.7 panic in GLFW calls on this goroutine before the window is up:
+	// that is one line and status 2, with what works without a window. A panic after the
+	// window has started is a bug and stays a panic.
+	var started atomic.Bool
+	held := &startLog{out: env.Stderr}
+	log.SetOutput(held)
+	defer func() {
+		if r := recover(); r != nil {
+			if started.Load() {
+				panic(r)
+			}
+			code = startFailed(env, held, fmt.Sprint(r))
+		}
+	}()
 	a := app.NewWithID(AppID)
+	a.Lifecycle().SetOnStarted(func() {
+		started.Store(true)
+		held.pass()
+	})
 	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
@@ -154,9 +177,76 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) int {
 	lab.Start()
 	w.ShowAndRun()
 	close(loopDone)
+	if !started.Load() && ctx.Err() == nil { // Fyne gave up on the window without a panic
+		return startFailed(env, held, "the window was not created")
+	}
 	closeLab()
 	if stopHook != nil {
 		stopHook() // Fyne's: writes the preferences now, window size included
 	}
 	return 0
+}
+
+// oneLine joins a message's lines and runs of spaces into one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// startFailed prints the one line of a window that could not start: what GLFW said, else
+// what Fyne panicked with, and what works without a window. Status 2.
+func startFailed(env *cli.Env, held *startLog, fallback string) int {
+	why := held.platformError()
+	if why == "" {
+		why = fallback
+	}
+	fmt.Fprintf(env.Stderr, "connectedapplab: the window could not start (%s): %s\n", oneLine(why), display.Hint)
+	return 2
+}
+
+// startLog holds what Fyne and GLFW log (through the standard logger) until the window has
+// started; then it passes the held lines, and everything after them, on to out. When the window
+// cannot start, its GLFW error becomes part of the one line instead of a log and a stack trace.
+type startLog struct {
+	mu     sync.Mutex
+	out    io.Writer
+	passed bool
+	held   []byte
+}
+
+const maxStartLog = 64 << 10
+
+func (l *startLog) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.passed {
+		return l.out.Write(p)
+	}
+	l.held = append(l.held, p...)
+	if len(l.held) > maxStartLog {
+		l.held = l.held[len(l.held)-maxStartLog:]
+	}
+	return len(p), nil
+}
+
+// pass writes what was held and passes every later write straight on.
+func (l *startLog) pass() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if !l.passed {
+		l.passed = true
+		l.out.Write(l.held)
+		l.held = nil
+	}
+}
+
+// platformError is the last GLFW error logged ("PlatformError: X11: Failed to open display
+// :77" gives "X11: Failed to open display :77"), or "".
+func (l *startLog) platformError() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lines := strings.Split(string(l.held), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if _, after, ok := strings.Cut(lines[i], "PlatformError: "); ok {
+			return after
+		}
+	}
+	return ""
 }

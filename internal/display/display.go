@@ -17,10 +17,13 @@ const displayTimeout = 2 * time.Second
 
 // errNoDisplay is the error of Check: what is missing, and how to run without a display.
 func errNoDisplay(why string) error {
-	return fmt.Errorf("no display found (%s): the window needs a desktop session; "+
-		"run headless with `connectedapplab emulate` or `connectedapplab run --profile NAME`, "+
-		"or open the window on a virtual display with `xvfb-run -a connectedapplab --demo`", why)
+	return fmt.Errorf("no display found (%s): %s", why, Hint)
 }
+
+// Hint says what works without a window; also printed when the window fails to start.
+const Hint = "the window needs a desktop session with OpenGL; " +
+	"run headless with `connectedapplab emulate` or `connectedapplab run --profile NAME`, " +
+	"or open the window on a virtual display with `xvfb-run -a connectedapplab --demo`"
 
 // xDisplayAddr returns where the X server of display (the value of DISPLAY) listens, as
 // Xlib reads it: [protocol/][host]:number[.screen]. An empty host, "unix" or the unix

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestStartLogHoldsUntilTheWindowStarts(t *testing.T) {
+	var out bytes.Buffer
+	l := &startLog{out: &out}
+	fmt.Fprintln(l, "2026/12/02 16:39:36 PlatformError: X11: Failed to open display :1")
+	fmt.Fprintln(l, "2026/12/02 16:39:36 PlatformError: GLX: No GLXFBConfigs returned")
+	if out.Len() != 0 {
+		t.Fatalf("passed before the start: %q", out.String())
+	}
+	if got := l.platformError(); got != "GLX: No GLXFBConfigs returned" {
+		t.Errorf("platformError %q", got)
+	}
+	l.pass()
+	fmt.Fprintln(l, "later")
+	if s := out.String(); !strings.Contains(s, "Failed to open display") || !strings.HasSuffix(s, "later\n") {
+		t.Errorf("after the start: %q", s)
+	}
+	big := &startLog{out: &out}
+	big.Write(bytes.Repeat([]byte("x"), 3*maxStartLog))
+	if len(big.held) > maxStartLog {
+		t.Errorf("held %d bytes", len(big.held))
+	}
+}
+
+// TestWindowThatCannotStartIsOneLine: a display whose socket answers (so the display check
+// passes) but that GLFW cannot open made Fyne panic with a GLFW stack trace; now it is one
+// line with GLFW's reason and what works without a window, status 2 (issue 19 item 2).
+func TestWindowThatCannotStartIsOneLine(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "connectedapplab")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	if err := os.MkdirAll("/tmp/.X11-unix", 0o1777); err != nil {
+		t.Fatal(err)
+	}
+	var ln net.Listener
+	var n int
+	for n = 4200; n < 4300; n++ {
+		if _, err := os.Stat(fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			continue
+		}
+		var err error
+		if ln, err = net.Listen("unix", fmt.Sprintf("/tmp/.X11-unix/X%d", n)); err == nil {
+			break
+		}
+	}
+	if ln == nil {
+		t.Fatal("no free X socket between 4200 and 4300")
+	}
+	defer ln.Close()
+	go func() { // a display that answers and hangs up at once
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "--demo", "--config-dir", t.TempDir())
+	cmd.Env = append(os.Environ(), fmt.Sprintf("DISPLAY=:%d", n), "WAYLAND_DISPLAY=", "HOME="+t.TempDir())
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := cmd.ProcessState.ExitCode()
+	msg := strings.TrimSpace(stderr.String())
+	if err == nil || code != 2 || strings.Count(msg, "\n") != 0 || stdout.Len() != 0 ||
+		!strings.HasPrefix(msg, "connectedapplab: the window could not start (X11: Failed to open display") ||
+		!strings.Contains(msg, "connectedapplab emulate") || strings.Contains(msg, "panic") {
+		t.Fatalf("status %d, stdout %q, stderr:\n%s", code, stdout.String(), stderr.String())
+	}
+}
