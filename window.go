@@ -130,8 +130,7 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 			return 1
 		}
 		opt.Store = st
-		opt.OfferDemo = !prefs.Bool(prefSeen)
-		prefs.SetBool(prefSeen, true)
+		opt.OfferDemo = !prefs.Bool(prefSeen) // set when the window closes: no preference is written at start
 	}
 
 	lab := ui.New(w, be, opt) // builds widgets only: nothing is measured before WarmTexts
@@ -155,6 +154,9 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 			s := w.Canvas().Size()
 			prefs.SetFloat(prefWidth, float64(s.Width))
 			prefs.SetFloat(prefHeight, float64(s.Height))
+			if !*demo {
+				prefs.SetBool(prefSeen, true)
+			}
 			lab.Close()
 		})
 	}
@@ -209,6 +211,9 @@ type startLog struct {
 	out    io.Writer
 	passed bool
 	held   []byte
+	// a preferences reload report being read (see dropReload)
+	reload   []byte
+	reloadAt bool
 }
 
 const maxStartLog = 64 << 10
@@ -216,6 +221,9 @@ const maxStartLog = 64 << 10
 func (l *startLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if l.dropReload(p) {
+		return len(p), nil
+	}
 	if l.passed {
 		return l.out.Write(p)
 	}
@@ -224,6 +232,37 @@ func (l *startLog) Write(p []byte) (int, error) {
 		l.held = l.held[len(l.held)-maxStartLog:]
 	}
 	return len(p), nil
+}
+
+// dropReload drops Fyne 2.7's report of a preferences reload that read its own file while
+// Fyne was rewriting it (an upstream race: its file watcher reloads after a write that is not
+// atomic, and an empty or half-written file decodes to EOF; the values in memory are kept, so
+// nothing is lost). That report is three log lines: the error, "Cause: EOF" (or unexpected
+// EOF) and "At: …/preferences.go". Any other report is passed on whole.
+func (l *startLog) dropReload(p []byte) bool {
+	line := string(p)
+	switch {
+	case strings.Contains(line, "Fyne error:  Preferences load error:"):
+		l.reload = append(l.reload[:0], p...)
+		return true
+	case len(l.reload) > 0 && (strings.HasSuffix(line, "Cause: EOF\n") || strings.HasSuffix(line, "Cause: unexpected EOF\n")):
+		l.reload, l.reloadAt = l.reload[:0], true
+		return true
+	case l.reloadAt && strings.Contains(line, "At: ") && strings.Contains(line, "preferences.go"):
+		l.reloadAt = false
+		return true
+	}
+	l.reloadAt = false
+	if len(l.reload) > 0 { // another cause: the report is real, pass its first line on too
+		held := l.reload
+		l.reload = nil
+		if l.passed {
+			l.out.Write(held)
+		} else {
+			l.held = append(l.held, held...)
+		}
+	}
+	return false
 }
 
 // pass writes what was held and passes every later write straight on.

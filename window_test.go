@@ -89,3 +89,32 @@ func TestWindowThatCannotStartIsOneLine(t *testing.T) {
 		t.Fatalf("status %d, stdout %q, stderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestStartLogDropsFynesOwnPreferencesReloadRace: Fyne 2.7 rereads its preferences file when
+// its watcher sees its own non-atomic write and logs EOF; that report is dropped, any other
+// (another cause, another error) is passed on whole.
+func TestStartLogDropsFynesOwnPreferencesReloadRace(t *testing.T) {
+	var out bytes.Buffer
+	l := &startLog{out: &out}
+	l.pass()
+	logf := func(s string) { fmt.Fprintln(l, "2026/12/02 16:39:05 "+s) }
+	logf("Fyne error:  Preferences load error:")
+	logf("  Cause: EOF")
+	logf("  At: /root/go/pkg/mod/fyne.io/fyne/v2@v2.7.1/app/preferences.go:103")
+	logf("Fyne error:  Preferences load error:")
+	logf("  Cause: unexpected EOF")
+	logf("  At: /root/go/pkg/mod/fyne.io/fyne/v2@v2.7.1/app/preferences.go:103")
+	if out.Len() != 0 {
+		t.Fatalf("the reload race was printed: %q", out.String())
+	}
+	logf("Fyne error:  Preferences load error:")
+	logf("  Cause: permission denied")
+	logf("  At: /root/go/pkg/mod/fyne.io/fyne/v2@v2.7.1/app/preferences.go:103")
+	logf("Fyne error:  Failed on saving preferences")
+	s := out.String()
+	for _, want := range []string{"Preferences load error:", "permission denied", "preferences.go:103", "Failed on saving preferences"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("a real error lost %q: %q", want, s)
+		}
+	}
+}
