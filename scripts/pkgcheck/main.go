@@ -231,11 +231,12 @@ func checkEmulate(bin string) error {
 	if err := json.Unmarshal([]byte(line), &d); err != nil || d.BaseURL == "" {
 		return fmt.Errorf("emulate --json printed %.80q, not JSON with base_url", line)
 	}
-	resp, err := http.Get(d.BaseURL + "/.well-known/openid-configuration")
+	client := &http.Client{Timeout: 10 * time.Second}
+	resp, err := client.Get(d.BaseURL + "/.well-known/openid-configuration")
 	if err != nil {
 		return fmt.Errorf("emulated org at %s does not answer: %v", d.BaseURL, err)
 	}
-	body, _ := io.ReadAll(resp.Body)
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"issuer"`) {
 		return fmt.Errorf("%s/.well-known/openid-configuration answered %s without an issuer", d.BaseURL, resp.Status)
