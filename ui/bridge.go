@@ -17,6 +17,12 @@ import (
 // returns only when a whole chain has landed.
 var inflight sync.WaitGroup
 
+// doneMu makes the done callbacks of background work run one at a time. In the app they all
+// run on the UI goroutine anyway (the lock is never contended); Fyne's test driver runs each
+// fyne.Do on the goroutine that calls it, where two callbacks touching the same widgets
+// raced (seen under -race in CI).
+var doneMu sync.Mutex
+
 // background runs work on its own goroutine, then done(result) on the UI goroutine.
 func background[T any](work func() T, done func(T)) {
 	inflight.Add(1)
@@ -24,6 +30,8 @@ func background[T any](work func() T, done func(T)) {
 		v := work()
 		fyne.Do(func() {
 			defer inflight.Done()
+			doneMu.Lock()
+			defer doneMu.Unlock()
 			done(v)
 		})
 	}()
