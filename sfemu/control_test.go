@@ -199,7 +199,7 @@ func TestDemoAndDescribe(t *testing.T) {
 			t.Errorf("Description JSON lacks %s", k)
 		}
 	}
-	if !strings.Contains(strings.Join(d.Notes, " "), "Winter '27") {
+	if !strings.Contains(strings.Join(d.Notes, " "), "February 20, 2027") {
 		t.Error("notes lack the username-password retirement")
 	}
 }

@@ -161,7 +161,7 @@ func Demo() *Org {
 			},
 		},
 		Notes: []string{
-			"Username-password flow: allowed in this demo org, but blocked by default in orgs created Summer '23 or later, never supported by External Client Apps, and retired for connected apps in Winter '27 (reference §3.3, §9). Prefer the web server flow with PKCE, JWT bearer or client credentials.",
+			"Username-password flow: allowed in this demo org, but blocked by default in orgs created Summer '23 or later, never supported by External Client Apps, and retiring for connected apps on February 20, 2027 (postponed from Winter '27; reference §15.8). Prefer the web server flow with PKCE, JWT bearer or client credentials.",
 			"Client credentials work only on the My Domain host (my_domain_url), as on Salesforce (§3.6).",
 			"Access tokens carry no expires_in: they are idle sessions (app timeout, else profile, else org Session Settings; 120 min here, 30 min for " + DemoShortUser + "). Introspection exp is the only direct reading (§7).",
 			"The device flow is Salesforce's pre-RFC 8628 variant and is deprecated for uninstalled apps since August 2025 (§3.7); from November 30, 2026 it works only for External Client Apps with a localhost callback, so Device App is one (§15.8).",
