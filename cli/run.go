@@ -109,6 +109,7 @@ type errorJSON struct {
 
 type runFlags struct {
 	req          flows.Request
+	spec         flows.Spec // the catalogue's entry for req.Flow, once complete checked it
 	flow         string
 	scopes       string
 	jwtKey       string
@@ -127,11 +128,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	r := &f.req
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	names := make([]string, len(flows.AllFlows))
-	for i, fl := range flows.AllFlows {
-		names[i] = string(fl)
-	}
-	fs.StringVar(&f.flow, "flow", "", "the `flow`: "+strings.Join(names, ", "))
+	fs.StringVar(&f.flow, "flow", "", "the `flow`: "+env.flowNames())
 	fs.StringVar(&f.profile, "profile", "", "load the request from a stored profile `NAME` (flags override it)")
 	f.profiles.register(fs)
 	fs.StringVar(&r.LoginURL, "login-url", "", "login `URL`: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL")
@@ -185,7 +182,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	progress := func(p flows.Progress) {
 		fmt.Fprintf(env.Stderr, "· %s\n", p.Message)
 	}
-	res, err := flows.Run(ctx, f.req, progress)
+	res, err := f.spec.Run(ctx, f.req, progress)
 	var in *flows.Introspection
 	if err == nil && f.introspect && res.Token != nil {
 		in, _, err = flows.Introspect(ctx, f.req, res.Token.AccessToken, "access_token")
@@ -262,18 +259,20 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 		mergeRequest(r, &fromProfile, set)
 	}
 	if !set["flow"] && r.Flow == "" && f.flow == "" {
-		return settings, errors.New("--flow is required: " + flowNames())
+		return settings, errors.New("--flow is required: " + env.flowNames())
 	}
 	if f.flow != "" {
 		r.Flow = flows.Flow(f.flow)
 	}
-	if !knownFlow(r.Flow) {
+	spec, known := env.lookupFlow(r.Flow)
+	if !known {
 		from := "--flow"
 		if f.flow == "" {
 			from = fmt.Sprintf("profile %q has flow", f.profile)
 		}
-		return settings, fmt.Errorf("%s %q is not a flow; use one of: %s", from, r.Flow, flowNames())
+		return settings, fmt.Errorf("%s %q is not a flow; use one of: %s", from, r.Flow, env.flowNames())
 	}
+	f.spec = spec
 	if err := checkDuration("--request-timeout", r.Options.RequestTimeout, maxRequestTimeout); err != nil {
 		return settings, err
 	}
@@ -363,14 +362,6 @@ func mergeRequest(r, p *flows.Request, set map[string]bool) {
 	if !set["jwt-key"] && len(p.JWTPrivateKeyPEM) > 0 {
 		r.JWTPrivateKeyPEM = p.JWTPrivateKeyPEM
 	}
-}
-
-func flowNames() string {
-	names := make([]string, len(flows.AllFlows))
-	for i, f := range flows.AllFlows {
-		names[i] = string(f)
-	}
-	return strings.Join(names, ", ")
 }
 
 // readSecrets reads KEY=VALUE lines from stdin (so that secrets stay out of shell history).

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
 )
 
@@ -129,7 +130,7 @@ func TestRunUsageErrors(t *testing.T) {
 		}
 	}
 	code, out, errOut := runTestCmd(t, nil, "", "--flow", "magic", "--client-id", "x")
-	if code != 2 || out != "" || errOut != "run: --flow \"magic\" is not a flow; use one of: "+flowNames()+"\n" {
+	if code != 2 || out != "" || errOut != "run: --flow \"magic\" is not a flow; use one of: "+flows.Names(flows.Catalog())+"\n" {
 		t.Errorf("unknown flow: exit %d, stdout %q, stderr %q; want exit 2 and one line with the names", code, out, errOut)
 	}
 	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p", "--config-dir", t.TempDir(), "--memory-secrets")

@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Flow names one OAuth flow. The names are the CLI's --flow values.
+// Flow names one OAuth flow. The names are the CLI's --flow values; Catalog describes each.
 type Flow string
 
 const (
@@ -25,10 +25,6 @@ const (
 	TokenExchange     Flow = "token-exchange"
 	SAMLBearer        Flow = "saml-bearer"
 )
-
-// AllFlows lists every flow in the order the UI and the CLI show them.
-var AllFlows = []Flow{WebServer, WebServerPKCE, UserAgent, UsernamePassword, Refresh,
-	JWTBearer, ClientCredentials, Device, TokenExchange, SAMLBearer}
 
 // Request is everything one flow run needs. Fields a flow does not use are ignored.
 type Request struct {

@@ -194,7 +194,7 @@ func TestExplainMatrix(t *testing.T) {
 		{0, 0, 0, 2 * time.Hour, SourceDefault},
 	}
 	n := 0
-	for _, f := range flows.AllFlows {
+	for _, f := range allFlows() {
 		for _, sc := range scopeCases {
 			for _, pol := range policies {
 				for _, to := range timeouts {

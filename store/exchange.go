@@ -115,7 +115,7 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 		if incoming[i].AppKind == "" {
 			incoming[i].AppKind = ConnectedApp
 		}
-		if err := incoming[i].Validate(); err != nil {
+		if err := s.validate(&incoming[i]); err != nil {
 			return res, invalidImport(fmt.Errorf("import: %v", err))
 		}
 	}

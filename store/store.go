@@ -47,6 +47,7 @@ type Store struct {
 	kc          Keychain
 	lockTimeout time.Duration
 	now         func() time.Time
+	flows       []string // the flow names a profile may choose; nil: any well-formed name
 }
 
 // DefaultDir is os.UserConfigDir()/connectedapplab.
@@ -91,6 +92,23 @@ func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
 // Keychain is where this store keeps secrets.
 func (s *Store) Keychain() Keychain { return s.kc }
+
+// WithFlows returns a store over the same directory that refuses, on Add, Update and Import,
+// a profile whose flow is not one of names (the flow catalogue's names: the caller passes
+// them, as store imports no other package of this module). The error lists the names.
+func (s *Store) WithFlows(names []string) *Store {
+	c := *s
+	c.flows = append([]string(nil), names...)
+	return &c
+}
+
+// validate is p.Validate plus the store's flow names.
+func (s *Store) validate(p *Profile) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return checkFlow(p, s.flows)
+}
 
 // WithKeychain returns a store over the same directory keeping secrets in kc: for example
 // MemoryKeychain() once the user chooses it after ErrKeychainUnavailable.
@@ -205,7 +223,7 @@ func (s *Store) Add(p Profile) (Profile, error) {
 	if p.AppKind == "" {
 		p.AppKind = ConnectedApp
 	}
-	if err := p.Validate(); err != nil {
+	if err := s.validate(&p); err != nil {
 		return Profile{}, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
@@ -226,7 +244,7 @@ func (s *Store) Add(p Profile) (Profile, error) {
 // saved. Turning RememberRefreshToken off deletes the stored refresh token.
 func (s *Store) Update(p Profile) (Profile, error) {
 	p = p.clone()
-	if err := p.Validate(); err != nil {
+	if err := s.validate(&p); err != nil {
 		return Profile{}, err
 	}
 	p.Updated = s.now().UTC().Truncate(time.Second)
