@@ -120,8 +120,7 @@ type Progress struct {
 // TokenResponse is the token endpoint's answer exactly as sent: Raw returns every field,
 // including ones this version does not know, and the named fields are parsed from it.
 type TokenResponse struct {
-	raw  *lazyRaw
-	rawv lazyRaw // raw's storage when the response was scanned (one allocation less)
+	raw map[string]any // every field as sent; Raw returns it
 
 	AccessToken    string `json:"access_token,omitempty"`
 	RefreshToken   string `json:"refresh_token,omitempty"`
