@@ -27,7 +27,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/sfemu"
 )
 
-// Org is an emulated org running for one test.
+// Org is an emulated org, running for one test (Start) or until Close (New).
 type Org struct {
 	*sfemu.Emulator
 	// FakeClock is the org's clock when the test asked for a fake one (option FakeClock),
@@ -50,11 +50,10 @@ type config struct {
 	clock    *sfemu.FakeClock
 	callback bool
 	tweaks   []func(*sfemu.Org)
-	t        testing.TB
 }
 
-// WithOrg serves org instead of the demo org. Start serves a copy: later changes to org do
-// not reach the running emulator.
+// WithOrg serves org instead of the demo org. FreeCallback and Tweak change org in place;
+// once the org is started, later changes to org do not reach it.
 func WithOrg(org *sfemu.Org) Option {
 	return func(c *config) error { c.org = org; return nil }
 }
@@ -104,23 +103,30 @@ func FreeCallback() Option {
 	return func(c *config) error { c.callback = true; return nil }
 }
 
-// Log sends the org's one line per request to t.Log.
-func Log() Option {
-	return func(c *config) error {
-		t := c.t
-		c.opts.Logf = func(format string, args ...any) { t.Logf("sfemu: "+format, args...) }
-		return nil
-	}
+// Logf receives the org's one line per request, e.g. Logf(t.Logf).
+func Logf(logf func(format string, args ...any)) Option {
+	return func(c *config) error { c.opts.Logf = logf; return nil }
 }
 
 // Start starts the org on 127.0.0.1 (two free ports: the login host and the My Domain host)
 // and closes it when the test and its subtests end. A bad option or org fails the test.
 func Start(t testing.TB, opts ...Option) *Org {
 	t.Helper()
-	c := &config{t: t}
+	o, err := New(opts...)
+	if err != nil {
+		t.Fatalf("sfemutest: %v", err)
+	}
+	t.Cleanup(func() { o.Close() })
+	return o
+}
+
+// New starts the org as Start does, for code that has no test at hand (an example, a
+// TestMain, a tool); the caller stops it with Close.
+func New(opts ...Option) (*Org, error) {
+	c := &config{}
 	for _, o := range opts {
 		if err := o(c); err != nil {
-			t.Fatalf("sfemutest: %v", err)
+			return nil, err
 		}
 	}
 	if c.org == nil {
@@ -128,7 +134,11 @@ func Start(t testing.TB, opts ...Option) *Org {
 	}
 	cb := ""
 	if c.callback {
-		cb = fmt.Sprintf("http://127.0.0.1:%d/callback", FreePort(t))
+		port, err := freePort()
+		if err != nil {
+			return nil, err
+		}
+		cb = fmt.Sprintf("http://127.0.0.1:%d/callback", port)
 		for i := range c.org.Apps {
 			c.org.Apps[i].CallbackURLs = append(c.org.Apps[i].CallbackURLs, cb)
 		}
@@ -138,10 +148,9 @@ func Start(t testing.TB, opts ...Option) *Org {
 	}
 	e, err := sfemu.Start(c.org, "127.0.0.1:0", c.opts)
 	if err != nil {
-		t.Fatalf("sfemutest: start the emulated org: %v", err)
+		return nil, fmt.Errorf("start the emulated org: %w", err)
 	}
-	t.Cleanup(func() { e.Close() })
-	return &Org{Emulator: e, FakeClock: c.clock, CallbackURL: cb, Desc: e.Describe()}
+	return &Org{Emulator: e, FakeClock: c.clock, CallbackURL: cb, Desc: e.Describe()}, nil
 }
 
 // App returns the app whose name, metadata API name or client ID is key, and fails the
@@ -172,10 +181,18 @@ func (o *Org) User(t testing.TB, username string) sfemu.DescribedUser {
 // FreePort returns a loopback TCP port that was free a moment ago.
 func FreePort(t testing.TB) int {
 	t.Helper()
+	port, err := freePort()
+	if err != nil {
+		t.Fatalf("sfemutest: %v", err)
+	}
+	return port
+}
+
+func freePort() (int, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		t.Fatalf("sfemutest: find a free port: %v", err)
+		return 0, fmt.Errorf("find a free loopback port: %w", err)
 	}
 	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return ln.Addr().(*net.TCPAddr).Port, nil
 }
