@@ -49,7 +49,7 @@ func startDiagOrg(t *testing.T, org *sfemu.Org, start time.Time) *diagOrg {
 
 func (o *diagOrg) app(key string) sfemu.DescribedApp { return o.e.App(o.t, key) }
 
-// addUserProfile adds the profile whose refresh token will fail, remembering rt in the keychain.
+// addUserProfile adds the profile whose refresh token will fail, with rt in the keychain.
 func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	o.t.Helper()
 	a := o.app(key)
@@ -70,8 +70,9 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	if ok, err := st.RememberRefreshToken(p, rt); !ok || err != nil {
-		o.t.Fatalf("remember refresh token: %v %v", ok, err)
+	// Stored by hand (as `profiles add` does): the profile has no date for it.
+	if err := st.SetSecrets(p, store.Secrets{RefreshToken: rt}); err != nil {
+		o.t.Fatalf("store the refresh token: %v", err)
 	}
 }
 
@@ -206,6 +207,10 @@ type diagOut struct {
 	Revoked   *struct {
 		ID string `json:"id"`
 	} `json:"revoked"`
+	ObtainedAt *struct {
+		At   *time.Time `json:"at"`
+		From string     `json:"from"`
+	} `json:"obtained_at"`
 }
 
 type diagBudget struct {
