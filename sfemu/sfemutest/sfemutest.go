@@ -13,7 +13,8 @@
 // org.LoginURL is the login host (login.salesforce.com's stand-in) and org.MyDomainURL the
 // org's My Domain host. App and User look up the demo credentials; PasswordToken logs a user
 // in with the username-password flow; Browser drives the org's login, approval and device
-// pages over HTTP, for flows that need a browser.
+// pages over HTTP, for flows that need a browser. New starts an org outside a test, and
+// MovePort frees an org value from the demo's fixed callback port for code that starts it.
 //
 // sfemutest imports only sfemu and the standard library.
 package sfemutest
@@ -21,6 +22,7 @@ package sfemutest
 import (
 	"fmt"
 	"net"
+	"strings"
 	"testing"
 	"time"
 
@@ -176,6 +178,21 @@ func (o *Org) User(t testing.TB, username string) sfemu.DescribedUser {
 	}
 	t.Fatalf("sfemutest: no user %q in the org", username)
 	return sfemu.DescribedUser{}
+}
+
+// MovePort moves every app's callback URLs on port from (the demo org's 1717) to one free
+// loopback port, which it returns. It is for a test that hands the org to code that starts it
+// (a demo backend); a test that starts the org itself can use FreeCallback instead.
+func MovePort(t testing.TB, org *sfemu.Org, from int) int {
+	t.Helper()
+	port := FreePort(t)
+	old, repl := fmt.Sprintf(":%d/", from), fmt.Sprintf(":%d/", port)
+	for i := range org.Apps {
+		for j, cb := range org.Apps[i].CallbackURLs {
+			org.Apps[i].CallbackURLs[j] = strings.Replace(cb, old, repl, 1)
+		}
+	}
+	return port
 }
 
 // FreePort returns a loopback TCP port that was free a moment ago.

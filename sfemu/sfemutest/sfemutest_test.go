@@ -2,6 +2,7 @@ package sfemutest_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -154,4 +155,26 @@ func TestBrowserLogsInAndApproves(t *testing.T) {
 		t.Errorf("a wrong password reached the callback with code %q", code)
 	default:
 	}
+}
+
+func TestMovePortMovesOnlyThatPort(t *testing.T) {
+	org := sfemu.Demo()
+	port := sfemutest.MovePort(t, org, 1717)
+	moved, kept := 0, 0
+	for _, a := range org.Apps {
+		for _, cb := range a.CallbackURLs {
+			switch {
+			case strings.Contains(cb, ":1717/"):
+				t.Errorf("%s still has %s", a.Name, cb)
+			case strings.Contains(cb, fmt.Sprintf(":%d/", port)):
+				moved++
+			case strings.Contains(cb, ":1718/"):
+				kept++ // the misconfigured app's deliberately wrong port stays wrong
+			}
+		}
+	}
+	if moved == 0 || kept != 1 {
+		t.Errorf("moved %d, kept %d callbacks on 1718", moved, kept)
+	}
+	sfemutest.Start(t, sfemutest.WithOrg(org)) // still a valid org
 }
