@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"time"
 )
 
@@ -13,6 +14,7 @@ type refreshObtained struct {
 	// "unknown".
 	From    string `json:"from"`
 	profile string
+	why     string // why it is unknown
 }
 
 // obtainedFor picks the date: --obtained-at when given, else the profile's record of when its
@@ -25,8 +27,12 @@ func obtainedFor(flag *time.Time, t *diagnoseTarget, replayedFromProfile bool) r
 	case replayedFromProfile && !t.profile.RefreshTokenObtainedAt.IsZero():
 		at := t.profile.RefreshTokenObtainedAt
 		return refreshObtained{At: &at, From: "profile", profile: t.profile.Name}
+	case !replayedFromProfile:
+		return refreshObtained{From: "unknown", profile: t.profile.Name,
+			why: "the token diagnosed is not the one stored in profile " + strconv.Quote(t.profile.Name) + " (--error or SF_REFRESH_TOKEN), so its date does not apply"}
 	}
-	return refreshObtained{From: "unknown", profile: t.profile.Name}
+	return refreshObtained{From: "unknown", profile: t.profile.Name,
+		why: "profile " + strconv.Quote(t.profile.Name) + " has no record of it: it was stored by hand or by an older version"}
 }
 
 func (o refreshObtained) print(w io.Writer) {
@@ -36,6 +42,6 @@ func (o refreshObtained) print(w io.Writer) {
 	case "profile":
 		fmt.Fprintf(w, "Refresh token obtained %s (recorded in profile %q when `run --profile` stored it).\n\n", o.At.UTC().Format(time.RFC3339), o.profile)
 	default:
-		fmt.Fprintf(w, "When the refresh token was obtained is unknown (profile %q has no record of it: it was stored by hand or by an older version); pass --obtained-at if you know.\n\n", o.profile)
+		fmt.Fprintf(w, "When the refresh token was obtained is unknown (%s); pass --obtained-at if you know.\n\n", o.why)
 	}
 }

@@ -75,6 +75,17 @@ func TestDiagnoseRefreshUsesTheDateRunProfileRecorded(t *testing.T) {
 		t.Errorf("with --obtained-at: %+v\n%s", d.ObtainedAt, raw)
 	}
 
+	// --error: the failing token came from another client, not the profile's: its date does not apply.
+	_, d, raw = diag("User", "--error", "invalid_grant", "--error-description", "expired access/refresh token")
+	if d.ObtainedAt == nil || d.ObtainedAt.From != "unknown" || d.ObtainedAt.At != nil {
+		t.Errorf("with --error: %+v\n%s", d.ObtainedAt, raw)
+	}
+	_, text, _ = o.diagnose("refresh", "--profile", "User", "--admin-profile", "Admin", "--app", "ECA_PKCE",
+		"--error", "invalid_grant", "--error-description", "expired access/refresh token")
+	if !strings.Contains(text, `the token diagnosed is not the one stored in profile "User"`) {
+		t.Errorf("with --error, text:\n%s", text)
+	}
+
 	// Stored by hand: no date, so the limit cannot be told for certain.
 	code, d, raw = diag("ByHand")
 	if code != 1 || d.ObtainedAt == nil || d.ObtainedAt.From != "unknown" || d.ObtainedAt.At != nil ||
@@ -82,7 +93,7 @@ func TestDiagnoseRefreshUsesTheDateRunProfileRecorded(t *testing.T) {
 		t.Errorf("by hand: exit %d, obtained_at %+v, open %s\n%s", code, d.ObtainedAt, ids(d.Diagnosis.Open), raw)
 	}
 	code, text, _ = o.diagnose("refresh", "--profile", "ByHand", "--admin-profile", "Admin", "--app", "ECA_PKCE")
-	if !strings.Contains(text, `When the refresh token was obtained is unknown (profile "ByHand"`) {
+	if !strings.Contains(text, `When the refresh token was obtained is unknown (profile "ByHand" has no record`) {
 		t.Errorf("by hand, text (exit %d):\n%s", code, text)
 	}
 }
