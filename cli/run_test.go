@@ -9,29 +9,13 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
-func runTestDemo(t *testing.T) (*sfemu.Emulator, sfemu.DescribedApp, sfemu.DescribedUser) {
+func runTestDemo(t *testing.T) (*sfemutest.Org, sfemu.DescribedApp, sfemu.DescribedUser) {
 	t.Helper()
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	d := e.Describe()
-	var app sfemu.DescribedApp
-	for _, a := range d.Apps {
-		if a.Name == "Web App" {
-			app = a
-		}
-	}
-	var user sfemu.DescribedUser
-	for _, u := range d.Users {
-		if u.Username == sfemu.DemoUser {
-			user = u
-		}
-	}
-	return e, app, user
+	org := sfemutest.Start(t)
+	return org, org.App(t, "Web App"), org.User(t, sfemu.DemoUser)
 }
 
 func runTestCmd(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {

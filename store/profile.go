@@ -53,6 +53,12 @@ type Profile struct {
 	// RememberRefreshToken is the user's per-profile opt-in to keep the last refresh token in
 	// the keychain. Without it, refresh tokens are never stored.
 	RememberRefreshToken bool `json:"remember_refresh_token,omitempty"`
+	// RefreshTokenObtainedAt is when the refresh token now in the keychain was obtained (not
+	// a secret); zero when unknown: none stored, or stored by hand (SetSecret). The store
+	// keeps it: RememberRefreshToken sets it when a new token comes back from a flow, every
+	// other change of the stored token clears it, and Add, Update and import keep the file's
+	// value whatever the caller passes.
+	RefreshTokenObtainedAt time.Time `json:"refresh_token_obtained_at,omitzero"`
 
 	// App is what the admin knows of the app's settings; guidance uses it.
 	App AppSettings `json:"app_settings,omitzero"`
