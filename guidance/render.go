@@ -61,14 +61,16 @@ func pad(s string, n int) string {
 	return s + " "
 }
 
-// Text renders the report as plain text wrapped at about 100 columns: headline, lifetimes,
-// advice by severity, scopes, error, platform notes.
+// Text renders the report as plain text wrapped at about 100 columns: the three answer lines,
+// error, lifetimes, advice by severity, scopes, platform notes.
 func (r Report) Text() string {
 	var b strings.Builder
 	title := flowInfo(r.Flow).Title
 	b.WriteString(title + "\n")
 	b.WriteString(strings.Repeat("=", utf8.RuneCountInString(title)) + "\n\n")
-	writeWrapped(&b, "", "", r.Headline)
+	for _, l := range r.Answer.Lines() {
+		writeWrapped(&b, pad(l.Label+":", 15), strings.Repeat(" ", 15), l.Text)
+	}
 
 	if r.Error != nil {
 		b.WriteString("\nError\n-----\n")
@@ -93,12 +95,17 @@ func (r Report) Text() string {
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice\n------\n")
 		for _, a := range r.Advice {
+			if r.Answer.SkipsFix(a) {
+				a.Fix = "" // the Do this next line says it
+			}
 			writeAdvice(&b, a, DocRef{})
 		}
 	}
 
 	b.WriteString("\nScopes\n------\n")
-	writeScopes(&b, r.Scopes)
+	sc := r.Scopes
+	sc.RefreshTokenWhyNot = "" // the Refresh token answer line says it
+	writeScopes(&b, sc)
 
 	if len(r.Platform) > 0 {
 		b.WriteString("\nPlatform changes\n----------------\n")
