@@ -106,6 +106,7 @@ type page struct {
 	o     showOptions
 	lines []pageLine
 	refs  []guidance.DocRef // sources in the order first cited (verbose)
+	said  map[string]bool   // Setup paths and metadata fields already written
 }
 
 type pageLine struct {
@@ -135,6 +136,19 @@ func (p *page) para(lead string, sev guidance.Severity, indent, s string) {
 			p.lines = append(p.lines, pageLine{text: indent + l})
 		}
 	}
+}
+
+// once returns s the first time and "as above" after: a Setup path or metadata field that two
+// pieces of advice share is written once.
+func (p *page) once(s string) string {
+	if p.said == nil {
+		p.said = map[string]bool{}
+	}
+	if p.said[s] {
+		return "as above"
+	}
+	p.said[s] = true
+	return s
 }
 
 // cite returns " [n]" for a source, numbering it on first use; "" when sources are not shown.
@@ -293,9 +307,21 @@ func printRun(w io.Writer, o showOptions, f *runFlags, res *flows.Result, in *fl
 		writeScopes(p, rep.Scopes)
 	}
 	if o.sections["platform"] && len(rep.Platform) > 0 {
-		p.heading("Platform changes")
+		// Grouped by whom they affect, so that each "applies to" is said once.
+		var groups []string
+		by := map[string][]guidance.PlatformNote{}
 		for _, n := range rep.Platform {
-			p.para("  "+pad(n.When, 24), "", factIndent, n.Change+" Applies to: "+n.Applies+"."+p.cite(n.Source))
+			if _, ok := by[n.Applies]; !ok {
+				groups = append(groups, n.Applies)
+			}
+			by[n.Applies] = append(by[n.Applies], n)
+		}
+		p.heading("Platform changes")
+		for _, g := range groups {
+			p.para("  For ", "", "      ", g+":")
+			for _, n := range by[g] {
+				p.para("    "+pad(n.When, 22), "", factIndent, n.Change+p.cite(n.Source))
+			}
 		}
 	}
 	if len(p.refs) > 0 {
@@ -350,10 +376,10 @@ func writeAdviceItem(p *page, a guidance.Advice, full, skipFix bool) {
 		p.para(ind+"Fix: ", "", ind+"     ", a.Fix)
 	}
 	if full && a.SetupPath != "" {
-		p.para(ind+"Setup: ", "", ind+"       ", a.SetupPath)
+		p.para(ind+"Setup: ", "", ind+"       ", p.once(a.SetupPath))
 	}
 	if full && a.MetadataField != "" {
-		p.para(ind+"Metadata: ", "", ind+"          ", a.MetadataField)
+		p.para(ind+"Metadata: ", "", ind+"          ", p.once(a.MetadataField))
 	}
 }
 

@@ -146,11 +146,8 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 			a.RefreshToken.Source = refRefreshFlow
 			a.DoThisNext.Text = "Run the flow."
 		case r.Error != nil:
-			msg := "No token: the " + lowerFirst(title) + " failed with " + r.Error.Code
-			if r.Error.Description != "" {
-				msg += " (" + r.Error.Description + ")"
-			}
-			a.Lifetime.Text, a.Lifetime.Severity = msg+".", SeverityError
+			// The code only: the error's description is shown with the error, once.
+			a.Lifetime.Text, a.Lifetime.Severity = "No token: the "+lowerFirst(title)+" failed with "+r.Error.Code+".", SeverityError
 			a.RefreshToken.Text = "None: the flow failed before Salesforce issued anything."
 			a.DoThisNext.Severity, a.DoThisNext.Source = SeverityError, r.Error.Source
 			if len(r.Error.Fixes) > 0 && r.Error.Fixes[0].Fix != "" {

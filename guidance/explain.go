@@ -126,7 +126,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 	case flows.UsernamePassword:
 		// No refresh token, and what to do instead: the answer lines say it (answer.go).
 		adv = append(adv, advice(SeverityWarning, "The username-password flow is on its way out",
-			"It puts the user's password in your configuration, and Salesforce is retiring it (the dates are under the platform changes).",
+			"It puts the user's password in your configuration, and Salesforce is retiring it for Connected Apps.",
 			"For a person: the web server flow with PKCE (refresh_token scope). For an integration: the JWT bearer flow (certificate) or the client credentials flow (Run As user).",
 			placeUnPwFlow, refBlockFlows))
 		if s.AppKind == AppExternalClient {
@@ -148,7 +148,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 		}
 	case flows.Device:
 		adv = append(adv, advice(SeverityWarning, "The device flow needs an installed app",
-			Change(ChangeDeviceUninstalled).Sentence(in.Now)+" "+Change(ChangeDeviceECALocalhost).Sentence(in.Now),
+			"Salesforce blocks the device flow for uninstalled apps and limits it to External Client Apps with a localhost callback.",
 			"Use your own app, installed in the org, with Enable for Device Flow; for a desktop with a browser, prefer the web server flow with PKCE.",
 			placeDevice.at(s.AppKind), refDeviceCLI))
 		if s.AppInstalled != nil && !*s.AppInstalled {
