@@ -517,3 +517,69 @@ func checkRunJSONSchema(t *testing.T, out string) {
 		want(m, "title", "string", "advice[]")
 	}
 }
+
+// TestRunShowFlags: an unknown --show section is one line and exit 2, before anything is
+// sent; a known one adds its section to the short output; --help documents the exit codes.
+func TestRunShowFlags(t *testing.T) {
+	code, out, errOut := runTestCmd(t, nil, "", "--flow", "username-password", "--show", "lifetimes,tokens")
+	if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, `unknown section "tokens"`) {
+		t.Errorf("unknown section: exit %d, stdout %q, stderr %q; want 2 and one line", code, out, errOut)
+	}
+	e, app, user := runTestDemo(t)
+	env := map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password, "SF_SECURITY_TOKEN": user.SecurityToken}
+	code, out, _ = runTestCmd(t, env, "", "--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID,
+		"--username", user.Username, "--show", "lifetimes,scopes")
+	if code != 0 || !strings.HasPrefix(out, "Lifetime ") || !strings.Contains(out, "\nLifetimes\n") || !strings.Contains(out, "\nScopes\n") ||
+		strings.Contains(out, "\nFacts\n  Expires") || strings.Contains(out, "\nTranscript\n") || !strings.Contains(out, "--show token,transcript,advice,platform") {
+		t.Errorf("--show lifetimes,scopes: exit %d\n%s", code, out)
+	}
+	if d := repeatedSentences(out); len(d) > 0 {
+		t.Errorf("--show lifetimes,scopes repeats %q", d)
+	}
+	_, _, errOut = runTestCmd(t, nil, "", "-h")
+	for _, want := range []string{"--verbose", "--show", "--no-color", "NO_COLOR", "exit status:", "  2  bad input"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("run -h lacks %q", want)
+		}
+	}
+}
+
+// TestRunColour: colour only on a terminal and never with NO_COLOR, TERM=dumb or --no-color;
+// with colour the escape codes surround our own labels only, and what a server sent is still
+// escaped.
+func TestRunColour(t *testing.T) {
+	for _, c := range []struct {
+		tty   bool
+		env   map[string]string
+		flag  bool
+		color bool
+	}{
+		{true, nil, false, true},
+		{true, map[string]string{"NO_COLOR": "1"}, false, false},
+		{true, map[string]string{"TERM": "dumb"}, false, false},
+		{true, nil, true, false},
+		{false, nil, false, false},
+	} {
+		if got := colorWanted(c.tty, c.flag, func(k string) string { return c.env[k] }); got != c.color {
+			t.Errorf("tty %v env %v --no-color %v: colour %v, want %v", c.tty, c.env, c.flag, got, c.color)
+		}
+	}
+	if o, err := (&showFlags{}).options(&Env{Stdout: &bytes.Buffer{}, Getenv: func(string) string { return "" }}); err != nil || o.color || o.width != 80 {
+		t.Errorf("not a terminal: colour %v width %d, want no colour and 80", o.color, o.width)
+	}
+	rep := guidance.Report{Answer: guidance.Answer{
+		Lifetime:     guidance.AnswerLine{Label: guidance.AnswerLifetime, Text: "x \x1b[2J y", Severity: guidance.SeverityWarning},
+		RefreshToken: guidance.AnswerLine{Label: guidance.AnswerRefreshToken, Text: "none", Severity: guidance.SeverityError},
+		DoThisNext:   guidance.AnswerLine{Label: guidance.AnswerDoThisNext, Text: "run", Severity: guidance.SeverityInfo}}}
+	var b bytes.Buffer
+	printRun(NewTerminalWriter(&b), showOptions{sections: map[string]bool{}, color: true, width: 80}, &runFlags{}, &flows.Result{}, nil, &rep, nil)
+	out := b.String()
+	if !strings.HasPrefix(out, "\x1b[33mLifetime       \x1b[0mx \\u001b[2J y\n\x1b[31mRefresh token  \x1b[0mnone\n") {
+		t.Errorf("coloured output:\n%q", out)
+	}
+	b.Reset()
+	printRun(NewTerminalWriter(&b), showOptions{sections: map[string]bool{}, width: 80}, &runFlags{}, &flows.Result{}, nil, &rep, nil)
+	if strings.Contains(b.String(), "\x1b") {
+		t.Errorf("escape codes without colour: %q", b.String())
+	}
+}

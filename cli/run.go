@@ -179,8 +179,9 @@ func runFlow(ctx context.Context, env *Env) int {
 	fs.BoolVar(&f.introspect, "introspect", false, "introspect the access token afterwards (its exp is the session's real expiry)")
 	show := addShowFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: connectedapplab run --flow NAME [--profile P | request flags] [--json]")
+		fmt.Fprintln(env.Stderr, "usage: connectedapplab run --flow NAME [--profile P | request flags] [--verbose | --show SECTIONS] [--json]")
 		fs.PrintDefaults()
+		fmt.Fprint(env.Stderr, runExitCodes)
 	}
 	if err := fs.Parse(env.Args); err != nil {
 		return 2

@@ -21,6 +21,19 @@ import (
 // --verbose or with --show SECTION,... Each item comes from the guidance report once; this
 // file picks and orders them and writes no sentence of its own about Salesforce.
 
+// runExitCodes ends `run -h`.
+const runExitCodes = `
+The output starts with three lines (Lifetime, Refresh token, Do this next), then the facts that
+matter for this flow and the most important advice; --verbose or --show add the rest.
+Colour marks severity on a terminal only (NO_COLOR or --no-color turn it off); lines wrap to
+the terminal's width (80 when the output is not a terminal).
+
+exit status:
+  0  a token came back and every check passed
+  1  the flow or a check failed
+  2  bad input (an unknown flag, flow, profile or --show section); nothing was sent
+`
+
 // Sections that --show can add, in the order they are printed.
 var showSections = []string{"token", "transcript", "lifetimes", "advice", "scopes", "platform"}
 
@@ -78,9 +91,15 @@ func (s *showFlags) options(env *Env) (showOptions, error) {
 		if w, _, err := term.GetSize(fd); err == nil && w >= 40 {
 			o.width = min(w, 120)
 		}
-		o.color = !s.noColor && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+		o.color = colorWanted(true, s.noColor, getenv)
 	}
 	return o, nil
+}
+
+// colorWanted: colour on a terminal only, and not with --no-color, NO_COLOR (no-color.org:
+// any non-empty value) or TERM=dumb.
+func colorWanted(tty, noColor bool, getenv func(string) string) bool {
+	return tty && !noColor && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 }
 
 // terminalFD returns the file descriptor behind w when w (or the writer a terminalWriter
