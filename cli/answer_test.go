@@ -583,3 +583,32 @@ func TestRunColour(t *testing.T) {
 		t.Errorf("escape codes without colour: %q", b.String())
 	}
 }
+
+// TestExplainSaysEachFactOnce: explain prints an error explanation with the guidance's own
+// renderer; no sentence of it comes twice, for the errors people paste most.
+func TestExplainSaysEachFactOnce(t *testing.T) {
+	for _, q := range []string{
+		"error=invalid_scope&error_description=the+requested+scope+is+not+allowed",
+		"error=redirect_uri_mismatch&error_description=redirect_uri+must+match+configuration",
+		"error=invalid_client_id&error_description=client+identifier+invalid",
+		"error=OAUTH_APPROVAL_ERROR_GENERIC",
+		"error=invalid_grant&error_description=expired+access%2Frefresh+token",
+		"error=invalid_grant&error_description=authentication+failure",
+		"error=access_denied&error_description=end-user+denied+authorization",
+	} {
+		for _, flow := range []string{"", "web-server-pkce", "username-password", "refresh"} {
+			args := []string{"http://localhost:1717/OauthRedirect?" + q}
+			if flow != "" {
+				args = append([]string{"--flow", flow}, args...)
+			}
+			code, out, errOut := runExplain(t, "", args...)
+			if code != 0 {
+				t.Errorf("%s %s: exit %d %s", flow, q, code, errOut)
+				continue
+			}
+			if d := repeatedSentences(out); len(d) > 0 {
+				t.Errorf("%s %s: said more than once: %q\n%s", flow, q, d, out)
+			}
+		}
+	}
+}

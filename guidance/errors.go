@@ -69,7 +69,7 @@ func explainInvalidClient(c errCtx) ([]string, []Advice) {
 func explainAuthFailure(c errCtx) ([]string, []Advice) {
 	if c.flow != flows.UsernamePassword {
 		return []string{
-				"The user's credentials or status were refused (locked, frozen, inactive, outside Login Hours or IP ranges); the response does not say which.",
+				"The user is locked, frozen or inactive, or logs in outside the profile's Login Hours or IP ranges.",
 				"The login host does not match the org (sandbox users log in at test.salesforce.com or the sandbox My Domain).",
 			}, []Advice{fixErr("Read the failed login in Login History", "Salesforce gives one error for many causes; Login History names the real one.",
 				"Open Login History, find the attempt, and fix what its Status says.", placeLoginHistory)}
