@@ -473,3 +473,24 @@ func TestUsernamePasswordAdviceHasNoRefreshTokenSetupPath(t *testing.T) {
 		}
 	}
 }
+
+// The other flows that never issue a refresh token and do not need the scope (client
+// credentials, SAML bearer) get no advice pointing to it either; a web server run gets no
+// advice about JWTs when the app issues none.
+func TestAdviceFitsTheFlow(t *testing.T) {
+	for _, f := range []flows.Flow{flows.ClientCredentials, flows.SAMLBearer} {
+		r := Explain(Input{Flow: f, Settings: Settings{AppScopes: []string{"api"}}, Result: resultFor(f, tokenFor(f, tokenOpts{scope: "api"}), nil), Now: now})
+		for _, a := range r.Advice {
+			if strings.Contains(a.SetupPath, "Perform requests at any time") {
+				t.Errorf("%s: advice %q points to the refresh_token scope", f, a.Title)
+			}
+		}
+	}
+	for _, kind := range []string{AppConnected, AppExternalClient} {
+		r := Explain(Input{Flow: flows.WebServerPKCE, Settings: Settings{AppKind: kind},
+			Result: resultFor(flows.WebServerPKCE, tokenFor(flows.WebServerPKCE, tokenOpts{scope: "api web refresh_token", refresh: true}), []string{"api", "web", "refresh_token"}), Now: now})
+		if txt := r.Text(); strings.Contains(txt, "JWT") {
+			t.Errorf("%s web server run speaks of JWTs:\n%s", kind, txt)
+		}
+	}
+}
