@@ -54,6 +54,9 @@ var demoScenarios = []demoScenario{
 	{"10-admin", "Web App", flows.UsernamePassword, sfemu.DemoAdminUser, []string{"api"}, false, false},
 	{"11-misconfigured-app", "Misconfigured App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"}, true, false},
 	{"12-five-approvals", "Approvals App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api", "refresh_token"}, false, false},
+	// Not a window profile: the Mobile App asked only for what it allows, so a token comes back
+	// without a refresh token, and the answer says why.
+	{"13-mobile-app-api-only", "Mobile App", flows.WebServerPKCE, sfemu.DemoUser, []string{"api"}, false, false},
 }
 
 // demoRun is one scenario's result, rendered three ways.

@@ -366,12 +366,16 @@ func printRun(w io.Writer, o showOptions, f *runFlags, res *flows.Result, in *fl
 }
 
 // topAdvice is the one or two most important pieces of advice: errors and warnings first
-// (the report orders them), at most two, and an info only when nothing more pressing is there.
+// (the report orders them), at most two, and an info only when nothing more pressing is there;
+// the advice whose fix the Do this next line gives is left out.
 func topAdvice(rep *guidance.Report) []guidance.Advice {
 	var out []guidance.Advice
 	for _, a := range rep.Advice {
 		if len(out) == 2 {
 			break
+		}
+		if rep.Answer.SkipsFix(a) {
+			continue // the Do this next line says what it says; --verbose shows where
 		}
 		if a.Severity == guidance.SeverityInfo && len(out) > 0 {
 			break
