@@ -69,9 +69,21 @@ func TestRunShowTokensAndHumanOutput(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"OK  username-password", "instance_url", "refresh token    not issued", "signature", "curl"} {
+	if !strings.HasPrefix(out, "Lifetime       Not long lived") || !strings.Contains(out, "\nRefresh token  None, and there never will be") ||
+		!strings.Contains(out, "\nDo this next   ") {
+		t.Errorf("human output does not start with the three answer lines:\n%s", out)
+	}
+	for _, unwanted := range []string{"instance_url", "curl"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("short output shows %q, which belongs to --verbose:\n%s", unwanted, out)
+		}
+	}
+	_, out, _ = runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
+		"SF_SECURITY_TOKEN": user.SecurityToken}, "",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID, "--username", user.Username, "--verbose")
+	for _, want := range []string{"Run: OK  username-password", "instance_url", "signature", "curl", "\nLifetimes\n", "\nSources\n"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("human output lacks %q:\n%s", want, out)
+			t.Errorf("--verbose output lacks %q:\n%s", want, out)
 		}
 	}
 	_, out, _ = runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
