@@ -30,13 +30,18 @@ func ExampleExplain() {
 	})
 	fmt.Println("idle timeout:", r.IdleTimeout, "from", r.IdleTimeoutSource)
 	fmt.Println("expires if idle at:", r.ExpiresIfIdleAt.Format(time.RFC3339))
+	for _, l := range r.Answer.Lines() {
+		fmt.Printf("%s: %s\n", l.Label, l.Text)
+	}
 	for _, a := range r.Advice {
 		fmt.Printf("%s: %s\n", a.Severity, a.Title)
 	}
 	// Output:
 	// idle timeout: 2h0m0s from org
 	// expires if idle at: 2026-09-14T12:00:00Z
-	// warning: No refresh token: the username-password flow never issues one
+	// Lifetime: Not long lived: a Salesforce session that ends after 2 hours without use (from Session Settings). Salesforce sends no expires_in: tools that show "never expires" are wrong.
+	// Refresh token: None, and there never will be: the username-password flow never issues one.
+	// Do this next: Reuse the token until a call gets 401 INVALID_SESSION_ID, then call the token endpoint again with the username and password; plan the move off this flow (advice below).
 	// warning: The username-password flow is on its way out
 	// info: Introspect the token for its exact end
 }
