@@ -19,8 +19,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
-func init() {
-	Register(&Command{Name: "run", Summary: "run one OAuth flow headless and explain the result", Run: runFlow})
+func runCommand() *Command {
+	return &Command{Name: "run", Summary: "run one OAuth flow headless and explain the result", Run: runFlow}
 }
 
 // The --json output of `connectedapplab run` is one JSON object:
