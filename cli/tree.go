@@ -80,6 +80,9 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 		if t.isWindowFlag(a) {
 			return t.command("window"), args
 		}
+		if t.window == nil {
+			return badInput(fmt.Sprintf("unknown flag %s (this binary has no window); run `connectedapplab --help` for the commands", a)), nil
+		}
 		return badInput(fmt.Sprintf("unknown flag %s; run `connectedapplab --help` for the commands and the window's flags", a)), nil
 	default:
 		if c := t.command(a); c != nil {

@@ -1,6 +1,7 @@
 // Command bench-cli times `connectedapplab run --flow username-password --json` as a whole
 // process against curl doing the same POST, both against one local emulated org
-// (`connectedapplab emulate`), in turns. scripts/bench-cli builds it and runs it.
+// (`connectedapplab emulate`, served by the first binary), in turns: each round runs every
+// binary and curl once, in an order that rotates. scripts/bench-cli builds it and runs it.
 package main
 
 import (
@@ -22,33 +23,39 @@ type org struct {
 		Password      string `json:"password"`
 		SecurityToken string `json:"security_token"`
 	} `json:"users"`
-	Apps []struct {
-		Name         string   `json:"name"`
-		ClientID     string   `json:"client_id"`
-		ClientSecret string   `json:"client_secret"`
-		Flows        []string `json:"flows"`
-	} `json:"apps"`
+	Apps []app `json:"apps"`
+}
+
+type app struct {
+	Name         string   `json:"name"`
+	ClientID     string   `json:"client_id"`
+	ClientSecret string   `json:"client_secret"`
+	Flows        []string `json:"flows"`
 }
 
 func main() {
-	bin := flag.String("bin", "", "the connectedapplab binary")
+	var bins []string
+	flag.Func("bin", "a connectedapplab `binary` to time (repeat the flag to time several)", func(s string) error {
+		bins = append(bins, s)
+		return nil
+	})
 	curl := flag.String("curl", "curl", "the curl binary")
 	n := flag.Int("n", 30, "runs of each")
 	flag.Parse()
-	if *bin == "" || *n < 1 {
-		fmt.Fprintln(os.Stderr, "bench-cli: pass -bin PATH and -n N (N >= 1)")
+	if len(bins) == 0 || *n < 1 {
+		fmt.Fprintln(os.Stderr, "bench-cli: pass -bin PATH (one or more) and -n N (N >= 1)")
 		os.Exit(2)
 	}
-	if err := bench(*bin, *curl, *n); err != nil {
+	if err := bench(bins, *curl, *n); err != nil {
 		fmt.Fprintln(os.Stderr, "bench-cli:", err)
 		os.Exit(1)
 	}
 }
 
-func bench(bin, curl string, n int) error {
+func bench(bins []string, curl string, n int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	emu := exec.CommandContext(ctx, bin, "emulate", "--json")
+	emu := exec.CommandContext(ctx, bins[0], "emulate", "--json")
 	emu.Stderr = os.Stderr
 	out, err := emu.StdoutPipe()
 	if err != nil {
@@ -68,12 +75,7 @@ func bench(bin, curl string, n int) error {
 		return fmt.Errorf("the emulator's description: %v", err)
 	}
 	u := o.Users[0]
-	i := slices.IndexFunc(o.Apps, func(a struct {
-		Name         string   `json:"name"`
-		ClientID     string   `json:"client_id"`
-		ClientSecret string   `json:"client_secret"`
-		Flows        []string `json:"flows"`
-	}) bool {
+	i := slices.IndexFunc(o.Apps, func(a app) bool {
 		return a.ClientSecret != "" && slices.Contains(a.Flows, "username-password")
 	})
 	if i < 0 {
@@ -81,49 +83,58 @@ func bench(bin, curl string, n int) error {
 	}
 	a := o.Apps[i]
 
-	// The same token request both ways; the secrets go in the environment for the CLI, in
-	// the body for curl (curl has no other way; these are the emulator's demo values).
-	cli := []string{bin, "run", "--flow", "username-password", "--login-url", o.BaseURL,
-		"--client-id", a.ClientID, "--username", u.Username, "--json"}
+	// The same token request every way. The CLI gets the secrets from the environment; curl
+	// has them in its arguments (they are the emulator's demo values).
+	type runner struct {
+		name string
+		argv []string
+		env  []string
+		ms   []float64
+	}
+	var rs []*runner
 	cliEnv := append(os.Environ(), "SF_CLIENT_SECRET="+a.ClientSecret, "SF_PASSWORD="+u.Password,
 		"SF_SECURITY_TOKEN="+u.SecurityToken)
-	crl := []string{curl, "-sS", "--fail", "-o", os.DevNull, "--max-time", "10",
+	for _, bin := range bins {
+		rs = append(rs, &runner{name: bin, env: cliEnv, argv: []string{bin, "run", "--flow", "username-password",
+			"--login-url", o.BaseURL, "--client-id", a.ClientID, "--username", u.Username, "--json"}})
+	}
+	crl := &runner{name: "curl", argv: []string{curl, "-sS", "--fail", "-o", os.DevNull, "--max-time", "10",
 		"-d", "grant_type=password", "--data-urlencode", "client_id=" + a.ClientID,
 		"--data-urlencode", "client_secret=" + a.ClientSecret, "--data-urlencode", "username=" + u.Username,
-		"--data-urlencode", "password=" + u.Password + u.SecurityToken, o.BaseURL + "/services/oauth2/token"}
+		"--data-urlencode", "password=" + u.Password + u.SecurityToken, o.BaseURL + "/services/oauth2/token"}}
+	rs = append(rs, crl)
 
 	for range 3 { // warm the page cache and the emulator
-		if _, err := timed(cli, cliEnv); err != nil {
-			return err
-		}
-		if _, err := timed(crl, nil); err != nil {
-			return err
-		}
-	}
-	var tc, tu, ratio []float64
-	for i := range n {
-		var c, k time.Duration
-		if i%2 == 0 { // alternate which goes first
-			c, err = timed(cli, cliEnv)
-			if err == nil {
-				k, err = timed(crl, nil)
-			}
-		} else {
-			k, err = timed(crl, nil)
-			if err == nil {
-				c, err = timed(cli, cliEnv)
+		for _, r := range rs {
+			if _, err := timed(r.argv, r.env); err != nil {
+				return err
 			}
 		}
-		if err != nil {
-			return err
-		}
-		tc, tu = append(tc, ms(c)), append(tu, ms(k))
-		ratio = append(ratio, float64(c)/float64(k))
-		fmt.Printf("run %2d  cli %6.2f ms  curl %6.2f ms  ratio %.2f\n", i+1, ms(c), ms(k), ratio[i])
 	}
-	mc, mk := median(tc), median(tu)
-	fmt.Printf("median of %d: cli %.2f ms, curl %.2f ms; ratio of medians %.2fx, median of paired ratios %.2fx (goal <= 1.25x)\n",
-		n, mc, mk, mc/mk, median(ratio))
+	ratios := make([][]float64, len(bins))
+	for round := range n {
+		for k := range rs { // rotate the order, so that none always follows the same one
+			r := rs[(round+k)%len(rs)]
+			d, err := timed(r.argv, r.env)
+			if err != nil {
+				return err
+			}
+			r.ms = append(r.ms, ms(d))
+		}
+		fmt.Printf("run %2d ", round+1)
+		for b := range bins {
+			ratios[b] = append(ratios[b], rs[b].ms[round]/crl.ms[round])
+			fmt.Printf(" %s %6.2f ms (%.2fx)", rs[b].name, rs[b].ms[round], ratios[b][round])
+		}
+		fmt.Printf("  curl %6.2f ms\n", crl.ms[round])
+	}
+	mk := median(crl.ms)
+	fmt.Printf("median of %d runs: curl %.2f ms\n", n, mk)
+	for b := range bins {
+		mc := median(rs[b].ms)
+		fmt.Printf("median of %d runs: %s %.2f ms, ratio to curl %.2fx (median of the paired ratios %.2fx; goal <= 1.25x)\n",
+			n, rs[b].name, mc, mc/mk, median(ratios[b]))
+	}
 	return nil
 }
 
