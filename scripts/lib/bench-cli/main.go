@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -35,7 +36,10 @@ type app struct {
 
 func main() {
 	var bins []string
-	flag.Func("bin", "a connectedapplab `binary` to time (repeat the flag to time several)", func(s string) error {
+	flag.Func("bin", "`name=path` of a connectedapplab binary to time (repeat the flag to time several)", func(s string) error {
+		if !strings.Contains(s, "=") {
+			return fmt.Errorf("%q: want name=path", s)
+		}
 		bins = append(bins, s)
 		return nil
 	})
@@ -55,7 +59,8 @@ func main() {
 func bench(bins []string, curl string, n int) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	emu := exec.CommandContext(ctx, bins[0], "emulate", "--json")
+	_, first, _ := strings.Cut(bins[0], "=")
+	emu := exec.CommandContext(ctx, first, "emulate", "--json")
 	emu.Stderr = os.Stderr
 	out, err := emu.StdoutPipe()
 	if err != nil {
@@ -89,13 +94,15 @@ func bench(bins []string, curl string, n int) error {
 		name string
 		argv []string
 		env  []string
-		ms   []float64
+		ms   []float64 // wall clock
+		cpu  []float64 // user + system time of the process
 	}
 	var rs []*runner
 	cliEnv := append(os.Environ(), "SF_CLIENT_SECRET="+a.ClientSecret, "SF_PASSWORD="+u.Password,
 		"SF_SECURITY_TOKEN="+u.SecurityToken)
-	for _, bin := range bins {
-		rs = append(rs, &runner{name: bin, env: cliEnv, argv: []string{bin, "run", "--flow", "username-password",
+	for _, nb := range bins {
+		name, bin, _ := strings.Cut(nb, "=")
+		rs = append(rs, &runner{name: name, env: cliEnv, argv: []string{bin, "run", "--flow", "username-password",
 			"--login-url", o.BaseURL, "--client-id", a.ClientID, "--username", u.Username, "--json"}})
 	}
 	crl := &runner{name: "curl", argv: []string{curl, "-sS", "--fail", "-o", os.DevNull, "--max-time", "10",
@@ -106,7 +113,7 @@ func bench(bins []string, curl string, n int) error {
 
 	for range 3 { // warm the page cache and the emulator
 		for _, r := range rs {
-			if _, err := timed(r.argv, r.env); err != nil {
+			if _, _, err := timed(r.argv, r.env); err != nil {
 				return err
 			}
 		}
@@ -115,11 +122,11 @@ func bench(bins []string, curl string, n int) error {
 	for round := range n {
 		for k := range rs { // rotate the order, so that none always follows the same one
 			r := rs[(round+k)%len(rs)]
-			d, err := timed(r.argv, r.env)
+			d, cpu, err := timed(r.argv, r.env)
 			if err != nil {
 				return err
 			}
-			r.ms = append(r.ms, ms(d))
+			r.ms, r.cpu = append(r.ms, ms(d)), append(r.cpu, ms(cpu))
 		}
 		fmt.Printf("run %2d ", round+1)
 		for b := range bins {
@@ -128,18 +135,19 @@ func bench(bins []string, curl string, n int) error {
 		}
 		fmt.Printf("  curl %6.2f ms\n", crl.ms[round])
 	}
-	mk := median(crl.ms)
-	fmt.Printf("median of %d runs: curl %.2f ms\n", n, mk)
+	mk, kc := median(crl.ms), median(crl.cpu)
+	fmt.Printf("medians of %d runs: curl %.2f ms (cpu %.2f ms)\n", n, mk, kc)
 	for b := range bins {
-		mc := median(rs[b].ms)
-		fmt.Printf("median of %d runs: %s %.2f ms, ratio to curl %.2fx (median of the paired ratios %.2fx; goal <= 1.25x)\n",
-			n, rs[b].name, mc, mc/mk, median(ratios[b]))
+		mc, cc := median(rs[b].ms), median(rs[b].cpu)
+		fmt.Printf("medians of %d runs: %s %.2f ms, %.2fx curl (paired ratios: %.2fx; goal <= 1.25x); cpu %.2f ms, %.2fx curl's\n",
+			n, rs[b].name, mc, mc/mk, median(ratios[b]), cc, cc/kc)
 	}
 	return nil
 }
 
-// timed runs argv to the end with its output discarded and returns how long it took.
-func timed(argv, env []string) (time.Duration, error) {
+// timed runs argv to the end with its output discarded and returns how long it took, and
+// the processor time (user and system) it used.
+func timed(argv, env []string) (time.Duration, time.Duration, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
@@ -150,9 +158,9 @@ func timed(argv, env []string) (time.Duration, error) {
 	err := cmd.Run()
 	d := time.Since(t0)
 	if err != nil {
-		return 0, fmt.Errorf("%s: %v: %s", argv[0], err, stderr.b)
+		return 0, 0, fmt.Errorf("%s: %v: %s", argv[0], err, stderr.b)
 	}
-	return d, nil
+	return d, cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // limited keeps the first 4 KiB written to it.
