@@ -1,12 +1,11 @@
 // Command connectedapplab runs Salesforce OAuth flows against an org and explains what came
-// back. This file is wiring only: it picks the window or a headless command.
+// back. This file is wiring only: it builds the command tree, with the window as its default
+// command, and runs what the arguments ask for.
 package main
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"strings"
 
 	"github.com/connectedapplab/connectedapplab/cli"
 	// Its init fixes the environment (locale, session bus) before Fyne reads it, and takes
@@ -28,29 +27,12 @@ func run(args []string) int {
 		case <-ctx.Done():
 		}
 	}()
-	if len(args) > 0 && !isWindowFlag(args[0]) {
+	// The one command tree; the window is its default command, made here (cli imports no Fyne).
+	tree := cli.NewTree(windowCommand)
+	c, rest := tree.Find(args)
+	if !c.IsWindow() {
 		attachParentConsole() // a command, not the window: print in the terminal (Windows)
 	}
-	env := &cli.Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
-
-	if len(args) > 0 {
-		switch a := args[0]; {
-		case a == "--version" || a == "-version":
-			fmt.Fprintln(os.Stdout, cli.VersionLine())
-			return 0
-		case a == "-h" || a == "--help":
-			cli.Usage(os.Stdout)
-			return 0
-		case !strings.HasPrefix(a, "-"):
-			return cli.Main(ctx, args, env)
-		}
-	}
-	return openWindow(ctx, args, env)
-}
-
-// isWindowFlag reports whether arg is a flag of the window (--demo, --config-dir) rather
-// than a command, --version or --help.
-func isWindowFlag(arg string) bool {
-	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
-	return strings.HasPrefix(arg, "-") && (name == "demo" || name == "config-dir")
+	env := &cli.Env{Args: rest, Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return tree.Run(ctx, c, env)
 }

@@ -1,3 +1,5 @@
+//go:build !headless
+
 package main
 
 import (
@@ -74,16 +76,17 @@ func takeStopHook(a fyne.App) func() {
 	return hook
 }
 
-// openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
-// on a first run), `connectedapplab --demo` on the built-in emulated org.
-func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
-	fs := flag.NewFlagSet("connectedapplab", flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
+// windowCommand is the window command of the command line (cli.Window): it declares the
+// window's flags and returns what opens the window once they are parsed.
+func windowCommand(fs *flag.FlagSet) func(context.Context, *cli.Env) int {
 	demo := fs.Bool("demo", false, "open the window on the built-in emulated Salesforce org (sfemu) with one profile per demo scenario")
 	configDir := fs.String("config-dir", "", "`directory` of the profiles file (default: the user config directory)")
-	if err := fs.Parse(args); err != nil {
-		return 2
-	}
+	return func(ctx context.Context, env *cli.Env) int { return openWindow(ctx, env, *demo, *configDir) }
+}
+
+// openWindow opens the window: `connectedapplab` on the user's profiles (offering the demo
+// on a first run), `connectedapplab --demo` on the built-in emulated org.
+func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) (code int) {
 	if err := display.Check(env.Getenv); err != nil {
 		fmt.Fprintf(env.Stderr, "connectedapplab: %v\n", err)
 		return 2
@@ -115,7 +118,7 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 
 	be := wire.NewBackend(wire.Options{})
 	opt := ui.Options{Prefs: prefs}
-	if *demo {
+	if demo {
 		d, err := wire.StartDemo(ctx, nil)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "connectedapplab: the demo org did not start: %v\n", err)
@@ -124,7 +127,7 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 		opt.Demo = d
 		w.SetTitle("Connected App Lab — demo (emulated org)")
 	} else {
-		st, err := wire.OpenStore(*configDir)
+		st, err := wire.OpenStore(configDir)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "connectedapplab: %v\n", err)
 			return 1
@@ -154,7 +157,7 @@ func openWindow(ctx context.Context, args []string, env *cli.Env) (code int) {
 			s := w.Canvas().Size()
 			prefs.SetFloat(prefWidth, float64(s.Width))
 			prefs.SetFloat(prefHeight, float64(s.Height))
-			if !*demo {
+			if !demo {
 				prefs.SetBool(prefSeen, true)
 			}
 			lab.Close()

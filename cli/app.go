@@ -19,8 +19,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
-func init() {
-	Register(&Command{Name: "app", Summary: "lint, generate or read a Connected App or External Client App", Run: appCmd})
+func appCommand() *Command {
+	return &Command{Name: "app", Summary: "lint, generate or read a Connected App or External Client App", Run: appCmd}
 }
 
 const appUsage = `usage:

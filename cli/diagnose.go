@@ -18,8 +18,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
-func init() {
-	Register(&Command{Name: "diagnose", Summary: "why a refresh token stopped working; the user's approvals of the app (five per user and app)", Run: diagnoseCmd})
+func diagnoseCommand() *Command {
+	return &Command{Name: "diagnose", Summary: "why a refresh token stopped working; the user's approvals of the app (five per user and app)", Run: diagnoseCmd}
 }
 
 const diagnoseUsage = `usage:

@@ -12,8 +12,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/sfemu"
 )
 
-func init() {
-	Register(&Command{Name: "emulate", Summary: "serve the emulated Salesforce org and print its demo credentials", Run: emulate})
+func emulateCommand() *Command {
+	return &Command{Name: "emulate", Summary: "serve the emulated Salesforce org and print its demo credentials", Run: emulate}
 }
 
 // emulate serves sfemu until the context ends (Ctrl-C). The demo secrets are demo values,

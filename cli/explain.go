@@ -13,8 +13,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
-func init() {
-	Register(&Command{Name: "explain", Summary: "explain the real error behind a Salesforce error page or callback URL (OAUTH_APPROVAL_ERROR_GENERIC included)", Run: explainCmd})
+func explainCommand() *Command {
+	return &Command{Name: "explain", Summary: "explain the real error behind a Salesforce error page or callback URL (OAUTH_APPROVAL_ERROR_GENERIC included)", Run: explainCmd}
 }
 
 const explainUsage = `usage: connectedapplab explain [--flow F] [--json] URL|-

@@ -20,8 +20,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
-func init() {
-	Register(&Command{Name: "profiles", Summary: "list, show, add, remove, export and import profiles (secrets stay in the OS keychain)", Run: profilesCmd})
+func profilesCommand() *Command {
+	return &Command{Name: "profiles", Summary: "list, show, add, remove, export and import profiles (secrets stay in the OS keychain)", Run: profilesCmd}
 }
 
 // profilesKeychain is the keychain used without --memory-secrets; tests replace it.

@@ -18,8 +18,8 @@ import (
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
-func init() {
-	Register(&Command{Name: "run", Summary: "run one OAuth flow headless and explain the result", Run: runFlow})
+func runCommand() *Command {
+	return &Command{Name: "run", Summary: "run one OAuth flow headless and explain the result", Run: runFlow}
 }
 
 // runSchemaVersion is the version of the --json output below; it changes when a field is

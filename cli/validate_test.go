@@ -122,7 +122,7 @@ func TestExitCodesAreConsistent(t *testing.T) {
 		}
 	}
 	var out strings.Builder
-	Usage(&out)
+	NewTree(nil).Usage(&out)
 	for _, want := range []string{"exit status:", "0  done", "1  failed", "2  bad input"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("--help lacks %q:\n%s", want, out.String())

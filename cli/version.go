@@ -40,9 +40,9 @@ func VersionLine() string {
 		runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }
 
-func init() {
-	Register(&Command{Name: "version", Summary: "print version, commit and Fyne version", Run: func(_ context.Context, env *Env) int {
+func versionCommand() *Command {
+	return &Command{Name: "version", Summary: "print version, commit and Fyne version", Run: func(_ context.Context, env *Env) int {
 		fmt.Fprintln(env.Stdout, VersionLine())
 		return 0
-	}})
+	}}
 }

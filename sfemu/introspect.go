@@ -5,9 +5,11 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 )
 
-var jsonpName = regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$`)
+// Compiled at its first use, not at every start of the binary (most commands serve nothing).
+var jsonpName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_$][A-Za-z0-9_$.]{0,63}$`) })
 
 // handleRevoke is /services/oauth2/revoke (§4.1): POST form token= or GET ?token=; no
 // client authentication; 200 with an empty body on success; 400 form-encoded error
@@ -29,7 +31,7 @@ func (e *Emulator) handleRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	tok := form.Get("token")
 	ok := e.revoke(tok)
-	if cb := form.Get("callback"); cb != "" && jsonpName.MatchString(cb) {
+	if cb := form.Get("callback"); cb != "" && jsonpName().MatchString(cb) {
 		w.Header().Set("Content-Type", "application/javascript;charset=UTF-8")
 		if ok {
 			w.Write([]byte(cb + "({})"))

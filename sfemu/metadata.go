@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -44,7 +45,10 @@ var ecaSuffix = map[string]string{mdECA: "", mdECAGlobal: "_glbloauth", mdECAOau
 
 // soapVersionPath: /services/Soap/m/NN.N, optionally followed by the org Id as in a
 // login() result's metadataServerUrl.
-var soapVersionPath = regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?)?$`)
+// Compiled at its first use, not at every start of the binary (most commands serve nothing).
+var soapVersionPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/services/Soap/m/(\d{2})\.(\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?)?$`)
+})
 
 // SOAP fault strings. The INVALID_SESSION_ID text follows the captured fault (the hash is a
 // digest of the token, never the token); the others are [UNCONF] wording.
@@ -57,7 +61,7 @@ const (
 
 // handleSOAP is POST /services/Soap/m/{version}: readMetadata only.
 func (e *Emulator) handleSOAP(w http.ResponseWriter, r *http.Request) {
-	m := soapVersionPath.FindStringSubmatch(r.URL.Path)
+	m := soapVersionPath().FindStringSubmatch(r.URL.Path)
 	if m == nil {
 		writeSOAPFault(w, http.StatusNotFound, "sf:UNSUPPORTED_API_VERSION", "UNSUPPORTED_API_VERSION: the Metadata API endpoint is /services/Soap/m/{version}, e.g. /services/Soap/m/"+e.latestVersion())
 		return
@@ -473,12 +477,13 @@ func scopeEnums(scopes []string) []string {
 	return out
 }
 
-var apiNamePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,79}$`)
+// Compiled at its first use, not at every start of the binary (most commands serve nothing).
+var apiNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_]{0,79}$`) })
 
 // validAPIName: letters, digits and underscores, starting with a letter, no double or
 // trailing underscore (Salesforce's developer-name rules).
 func validAPIName(s string) bool {
-	return apiNamePattern.MatchString(s) && !strings.Contains(s, "__") && !strings.HasSuffix(s, "_")
+	return apiNamePattern().MatchString(s) && !strings.Contains(s, "__") && !strings.HasSuffix(s, "_")
 }
 
 // derivedAPIName turns a label into an API name ("Web App" -> "Web_App").

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -68,7 +69,8 @@ func releaseLabel(n int) string {
 	return fmt.Sprintf("%s '%02d", season, year)
 }
 
-var versionPath = regexp.MustCompile(`^/services/data/v(\d{1,3}\.\d)(/.*)?$`)
+// Compiled at its first use, not at every start of the binary (most commands serve nothing).
+var versionPath = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^/services/data/v(\d{1,3}\.\d)(/.*)?$`) })
 
 // restAllowed: the api scope or full grants REST access (§6); the rest get the "not valid
 // for use with the REST API" error (§5.1).
@@ -94,7 +96,7 @@ func (e *Emulator) handleREST(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, list)
 		return
 	}
-	m := versionPath.FindStringSubmatch(path)
+	m := versionPath().FindStringSubmatch(path)
 	if m != nil && versionRetired(m[1]) {
 		writeRESTError(w, http.StatusGone, "GONE", orStr(e.org.Behaviour.RetiredAPIVersionMessage, msgRetiredVersion))
 		return

@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // SOAP login() and logout() of the Partner (/services/Soap/u/NN.N) and Enterprise
@@ -39,7 +40,10 @@ const (
 	msgSOAPDisabled   = "SOAP API login() is disabled by default in this org. Contact the org administrator to enable SOAP API login()."
 )
 
-var soapLoginPath = regexp.MustCompile(`^/services/Soap/([uc])/(\d{1,3}\.\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?(?:/[0-9A-Za-z]{15,18})?)?$`)
+// Compiled at its first use, not at every start of the binary (most commands serve nothing).
+var soapLoginPath = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^/services/Soap/([uc])/(\d{1,3}\.\d)(?:/00D[0-9A-Za-z]{12}(?:[0-9A-Za-z]{3})?(?:/[0-9A-Za-z]{15,18})?)?$`)
+})
 
 // soapAPIApp is the pseudo-app of sessions opened by SOAP login(): no Connected App is
 // involved, and the session has the full API and UI rights of the user.
@@ -148,7 +152,7 @@ type loginEnvelope struct {
 
 // handleSOAPLogin serves /services/Soap/u/... and /services/Soap/c/...: login() and logout().
 func (e *Emulator) handleSOAPLogin(w http.ResponseWriter, r *http.Request) {
-	m := soapLoginPath.FindStringSubmatch(r.URL.Path)
+	m := soapLoginPath().FindStringSubmatch(r.URL.Path)
 	if m == nil {
 		http.NotFound(w, r)
 		return

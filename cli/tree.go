@@ -1,0 +1,184 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Window is the window command, made by package main (the only importer of Fyne's app). It
+// declares the window's flags on fs and returns what opens the window once fs has parsed
+// them. The tree also calls it to list those flags in the help, so it must only declare.
+type Window func(fs *flag.FlagSet) (open func(ctx context.Context, env *Env) int)
+
+// Tree is the whole command line: every command, and the window as the default one.
+type Tree struct {
+	commands []*Command // in the order of the help text
+	window   Window     // nil: a tree without the window
+}
+
+// NewTree builds the command line, the one place that lists the commands. window is the
+// window command; with nil the tree has none, and no arguments print the usage (status 2).
+func NewTree(window Window) *Tree {
+	t := &Tree{window: window}
+	t.commands = []*Command{
+		appCommand(),
+		diagnoseCommand(),
+		emulateCommand(),
+		explainCommand(),
+		{Name: "help", Summary: "show this list", Run: func(_ context.Context, env *Env) int {
+			t.Usage(env.Stdout)
+			return ExitOK
+		}},
+		profilesCommand(),
+		runCommand(),
+		versionCommand(),
+	}
+	if window != nil {
+		t.commands = append(t.commands, t.windowCommand())
+	}
+	return t
+}
+
+// Main runs what args ask for (see Find) and returns the process exit status: ExitOK,
+// ExitFailed or ExitUsage.
+func (t *Tree) Main(ctx context.Context, args []string, env *Env) int {
+	c, rest := t.Find(args)
+	e := *env
+	e.Args = rest
+	return t.Run(ctx, c, &e)
+}
+
+// Main runs a command of the tree without the window (the tests' entry).
+func Main(ctx context.Context, args []string, env *Env) int {
+	return NewTree(nil).Main(ctx, args, env)
+}
+
+// Find returns the command that args ask for and the arguments it gets: the window when args
+// are empty or start with one of its flags (--demo, --config-dir), help for -h or --help, the
+// version for --version, else the command args[0] names. Anything else is a command that
+// prints one line and returns ExitUsage.
+func (t *Tree) Find(args []string) (*Command, []string) {
+	if len(args) == 0 {
+		if w := t.command("window"); w != nil {
+			return w, nil
+		}
+		return &Command{Name: "usage", Run: func(_ context.Context, env *Env) int {
+			t.Usage(env.Stderr)
+			return ExitUsage
+		}}, nil
+	}
+	switch a := args[0]; {
+	case a == "-h" || a == "-help" || a == "--help":
+		return t.command("help"), args[1:]
+	case a == "-version" || a == "--version":
+		return t.command("version"), args[1:]
+	case strings.HasPrefix(a, "-"):
+		if t.isWindowFlag(a) {
+			return t.command("window"), args
+		}
+		if t.window == nil {
+			return badInput(fmt.Sprintf("unknown flag %s (this binary has no window); run `connectedapplab --help` for the commands", a)), nil
+		}
+		return badInput(fmt.Sprintf("unknown flag %s; run `connectedapplab --help` for the commands and the window's flags", a)), nil
+	default:
+		if c := t.command(a); c != nil {
+			return c, args[1:]
+		}
+		return badInput(fmt.Sprintf("unknown command %q; run `connectedapplab help` for the list", a)), nil
+	}
+}
+
+// Run runs c with env (env.Args are c's arguments) and returns its exit status. A command
+// prints through terminal writers (output.go); the window gets the streams as they are.
+func (t *Tree) Run(ctx context.Context, c *Command, env *Env) int {
+	if c.window {
+		return c.Run(ctx, env)
+	}
+	e := *env
+	out, errw := NewTerminalWriter(env.Stdout), NewTerminalWriter(env.Stderr)
+	e.Stdout, e.Stderr = out, errw
+	defer flushWriters(out, errw)
+	return c.Run(ctx, &e)
+}
+
+func (t *Tree) command(name string) *Command {
+	for _, c := range t.commands {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// badInput is a command that prints msg as one line and returns ExitUsage.
+func badInput(msg string) *Command {
+	return &Command{Name: "bad-input", Run: func(_ context.Context, env *Env) int {
+		fmt.Fprintln(env.Stderr, "connectedapplab: "+msg)
+		return ExitUsage
+	}}
+}
+
+// windowFlags is the window's flag set, as the window declares it.
+func (t *Tree) windowFlags(out io.Writer) (*flag.FlagSet, func(context.Context, *Env) int) {
+	fs := flag.NewFlagSet("connectedapplab", flag.ContinueOnError)
+	fs.SetOutput(out)
+	open := t.window(fs)
+	return fs, open
+}
+
+// isWindowFlag reports whether arg (-name, --name or --name=value) is one of the window's flags.
+func (t *Tree) isWindowFlag(arg string) bool {
+	if t.window == nil {
+		return false
+	}
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	fs, _ := t.windowFlags(io.Discard)
+	return name != "" && fs.Lookup(name) != nil
+}
+
+const windowUsage = "usage: connectedapplab [window] [--demo] [--config-dir DIR]"
+
+func (t *Tree) windowCommand() *Command {
+	return &Command{Name: "window", window: true,
+		Summary: "open the window on your profiles, or with --demo on the built-in emulated org (the default without a command)",
+		Run: func(ctx context.Context, env *Env) int {
+			fs, open := t.windowFlags(io.Discard)
+			err := fs.Parse(env.Args)
+			switch {
+			case errors.Is(err, flag.ErrHelp):
+				fmt.Fprintln(env.Stdout, windowUsage)
+				fs.SetOutput(env.Stdout)
+				fs.PrintDefaults()
+				return ExitOK
+			case err != nil:
+				fmt.Fprintf(env.Stderr, "connectedapplab: %v; run `connectedapplab --help` for the window's flags\n", err)
+				return ExitUsage
+			case fs.NArg() > 0:
+				fmt.Fprintf(env.Stderr, "connectedapplab: unexpected argument %q; the window's flags are --demo and --config-dir\n", fs.Arg(0))
+				return ExitUsage
+			}
+			return open(ctx, env)
+		}}
+}
+
+// Usage prints the commands, the window's flags and the exit statuses.
+func (t *Tree) Usage(w io.Writer) {
+	var b strings.Builder
+	b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
+	b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
+	for _, c := range t.commands {
+		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
+	}
+	if t.window != nil {
+		b.WriteString("\nwindow flags (connectedapplab [window] FLAGS):\n")
+		fs, _ := t.windowFlags(&b)
+		fs.PrintDefaults()
+	}
+	b.WriteString("\nRun `connectedapplab COMMAND -h` for a command's flags.\n")
+	fmt.Fprintf(&b, "\nexit status:\n  %d  done\n  %d  failed: the flow or a check failed, lint found errors, or the keychain, network or disk failed\n  %d  bad input: an unknown command, flag, value or profile, or an unusable file; nothing was sent or changed\n", ExitOK, ExitFailed, ExitUsage)
+	io.WriteString(w, b.String())
+}

@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"strings"
+	"testing"
+)
+
+// fakeWindow is the window command with the real window's flags, that records how it was
+// asked to open instead of opening anything (the real one is in package main, with Fyne).
+type fakeWindow struct {
+	opened    int
+	demo      bool
+	configDir string
+}
+
+func (w *fakeWindow) command(fs *flag.FlagSet) func(context.Context, *Env) int {
+	demo := fs.Bool("demo", false, "open the window on the built-in emulated org")
+	dir := fs.String("config-dir", "", "`directory` of the profiles file")
+	return func(context.Context, *Env) int {
+		w.opened++
+		w.demo, w.configDir = *demo, *dir
+		return ExitOK
+	}
+}
+
+func runTree(t *testing.T, tree *Tree, args ...string) (code int, c *Command, stdout, stderr string) {
+	t.Helper()
+	var out, errb strings.Builder
+	c, rest := tree.Find(args)
+	code = tree.Run(context.Background(), c, &Env{Args: rest, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }})
+	return code, c, out.String(), errb.String()
+}
+
+// --help (and help, -h) lists every command of the tree and every flag of the window.
+func TestHelpListsEveryCommandAndWindowFlag(t *testing.T) {
+	w := &fakeWindow{}
+	tree := NewTree(w.command)
+	fs := flag.NewFlagSet("window", flag.ContinueOnError)
+	w.command(fs)
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+		code, c, out, errOut := runTree(t, tree, args...)
+		if code != ExitOK || errOut != "" || c.IsWindow() {
+			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
+		}
+		for _, c := range tree.commands {
+			if !strings.Contains(out, "\n  "+c.Name+" ") || c.Summary == "" || !strings.Contains(out, c.Summary) {
+				t.Errorf("%v: the help lacks the command %q (%q):\n%s", args, c.Name, c.Summary, out)
+			}
+		}
+		fs.VisitAll(func(f *flag.Flag) {
+			if !strings.Contains(out, "  -"+f.Name+" ") && !strings.Contains(out, "  -"+f.Name+"\n") {
+				t.Errorf("%v: the help lacks the window flag -%s:\n%s", args, f.Name, out)
+			}
+		})
+	}
+	if w.opened != 0 {
+		t.Error("the help opened the window")
+	}
+	want := []string{"app", "diagnose", "emulate", "explain", "help", "profiles", "run", "version", "window"}
+	var got []string
+	for _, c := range tree.commands {
+		got = append(got, c.Name)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("commands %v, want %v", got, want)
+	}
+}
+
+// What is no command and no window flag is one line, status 2, and opens no window.
+func TestUnknownCommandOrFlagIsOneLine(t *testing.T) {
+	w := &fakeWindow{}
+	for _, args := range [][]string{{"frobnicate"}, {"frobnicate", "--demo"}, {"--frobnicate"}, {"-x=1"}, {"--"}, {"Run"}} {
+		code, c, out, errOut := runTree(t, NewTree(w.command), args...)
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "connectedapplab: unknown ") ||
+			!strings.Contains(errOut, "connectedapplab help") && !strings.Contains(errOut, "connectedapplab --help") || c.IsWindow() {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if w.opened != 0 {
+		t.Error("an unknown command opened the window")
+	}
+	// Without the window (the tests' tree), no arguments print the usage: status 2.
+	code, _, out, errOut := runTree(t, NewTree(nil))
+	if code != ExitUsage || out != "" || !strings.Contains(errOut, "commands:") {
+		t.Errorf("no arguments without a window: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}
+
+// The window is the default command and the one that the window's flags reach, with them
+// parsed; `window` names it too. Its bad input is one line, status 2.
+func TestWindowFlagsReachTheWindowCommand(t *testing.T) {
+	for _, c := range []struct {
+		args      []string
+		demo      bool
+		configDir string
+	}{
+		{nil, false, ""},
+		{[]string{"--demo"}, true, ""},
+		{[]string{"-demo"}, true, ""},
+		{[]string{"--config-dir", "/tmp/x"}, false, "/tmp/x"},
+		{[]string{"--config-dir=/tmp/y", "--demo"}, true, "/tmp/y"},
+		{[]string{"window", "--demo"}, true, ""},
+		{[]string{"window"}, false, ""},
+	} {
+		w := &fakeWindow{}
+		code, cmd, out, errOut := runTree(t, NewTree(w.command), c.args...)
+		if code != ExitOK || !cmd.IsWindow() || w.opened != 1 || w.demo != c.demo || w.configDir != c.configDir || out+errOut != "" {
+			t.Errorf("%v: exit %d, window %v, opened %d, demo %v, config dir %q, output %q", c.args, code, cmd.IsWindow(), w.opened, w.demo, w.configDir, out+errOut)
+		}
+	}
+	for _, args := range [][]string{{"--demo", "extra"}, {"--demo=maybe"}, {"window", "--nope"}} {
+		w := &fakeWindow{}
+		code, _, out, errOut := runTree(t, NewTree(w.command), args...)
+		if code != ExitUsage || w.opened != 0 || out != "" || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, opened %d, stdout %q, stderr %q", args, code, w.opened, out, errOut)
+		}
+	}
+	w := &fakeWindow{}
+	code, _, out, _ := runTree(t, NewTree(w.command), "window", "-h")
+	if code != ExitOK || w.opened != 0 || !strings.Contains(out, "-demo") || !strings.Contains(out, "-config-dir") {
+		t.Errorf("window -h: exit %d, opened %d, stdout %q", code, w.opened, out)
+	}
+}
+
+// Every command answers -h with its usage (exit 0, or 2 for the commands whose flag parsing
+// has always treated -h as bad input) and does nothing else: emulate serves nothing, run
+// sends nothing.
+func TestEveryCommandAnswersDashH(t *testing.T) {
+	w := &fakeWindow{}
+	tree := NewTree(w.command)
+	for _, c := range tree.commands {
+		code, _, out, errOut := runTree(t, tree, c.Name, "-h")
+		text := out + errOut
+		switch c.Name {
+		case "version":
+			if code != ExitOK || !strings.HasPrefix(out, "connectedapplab ") {
+				t.Errorf("version -h: exit %d, %q", code, text)
+			}
+			continue
+		case "help":
+			if code != ExitOK || !strings.Contains(out, "commands:") {
+				t.Errorf("help -h: exit %d, %q", code, text)
+			}
+			continue
+		}
+		name := "connectedapplab " + c.Name
+		if c.Name == "window" {
+			name = "connectedapplab [window]"
+		}
+		if code != ExitOK && code != ExitUsage || !strings.Contains(text, "usage:") || !strings.Contains(text, name) {
+			t.Errorf("%s -h: exit %d, output %q", c.Name, code, text)
+		}
+	}
+	if w.opened != 0 {
+		t.Error("-h opened the window")
+	}
+	// --version is the version command.
+	code, c, out, _ := runTree(t, tree, "--version")
+	if code != ExitOK || c.Name != "version" || out != VersionLine()+"\n" {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
