@@ -3,9 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
-	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // Login host choices.
@@ -274,25 +270,11 @@ func checkCallbackShape(raw string) (hostport string, err error) {
 	if raw == "" {
 		return "", errors.New("empty: browser flows need the callback URL configured on the app")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("not a URL; type it as on the app, e.g. http://localhost:1717/OauthRedirect")
+	u, err := flows.ParseCallbackURL(raw)
+	if err != nil {
+		return "", err
 	}
-	if u.Scheme != "http" {
-		return "", fmt.Errorf("scheme %q: the loopback listener serves plain http; use http://localhost:PORT/PATH on the app too", u.Scheme)
-	}
-	host := u.Hostname()
-	if !loopback.IsLoopbackHost(host) {
-		return "", fmt.Errorf("host %q is not this machine; the listener only binds localhost, 127.0.0.1 or [::1]", host)
-	}
-	port := u.Port()
-	if port == "" {
-		return "", errors.New("no port: add one (e.g. :1717), and the same on the app's callback URL")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-		return "", fmt.Errorf("port %q is not a port number", port)
-	}
-	return net.JoinHostPort(host, port), nil
+	return u.Host, nil
 }
 
 func (f *profileForm) checkCallbackNow() {
@@ -306,7 +288,7 @@ func (f *profileForm) checkCallbackNow() {
 		return
 	}
 	path := "/"
-	if u, _ := url.Parse(strings.TrimSpace(raw)); u != nil && u.Path != "" {
+	if u, _ := flows.ParseCallbackURL(strings.TrimSpace(raw)); u != nil && u.Path != "" {
 		path = u.Path
 	}
 	ok := fmt.Sprintf("✓ loopback: the listener will bind %s and answer on %s", hp, path)

@@ -439,11 +439,11 @@ func TestCallbackURLCheck(t *testing.T) {
 		{"localhost with port and path", "http://localhost:1717/OauthRedirect", ""},
 		{"IPv4 loopback", "http://127.0.0.1:8080/callback", ""},
 		{"IPv6 loopback", "http://[::1]:8080/cb", ""},
-		{"https is not served by the listener", "https://localhost:1717/cb", "scheme"},
-		{"remote host", "http://example.com:1717/cb", "not this machine"},
+		{"https is not served by the listener", "https://localhost:1717/cb", "must use http://"},
+		{"remote host", "http://example.com:1717/cb", "not on this machine's loopback"},
 		{"no port", "http://localhost/cb", "no port"},
 		{"empty", "", "empty"},
-		{"custom scheme", "myapp://callback", "scheme"},
+		{"custom scheme", "myapp://callback", "must use http://"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := checkCallbackShape(tc.url)
