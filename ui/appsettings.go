@@ -18,6 +18,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // The App settings tab: the Salesforce side of the current profile (the Connected App or
@@ -469,7 +470,7 @@ func (v *appView) readinessViews(st *appState) []fyne.CanvasObject {
 }
 
 func findingView(f connectedapp.Finding) fyne.CanvasObject {
-	a := Advice{Severity: Severity(f.Severity), Title: f.Problem, Reason: "Why: " + f.Cause, Fix: f.Fix,
+	a := guidance.Advice{Severity: guidance.Severity(f.Severity), Title: f.Problem, Reason: "Why: " + f.Cause, Fix: f.Fix,
 		SetupPath: f.SetupPath, MetadataField: f.MetadataField}
 	extra := []string{"Lint code: " + f.Code}
 	if f.Source != nil && !f.Source.IsZero() {

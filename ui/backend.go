@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // Backend is what the window needs from the rest of the program. Every field is optional: a
@@ -40,12 +41,9 @@ type Backend struct {
 	ReadAppSettings func(ctx context.Context, instanceURL, accessToken string, kind connectedapp.Kind, apiName string) (connectedapp.Settings, error)
 
 	// Explain turns a run into lifetimes and advice (guidance.Explain). When nil, the window
-	// shows what came back with a note that guidance is not part of this build.
-	Explain func(ExplainInput) Report
-	// Flows and Scopes describe the pickers (guidance.Flows, guidance.Scopes). When nil, the
-	// window uses its own short catalogue (catalog.go).
-	Flows  func() []FlowInfo
-	Scopes func() []ScopeInfo
+	// shows what came back with a note that guidance is not part of this build. The flow
+	// picker and the scope checklist read guidance.FlowsAt and guidance.Scopes directly.
+	Explain func(guidance.Input) guidance.Report
 
 	// CheckCallback says whether the loopback listener can bind the callback URL's host and
 	// port, for example by listening on it for a moment. The form first checks the URL's shape
@@ -153,13 +151,21 @@ type ProfileStore interface {
 	Secrets(id string) (Secrets, error)
 }
 
-// ScopeInfo describes one OAuth scope for the checklist.
-type ScopeInfo struct {
-	Name      string   // the OAuth scope string, e.g. "refresh_token"
-	Metadata  string   // the Metadata API value, e.g. "RefreshToken"
-	Meaning   string   // one line
-	Synonyms  []string // other strings with the same meaning
-	Prominent bool     // shown at the top of the checklist
+// GuidanceSettings is what the profile tells guidance of its app.
+func GuidanceSettings(p Profile) guidance.Settings {
+	set := guidance.Settings{CallbackURL: p.CallbackURL, AppSessionTimeoutMinutes: p.SessionTimeoutMinutes}
+	switch p.AppKind {
+	case AppKindConnected:
+		set.AppKind = guidance.AppConnected
+	case AppKindExternal:
+		set.AppKind = guidance.AppExternalClient
+	}
+	if p.RefreshTokenPolicy != "" {
+		if pol, err := guidance.ParseRefreshPolicy(p.RefreshTokenPolicy); err == nil {
+			set.RefreshTokenPolicy = pol
+		}
+	}
+	return set
 }
 
 func (b *Backend) now() time.Time {

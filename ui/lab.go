@@ -20,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
@@ -139,7 +140,7 @@ type runState struct {
 	apiErr        *flows.OAuthError
 	extra         []flows.Exchange
 	steps         []flows.Progress
-	report        Report
+	report        guidance.Report
 }
 
 // New builds the window's content. Call Content for the canvas object, Install to add the
@@ -197,9 +198,9 @@ func (l *Lab) build() {
 	l.form.checkCallback = l.be.CheckCallback
 	l.form.chooseKey = l.chooseKeyFile
 	l.form.pasteKey = l.pasteKey
-	l.flowPick = newFlowPicker(l.be.flowInfos())
+	l.flowPick = newFlowPicker(guidance.FlowsAt(l.be.now()))
 	l.flowPick.onChanged = func(f flows.Flow) { l.form.showFor(f); l.relayoutProfile(); l.markDirty() }
-	l.scopes = newScopeChecklist(l.be.scopeInfos())
+	l.scopes = newScopeChecklist(guidance.Scopes())
 	l.scopes.onChanged = l.markDirty
 	l.form.showFor("")
 
@@ -940,7 +941,7 @@ func (l *Lab) explainAndShow() {
 		cp.Err, cp.OAuthError = st.apiErr, st.apiErr
 		res = &cp
 	}
-	in := ExplainInput{Flow: st.result.Flow, Profile: st.profile, Result: res,
+	in := guidance.Input{Flow: st.result.Flow, Settings: GuidanceSettings(st.profile), Result: res,
 		Introspection: st.introspection, Now: l.now(), RequestedScopes: st.req.Scopes}
 	if l.be.Explain != nil {
 		st.report = l.be.Explain(in)
@@ -964,18 +965,18 @@ func (l *Lab) explainAndShow() {
 }
 
 // fallbackReport is what the window shows when guidance is not wired in: the facts only.
-func fallbackReport(in ExplainInput) Report {
-	r := Report{Flow: in.Flow, Headline: "Guidance is not part of this build: the lifetimes below are the raw facts only."}
+func fallbackReport(in guidance.Input) guidance.Report {
+	r := guidance.Report{Flow: in.Flow, Headline: "Guidance is not part of this build: the lifetimes below are the raw facts only."}
 	if res := in.Result; res != nil {
 		if res.Token != nil && res.Token.IssuedAt != "" {
-			r.Lifetimes = append(r.Lifetimes, LifetimeRow{Label: "Issued", Value: issuedAtText(res.Token.IssuedAt), Source: "issued_at in the token response"})
+			r.Lifetimes = append(r.Lifetimes, guidance.LifetimeRow{Label: "Issued", Value: issuedAtText(res.Token.IssuedAt), Source: "issued_at in the token response"})
 		}
-		r.Scopes = ScopeDiagnosis{Requested: in.RequestedScopes, Granted: res.GrantedScopes,
+		r.Scopes = guidance.ScopeDiagnosis{Requested: in.RequestedScopes, Granted: res.GrantedScopes,
 			RefreshTokenIssued: res.Token != nil && res.Token.RefreshToken != ""}
 		if res.OAuthError != nil {
-			r.Error = &ErrorExplanation{Code: res.OAuthError.Code, Description: res.OAuthError.Description}
+			r.Error = &guidance.ErrorExplanation{Code: res.OAuthError.Code, Description: res.OAuthError.Description}
 		} else if res.Err != nil {
-			r.Error = &ErrorExplanation{Code: "error", Description: res.Err.Error()}
+			r.Error = &guidance.ErrorExplanation{Code: "error", Description: res.Err.Error()}
 		}
 	}
 	return r

@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // The window is tested here against a fake Backend, with markup goldens of its states; the
@@ -71,26 +73,26 @@ func okResult(req flows.Request) *flows.Result {
 			Curl: "curl -X POST " + req.LoginURL + "/services/oauth2/token -d grant_type=password -d client_id=" + req.ClientID})}
 }
 
-func fakeExplain(in ExplainInput) Report {
+func fakeExplain(in guidance.Input) guidance.Report {
 	exp := t0.Add(2 * time.Hour) // issued at t0, idle timeout 2 hours
-	r := Report{Flow: in.Flow, Headline: "Not long lived: an idle session of 2 hours (assumed). No refresh token: this flow never issues one.",
+	r := guidance.Report{Flow: in.Flow, Headline: "Not long lived: an idle session of 2 hours (assumed). No refresh token: this flow never issues one.",
 		ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
-		Lifetimes: []LifetimeRow{
+		Lifetimes: []guidance.LifetimeRow{
 			{Label: "Access token issued at", Value: "2026-01-02 10:00:00 UTC", Source: "issued_at in the response"},
 			{Label: "Idle timeout", Value: "2 hours", Source: "Salesforce's default (assumed)", Estimated: true},
 			{Label: "Refresh token", Value: "none", Note: "the username-password flow never issues one"},
 		},
-		Advice: []Advice{
-			{Severity: SeverityInfo, Title: "Sessions slide", Reason: "Use pushes the idle timer back."},
-			{Severity: SeverityWarning, Title: "Username-password is legacy", Reason: "Blocked by default in new orgs.",
+		Advice: []guidance.Advice{
+			{Severity: guidance.SeverityInfo, Title: "Sessions slide", Reason: "Use pushes the idle timer back."},
+			{Severity: guidance.SeverityWarning, Title: "Username-password is legacy", Reason: "Blocked by default in new orgs.",
 				Fix: "Use the web server flow with PKCE.", SetupPath: "Setup → OAuth and OpenID Connect Settings"},
 		},
-		Scopes: ScopeDiagnosis{Requested: in.RequestedScopes, RefreshTokenWhyNot: "the username-password flow never issues one"},
+		Scopes: guidance.ScopeDiagnosis{Requested: in.RequestedScopes, RefreshTokenWhyNot: "the username-password flow never issues one"},
 	}
 	if in.Result != nil && in.Result.OAuthError != nil {
-		r.Error = &ErrorExplanation{Code: in.Result.OAuthError.Code, Description: in.Result.OAuthError.Description,
+		r.Error = &guidance.ErrorExplanation{Code: in.Result.OAuthError.Code, Description: in.Result.OAuthError.Description,
 			Causes: []string{"The session timed out or was revoked."},
-			Fixes:  []Advice{{Severity: SeverityError, Title: "Get a new session", Fix: "Run the flow again, or refresh."}}}
+			Fixes:  []guidance.Advice{{Severity: guidance.SeverityError, Title: "Get a new session", Fix: "Run the flow again, or refresh."}}}
 	}
 	return r
 }
@@ -493,17 +495,18 @@ func TestLoginHostChoices(t *testing.T) {
 	}
 }
 
-func TestScopeChecklistPutsRefreshTokenFirstAndKeepsCustomScopes(t *testing.T) {
+func TestScopeChecklistPutsRefreshTokenOnTopAndKeepsCustomScopes(t *testing.T) {
 	test.NewTempApp(t)
-	c := newScopeChecklist(defaultScopes)
-	if defaultScopes[0].Name != "refresh_token" || !defaultScopes[0].Prominent {
-		t.Error("refresh_token should be the first, prominent scope")
+	scopes := guidance.Scopes()
+	c := newScopeChecklist(scopes)
+	if i := slices.IndexFunc(scopes, func(s guidance.ScopeInfo) bool { return s.Name == "refresh_token" }); i < 0 || i > 1 || !scopes[i].Prominent {
+		t.Error("refresh_token should be one of the first two scopes, and prominent")
 	}
 	c.set([]string{"api", "refresh_token", "mcp_api", "my_custom"})
-	if got := strings.Join(c.selected(), " "); got != "refresh_token api mcp_api my_custom" {
+	if got := strings.Join(c.selected(), " "); got != "api refresh_token mcp_api my_custom" {
 		t.Errorf("selected = %q", got)
 	}
-	for _, s := range defaultScopes {
+	for _, s := range scopes {
 		if s.Meaning == "" {
 			t.Errorf("scope %s has no meaning line", s.Name)
 		}

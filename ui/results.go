@@ -17,12 +17,13 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // lifetimesView is the left half of the results: what came back and how long it lasts.
 type lifetimesView struct {
 	countdown *widget.Label
-	expiresAt *Report // the report whose ExpiresIfIdleAt the countdown follows
+	expiresAt *guidance.Report // the report whose ExpiresIfIdleAt the countdown follows
 	grid      *fyne.Container
 	box       *fyne.Container
 }
@@ -37,7 +38,7 @@ func newLifetimesView() *lifetimesView {
 	return v
 }
 
-func (v *lifetimesView) render(r *Report, now time.Time) {
+func (v *lifetimesView) render(r *guidance.Report, now time.Time) {
 	v.expiresAt = r
 	v.grid.RemoveAll()
 	for _, row := range r.Lifetimes {
@@ -133,11 +134,11 @@ func newGuidanceView() *guidanceView {
 	return v
 }
 
-func severityIcon(s Severity) fyne.Resource {
+func severityIcon(s guidance.Severity) fyne.Resource {
 	switch s {
-	case SeverityError:
+	case guidance.SeverityError:
 		return theme.NewErrorThemedResource(theme.ErrorIcon())
-	case SeverityWarning:
+	case guidance.SeverityWarning:
 		return theme.NewWarningThemedResource(theme.WarningIcon())
 	}
 	return theme.InfoIcon()
@@ -152,7 +153,7 @@ func caption(text string) *widget.Label {
 	return &widget.Label{Text: text, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Selectable: true}
 }
 
-func (v *guidanceView) render(r *Report) {
+func (v *guidanceView) render(r *guidance.Report) {
 	v.headline.SetText(r.Headline)
 	v.body.RemoveAll()
 	v.errBox.RemoveAll()
@@ -166,14 +167,20 @@ func (v *guidanceView) render(r *Report) {
 		for _, a := range e.Fixes {
 			parts = append(parts, adviceView(a))
 		}
+		if !e.Source.IsZero() {
+			parts = append(parts, caption("Source: "+e.Source.String()))
+		}
 		v.errBox.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))), nil, container.NewVBox(parts...)))
 		v.errBox.Add(widget.NewSeparator())
 	}
 	advice := slices.Clone(r.Advice)
-	rank := map[Severity]int{SeverityError: 0, SeverityWarning: 1, SeverityInfo: 2}
+	rank := map[guidance.Severity]int{guidance.SeverityError: 0, guidance.SeverityWarning: 1, guidance.SeverityInfo: 2}
 	sort.SliceStable(advice, func(i, j int) bool { return rank[advice[i].Severity] < rank[advice[j].Severity] })
 	for _, a := range advice {
 		v.body.Add(adviceView(a))
+	}
+	for _, pn := range r.Platform { // after the advice: dated platform changes are for information
+		v.body.Add(adviceView(guidance.Advice{Severity: guidance.SeverityInfo, Title: pn.When + ": " + pn.Change, Reason: pn.Applies, Source: pn.Source}))
 	}
 	v.body.Add(widget.NewSeparator())
 	v.body.Add(scopeView(r.Scopes))
@@ -181,7 +188,7 @@ func (v *guidanceView) render(r *Report) {
 }
 
 // adviceView shows one piece of advice; extra lines go below it in caption size.
-func adviceView(a Advice, extra ...string) fyne.CanvasObject {
+func adviceView(a guidance.Advice, extra ...string) fyne.CanvasObject {
 	parts := []fyne.CanvasObject{&widget.Label{Text: a.Title, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, Selectable: true}}
 	if a.Reason != "" {
 		parts = append(parts, wrapped(a.Reason))
@@ -194,6 +201,9 @@ func adviceView(a Advice, extra ...string) fyne.CanvasObject {
 	}
 	if a.MetadataField != "" {
 		parts = append(parts, caption("Metadata: "+a.MetadataField))
+	}
+	if !a.Source.IsZero() {
+		parts = append(parts, caption("Source: "+a.Source.String()))
 	}
 	for _, e := range extra {
 		parts = append(parts, caption(e))
@@ -208,7 +218,7 @@ func scopeList(s []string, empty string) string {
 	return strings.Join(s, " ")
 }
 
-func scopeView(d ScopeDiagnosis) fyne.CanvasObject {
+func scopeView(d guidance.ScopeDiagnosis) fyne.CanvasObject {
 	grid := container.New(layout.NewFormLayout())
 	row := func(k, v string) {
 		grid.Add(&widget.Label{Text: k, TextStyle: fyne.TextStyle{Bold: true}})
