@@ -111,6 +111,10 @@ type Profile struct {
 	Username    string     `json:"username,omitempty"`
 	JWTKeyFile  string     `json:"jwt_key_file,omitempty"`
 	Notes       string     `json:"notes,omitempty"`
+	// RememberRefreshToken is the profile's opt-in to keep its last refresh token with its
+	// secrets (store.Profile.RememberRefreshToken); a rotated refresh token then replaces the
+	// kept one at once.
+	RememberRefreshToken bool `json:"remember_refresh_token,omitempty"`
 	// AppAPIName is the app's API name (Metadata fullName), which Read from org and the
 	// metadata export use; the demo profiles set it.
 	AppAPIName string `json:"-"`
@@ -149,6 +153,10 @@ type ProfileStore interface {
 	Save(p Profile, s Secrets) (Profile, error)
 	Delete(id string) error
 	Secrets(id string) (Secrets, error)
+	// RememberRefreshToken replaces the kept refresh token of profile id with token when the
+	// profile opts in (RememberRefreshToken), and reports whether it did. After a rotation the
+	// token that was sent no longer works, so an error here must reach the user.
+	RememberRefreshToken(id, token string) (bool, error)
 }
 
 // GuidanceSettings is what the profile tells guidance of its app.

@@ -66,13 +66,14 @@ func (v *resultsPane) showCenter(o fyne.CanvasObject) {
 	v.center.Refresh()
 }
 
-// show renders a report and what came back: the token fields, the ID token's claims and every
-// exchange (the run's, then extra: the follow-up calls').
-func (v *resultsPane) show(r *guidance.Report, res *flows.Result, extra []flows.Exchange, now time.Time, copyText func(what, text string)) {
+// show renders a report and what came back: the token fields (with the refresh token in use
+// when the response carries none), the ID token's claims and every exchange (the run's, then
+// extra: the follow-up calls').
+func (v *resultsPane) show(r *guidance.Report, res *flows.Result, extra []flows.Exchange, refreshInUse string, now time.Time, copyText func(what, text string)) {
 	v.lifetimes.render(r, now)
 	v.guide.render(r)
 	v.showCenter(v.resultView)
-	v.tokensTab.Content = container.NewVScroll(tokenRows(res.Token, copyText))
+	v.tokensTab.Content = container.NewVScroll(tokenRows(res.Token, refreshInUse, copyText))
 	v.claimsTab.Content = container.NewVScroll(claimRows(res))
 	all := append(slices.Clone(res.Transcript.Exchanges()), extra...)
 	v.transTab.Content = container.NewVScroll(transcriptView(all, copyText))

@@ -183,8 +183,12 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		l.explainAndShow()
 		switch {
 		case res.Err == nil:
-			l.setStatus(fmt.Sprintf("%s flow done in %s.", res.Flow, elapsed(res.Duration)), widget.SuccessImportance)
+			done := fmt.Sprintf("%s flow done in %s.", res.Flow, elapsed(res.Duration))
+			l.setStatus(done, widget.SuccessImportance)
 			l.tabs.Select(l.tokensTab)
+			if req.Flow == flows.Refresh && res.RefreshTokenRotated && res.Token != nil && res.Token.RefreshToken != "" {
+				l.keepRotated(p, res.Token.RefreshToken, done)
+			}
 		case errors.Is(res.Err, context.Canceled):
 			l.setStatus("Cancelled. The form still holds everything you typed.", widget.WarningImportance)
 			l.tabs.Select(l.stepsTab)
@@ -194,6 +198,32 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			if res.OAuthError == nil && len(res.Transcript.Exchanges()) == 0 {
 				l.showError("The flow failed", "The flow stopped before the server answered. The form still holds everything you typed.", res.Err.Error())
 			}
+		}
+	})
+}
+
+// keepRotated replaces the saved profile's refresh token after a rotation, at once: the token
+// that was sent no longer works. A failed save is shown as an error, never dropped.
+func (l *Lab) keepRotated(p Profile, token, done string) {
+	rotated := done + " The refresh token rotated: the one sent no longer works; the new one is in the Tokens tab."
+	l.setStatus(rotated, widget.SuccessImportance)
+	if p.ID == "" {
+		return
+	}
+	store := l.store
+	type kept struct {
+		ok  bool
+		err error
+	}
+	background(func() kept { ok, err := store.RememberRefreshToken(p.ID, token); return kept{ok, err} }, func(k kept) {
+		switch {
+		case k.err != nil:
+			l.setStatus("The rotated refresh token was NOT saved: "+oneLine(k.err.Error()), widget.DangerImportance)
+			l.showError("The new refresh token was not saved",
+				"The refresh token rotated: the one saved with "+p.Name+" no longer works. Copy the new one from the Tokens tab "+
+					"and keep it, or log in again.", k.err.Error())
+		case k.ok:
+			l.setStatus(rotated+" Saved it with "+p.Name+", replacing the old one.", widget.SuccessImportance)
 		}
 	})
 }
@@ -225,7 +255,7 @@ func (l *Lab) explainAndShow() {
 	} else {
 		st.report = fallbackReport(in)
 	}
-	l.resultsPane.show(&st.report, st.result, st.extra, l.now(), l.copyText)
+	l.resultsPane.show(&st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText)
 	l.updateActions()
 	l.stopTick()
 	l.stopTick = ticker(l.tickEvery(), func() { l.lifetimes.tick(l.now()) })

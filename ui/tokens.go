@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,10 +90,13 @@ func issuedAtText(ms string) string {
 }
 
 // tokenRows builds the Tokens tab: one row per field, masked secrets with Reveal, and Copy.
-func tokenRows(t *flows.TokenResponse, copyText func(what, text string)) fyne.CanvasObject {
+func tokenRows(t *flows.TokenResponse, refreshInUse string, copyText func(what, text string)) fyne.CanvasObject {
 	fields := tokenFields(t)
 	if len(fields) == 0 {
 		return wrapped("No token came back.")
+	}
+	if t.RefreshToken == "" && refreshInUse != "" { // a refresh without rotation: the sent one stays in use
+		fields = slices.Insert(fields, 1, [2]string{refreshInUseField, refreshInUse})
 	}
 	grid := container.New(layout.NewFormLayout())
 	for _, f := range fields {
@@ -105,7 +109,7 @@ func tokenRows(t *flows.TokenResponse, copyText func(what, text string)) fyne.Ca
 		copyBtn := keyed(&keyButton{Button: widget.Button{Icon: theme.ContentCopyIcon(), Importance: widget.LowImportance,
 			OnTapped: func() { copyText(name, val) }}})
 		buttons := container.NewHBox(copyBtn)
-		if secretFields[name] {
+		if secretFields[name] || name == refreshInUseField {
 			value.Text = mask(val)
 			revealed := false
 			var reveal *keyButton
@@ -126,6 +130,10 @@ func tokenRows(t *flows.TokenResponse, copyText func(what, text string)) fyne.Ca
 	}
 	return grid
 }
+
+// refreshInUseField names the Tokens tab's row of the refresh token in use when the response
+// carries none (the refresh flow without rotation returns no refresh_token).
+const refreshInUseField = "refresh_token (in use)"
 
 // decodeJWTClaims returns the claims of a JWT's payload, without checking the signature
 // (flows checks it; see the result's checks).

@@ -62,7 +62,8 @@ func (a storeAdapter) List() ([]ui.Profile, error) {
 func uiProfile(p store.Profile) ui.Profile {
 	q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
 		ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
-		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy)}
+		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy),
+		RememberRefreshToken: p.RememberRefreshToken}
 	if p.App.SessionTimeoutMinutes != nil {
 		q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
 	}
@@ -135,6 +136,15 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 	}
 	p.ID = saved.ID
 	return p, nil
+}
+
+// RememberRefreshToken is store.RememberRefreshToken, the call `run --profile` makes (cli).
+func (a storeAdapter) RememberRefreshToken(id, token string) (bool, error) {
+	p, err := a.find(id)
+	if err != nil {
+		return false, err
+	}
+	return a.s.RememberRefreshToken(p, token)
 }
 
 func (a storeAdapter) Delete(id string) error {
