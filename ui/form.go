@@ -56,6 +56,7 @@ type profileForm struct {
 	password   *keyEntry
 	secToken   *keyEntry
 	jwtKeyFile *keyEntry
+	jwtAud     *keyEntry
 	jwtKeyPEM  string
 	jwtHint    *widget.Label
 	jwtChoose  *keyButton
@@ -106,6 +107,7 @@ func newProfileForm() *profileForm {
 	f.secToken.PlaceHolder = "appended to the password unless the IP is trusted"
 	f.secToken.OnChanged = changed
 	f.jwtKeyFile = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "/path/to/server.key (PEM RSA private key)", OnChanged: changed}})
+	f.jwtAud = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "empty: the login host; an Experience Cloud site: https://site.my.site.com/path", OnChanged: changed}})
 	f.jwtHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	f.jwtChoose = keyed(&keyButton{Button: widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(f.chooseKey) }}})
 	f.jwtPaste = keyed(&keyButton{Button: widget.Button{Text: "Paste PEM…", Icon: theme.ContentPasteIcon(), OnTapped: func() { call(f.pasteKey) }}})
@@ -140,6 +142,7 @@ func newProfileForm() *profileForm {
 	add("token", "Security token", f.secToken)
 	add("jwt", "JWT private key", container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(f.jwtChoose, f.jwtPaste), f.jwtKeyFile), f.jwtHint))
+	add("audience", "JWT audience", f.jwtAud)
 	add("refresh", "Refresh token", f.refresh)
 	add("subject", "Subject token", f.subject)
 	add("subjtype", "Subject token type", f.subjType)
@@ -170,7 +173,7 @@ func fieldsFor(fl flows.Flow) []string {
 	case flows.Refresh:
 		return []string{"secret", "refresh"}
 	case flows.JWTBearer:
-		return []string{"username", "jwt"}
+		return []string{"username", "jwt", "audience"}
 	case flows.ClientCredentials:
 		return []string{"secret", "mydomain"}
 	case flows.Device:
@@ -326,6 +329,7 @@ func (f *profileForm) load(p Profile, s Secrets) {
 	f.password.SetText(s.Password)
 	f.secToken.SetText(s.SecurityToken)
 	f.jwtKeyFile.SetText(p.JWTKeyFile)
+	f.jwtAud.SetText(p.JWTAudience)
 	f.jwtKeyPEM = s.JWTKeyPEM
 	f.updateJWTHint()
 	f.refresh.SetText(s.RefreshToken)
@@ -366,6 +370,7 @@ func (f *profileForm) read(base Profile) (Profile, Secrets) {
 	p.CallbackURL = strings.TrimSpace(f.callback.Text)
 	p.Username = strings.TrimSpace(f.username.Text)
 	p.JWTKeyFile = strings.TrimSpace(f.jwtKeyFile.Text)
+	p.JWTAudience = strings.TrimSpace(f.jwtAud.Text)
 	if i := f.session.SelectedIndex(); i >= 0 {
 		p.SessionTimeoutMinutes = sessionMinutes[i]
 	}

@@ -43,6 +43,7 @@ func buildRequest(p Profile, s Secrets) flows.Request {
 		Password:      s.Password,
 		SecurityToken: s.SecurityToken,
 		RefreshToken:  s.RefreshToken,
+		JWTAudience:   p.JWTAudience,
 	}
 	if s.JWTKeyPEM != "" {
 		req.JWTPrivateKeyPEM = []byte(s.JWTKeyPEM)
