@@ -1,11 +1,18 @@
 # Packaging shortcuts; the scripts hold the logic (docs/PACKAGING.md).
-.PHONY: build test run fuzz clients package package-linux package-windows package-darwin check-packages icon clean
+.PHONY: build test check run fuzz clients package package-linux package-windows package-darwin check-packages icon clean
 
 build:              ## the binary, ./connectedapplab
 	go build -o connectedapplab .
 
 test:               ## the whole suite, as CI runs it
 	scripts/test
+
+PKG ?= ./...
+check:              ## quick loop: gofmt, go vet and go test -race on PKG (e.g. make check PKG=./flows/...)
+	@bad=$$(gofmt -l $$(go list -f '{{.Dir}}' $(PKG))); \
+	  if [ -n "$$bad" ]; then echo "gofmt would change:"; echo "$$bad"; exit 1; fi
+	go vet $(PKG)
+	go test -race $(PKG)
 
 run:                ## the window on the built-in emulated org
 	scripts/run --demo

@@ -54,13 +54,15 @@ func appCmd(ctx context.Context, env *Env) int {
 
 // profileFlags are the flags describing what the user is about to run.
 type profileFlags struct {
+	env                                      *Env // its flow catalogue
 	flow, callback, scopes, loginURL, secret string
 	expectIDToken                            bool
 	expectSession                            int
 }
 
-func (p *profileFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.flow, "flow", "", "the `flow` you will run: "+flowList())
+func (p *profileFlags) register(fs *flag.FlagSet, env *Env) {
+	p.env = env
+	fs.StringVar(&p.flow, "flow", "", "the `flow` you will run: "+env.flowNames())
 	fs.StringVar(&p.callback, "callback-url", "", "the redirect `URL` your client sends")
 	fs.StringVar(&p.scopes, "scopes", "", "the `scopes` your client requests, space-separated (none = all the app's scopes)")
 	fs.StringVar(&p.loginURL, "login-url", "", "the login host `URL` (client credentials need the My Domain URL)")
@@ -70,8 +72,8 @@ func (p *profileFlags) register(fs *flag.FlagSet) {
 }
 
 func (p *profileFlags) profile() (connectedapp.Profile, error) {
-	if p.flow != "" && !knownFlow(flows.Flow(p.flow)) {
-		return connectedapp.Profile{}, fmt.Errorf("--flow %q is not a flow; use one of: %s", p.flow, flowList())
+	if _, known := p.env.lookupFlow(flows.Flow(p.flow)); p.flow != "" && !known {
+		return connectedapp.Profile{}, fmt.Errorf("--flow %q is not a flow; use one of: %s", p.flow, p.env.flowNames())
 	}
 	if p.expectSession < 0 {
 		return connectedapp.Profile{}, fmt.Errorf("--expect-session %d: give the minutes you expect an idle token to last (0: no expectation)", p.expectSession)
@@ -119,14 +121,6 @@ func loadMetadata(path string) (connectedapp.Settings, error) {
 
 func boolPtr(b bool) *bool { return &b }
 
-func flowList() string {
-	names := make([]string, len(flows.AllFlows))
-	for i, f := range flows.AllFlows {
-		names[i] = string(f)
-	}
-	return strings.Join(names, ", ")
-}
-
 func newFlagSet(name string, env *Env) *flag.FlagSet {
 	fs := flag.NewFlagSet("app "+name, flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
@@ -167,7 +161,7 @@ type appRef struct {
 func appLint(env *Env, args []string) int {
 	fs := newFlagSet("lint", env)
 	var pf profileFlags
-	pf.register(fs)
+	pf.register(fs, env)
 	settingsFile := fs.String("settings", "", "the app's settings as a JSON `file` (connectedapp.Settings)")
 	metadata := fs.String("metadata", "", "the app's metadata: a .connectedApp-meta.xml or .eca*-meta.xml file, or a project `folder`")
 	asJSON := fs.Bool("json", false, "print the findings as JSON")
@@ -180,7 +174,7 @@ func appLint(env *Env, args []string) int {
 		return 2
 	}
 	if pf.flow == "" {
-		fmt.Fprintln(env.Stderr, "app lint: pass --flow, one of: "+flowList())
+		fmt.Fprintln(env.Stderr, "app lint: pass --flow, one of: "+env.flowNames())
 		return 2
 	}
 	prof, err := pf.profile()
@@ -210,7 +204,7 @@ type lintOutput struct {
 
 // printLint prints findings and returns the exit code: 1 when there are errors.
 func printLint(env *Env, s connectedapp.Settings, prof connectedapp.Profile, o lintOutput) int {
-	findings := connectedapp.Lint(prof, s)
+	findings := connectedapp.LintIn(env.catalog(), prof, s, time.Now())
 	if o.readiness {
 		findings = connectedapp.LintWithReadiness(prof, s, time.Now())
 	}
@@ -442,7 +436,7 @@ func appRead(ctx context.Context, env *Env, args []string) int {
 	kind := fs.String("kind", "", "app `kind`: connected or external (default: try both)")
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request `timeout`")
 	var pf profileFlags
-	pf.register(fs)
+	pf.register(fs, env)
 	asJSON := fs.Bool("json", false, "print the settings and findings as JSON")
 	readiness := fs.Bool("readiness", false, "also list what dated Salesforce platform changes break in this profile and app, and when")
 	if !parseFlags(fs, args, env) {

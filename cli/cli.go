@@ -9,6 +9,8 @@ import (
 	"io"
 	"sort"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/flows"
 )
 
 // Env is what a command gets: its arguments (without the command name) and where to print.
@@ -19,7 +21,24 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads the environment; tests replace it.
 	Getenv func(string) string
+	// Flows is the flow catalogue the commands list, accept and run; nil means
+	// flows.Catalog(). Tests add a flow here.
+	Flows []flows.Spec
 }
+
+// catalog is the flow catalogue of this run.
+func (e *Env) catalog() []flows.Spec {
+	if e.Flows != nil {
+		return e.Flows
+	}
+	return flows.Catalog()
+}
+
+// lookupFlow returns the catalogue's entry for f.
+func (e *Env) lookupFlow(f flows.Flow) (flows.Spec, bool) { return flows.LookupIn(e.catalog(), f) }
+
+// flowNames lists the catalogue's flow names for help texts and errors.
+func (e *Env) flowNames() string { return flows.Names(e.catalog()) }
 
 // Command is one sub-command of the binary.
 type Command struct {

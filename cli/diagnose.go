@@ -32,7 +32,8 @@ and, with an admin's access (--admin-profile, or --admin-token-stdin with --inst
 user's approvals of the app (OauthToken), the user's state and the app's refresh token policy, then
 names the cause it found, or the ones it could not rule out and how to check each.
 --obtained-at (RFC 3339, e.g. 2026-12-01T09:30:00Z) is when the refresh token was obtained; with it
-the five-approvals limit and policy expiry can be told with certainty.
+the five-approvals limit and policy expiry can be told with certainty. Without it, the date the
+profile recorded when ` + "`run --profile`" + ` stored the token is used, for the token replayed from the profile.
 
 approvals says where the user stands against five approvals per app, and with --revoke-stale
 revokes the least recently used one (by its DeleteToken) so that the next login evicts nothing.
@@ -198,6 +199,8 @@ type diagnoseJSON struct {
 	Approvals *guidance.ApprovalBudget   `json:"approvals,omitempty"`
 	Revoked   *guidance.Approval         `json:"revoked,omitempty"`
 	NotRead   []string                   `json:"not_read"`
+	// ObtainedAt is when the diagnosed refresh token was obtained and where the date came from.
+	ObtainedAt *refreshObtained `json:"obtained_at,omitempty"`
 }
 
 func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
@@ -220,6 +223,7 @@ func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
 		return 2
 	}
 	var failure *guidance.RefreshFailure
+	fromProfile := false
 	if f.errCode != "" {
 		failure = &guidance.RefreshFailure{Code: f.errCode, Description: f.errDesc}
 	} else {
@@ -231,7 +235,7 @@ func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
 			return 2
 		}
 		fmt.Fprintln(env.Stderr, "· replaying the refresh")
-		fromProfile := t.req.RefreshToken != envOr(env, "SF_REFRESH_TOKEN")
+		fromProfile = t.req.RefreshToken != envOr(env, "SF_REFRESH_TOKEN")
 		fl, res, err := diagnose.TryRefresh(ctx, t.req)
 		if err != nil {
 			fmt.Fprintf(env.Stderr, "diagnose refresh: the refresh could not be sent: %s\n", oneLine(err.Error()))
@@ -247,7 +251,8 @@ func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
 		fmt.Fprintf(env.Stderr, "diagnose refresh: %s\n", oneLine(err.Error()))
 		return 1
 	}
-	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, AppLabel: t.label, ObtainedAt: obtained, Now: time.Now()})
+	when := obtainedFor(obtained, t, fromProfile)
+	g := diagnose.Gather(ctx, admin, diagnose.Input{Username: t.req.Username, AppAPIName: t.app, AppLabel: t.label, ObtainedAt: when.At, Now: time.Now()})
 	if g.Facts.App == nil && t.settings.RefreshTokenPolicy.Kind != "" {
 		// What the profile says about the app, when the org could not be read.
 		g.Facts.App = &guidance.AppState{Kind: t.settings.AppKind, Policy: t.settings.RefreshTokenPolicy}
@@ -259,9 +264,10 @@ func diagnoseRefresh(ctx context.Context, env *Env, f *diagnoseFlags) int {
 		code = 0
 	}
 	if f.asJSON {
-		writeJSON(env.Stdout, diagnoseJSON{Refresh: "failed", Diagnosed: d.Diagnosed(), Diagnosis: &d, NotRead: nonNil(g.Notes)})
+		writeJSON(env.Stdout, diagnoseJSON{Refresh: "failed", Diagnosed: d.Diagnosed(), Diagnosis: &d, NotRead: nonNil(g.Notes), ObtainedAt: &when})
 		return code
 	}
+	when.print(env.Stdout)
 	printDiagnosis(env.Stdout, &d, g.Notes)
 	return code
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -24,24 +25,18 @@ import (
 // holding an admin profile (username-password as the demo admin).
 type diagOrg struct {
 	t   *testing.T
-	e   *sfemu.Emulator
+	e   *sfemutest.Org
 	clk *sfemu.FakeClock
 	kc  store.Keychain
 	dir string
-	d   sfemu.Description
 }
 
 const diagCallback = "http://localhost:1717/OauthRedirect"
 
 func startDiagOrg(t *testing.T, org *sfemu.Org, start time.Time) *diagOrg {
 	t.Helper()
-	clk := sfemu.NewFakeClock(start)
-	e, err := sfemu.Start(org, "127.0.0.1:0", sfemu.Options{Clock: clk})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	o := &diagOrg{t: t, e: e, clk: clk, kc: profilesTestKeychain(t), dir: t.TempDir(), d: e.Describe()}
+	e := sfemutest.Start(t, sfemutest.WithOrg(org), sfemutest.FakeClock(start))
+	o := &diagOrg{t: t, e: e, clk: e.FakeClock, kc: profilesTestKeychain(t), dir: t.TempDir()}
 	web := o.app(sfemu.DemoWebAppKey)
 	r := runProfiles(t, o.dir, web.ClientSecret+"\nAdmin-Pass-1\nADMINTOKEN1\n", "add", "Admin", "--login-url", e.LoginURL,
 		"--client-id", web.ClientID, "--flow", "username-password", "--username", sfemu.DemoAdminUser,
@@ -52,17 +47,9 @@ func startDiagOrg(t *testing.T, org *sfemu.Org, start time.Time) *diagOrg {
 	return o
 }
 
-func (o *diagOrg) app(key string) sfemu.DescribedApp {
-	for _, a := range o.d.Apps {
-		if a.ClientID == key {
-			return a
-		}
-	}
-	o.t.Fatalf("no demo app %s", key)
-	return sfemu.DescribedApp{}
-}
+func (o *diagOrg) app(key string) sfemu.DescribedApp { return o.e.App(o.t, key) }
 
-// addUserProfile adds the profile whose refresh token will fail, remembering rt in the keychain.
+// addUserProfile adds the profile whose refresh token will fail, with rt in the keychain.
 func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	o.t.Helper()
 	a := o.app(key)
@@ -83,8 +70,9 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	if ok, err := st.RememberRefreshToken(p, rt); !ok || err != nil {
-		o.t.Fatalf("remember refresh token: %v %v", ok, err)
+	// Stored by hand (as `profiles add` does): the profile has no date for it.
+	if err := st.SetSecrets(p, store.Secrets{RefreshToken: rt}); err != nil {
+		o.t.Fatalf("store the refresh token: %v", err)
 	}
 }
 
@@ -172,12 +160,10 @@ func (o *diagOrg) refresh(key, rt string, want int) map[string]any {
 // deleteTokens reads every OauthToken DeleteToken as the admin (to check none is printed).
 func (o *diagOrg) deleteTokens() []string {
 	o.t.Helper()
-	web := o.app(sfemu.DemoWebAppKey)
-	tok := o.token(url.Values{"grant_type": {"password"}, "client_id": {web.ClientID}, "client_secret": {web.ClientSecret},
-		"username": {sfemu.DemoAdminUser}, "password": {"Admin-Pass-1ADMINTOKEN1"}}, 200)
-	req, _ := http.NewRequest(http.MethodGet, tok["instance_url"].(string)+"/services/data/v62.0/query?q="+
+	tok := o.e.PasswordToken(o.t, sfemu.DemoWebAppKey, sfemu.DemoAdminUser)
+	req, _ := http.NewRequest(http.MethodGet, tok.InstanceURL+"/services/data/v62.0/query?q="+
 		url.QueryEscape("SELECT Id, DeleteToken FROM OauthToken"), nil)
-	req.Header.Set("Authorization", "Bearer "+tok["access_token"].(string))
+	req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 	res, err := diagClient.Do(req)
 	if err != nil {
 		o.t.Fatal(err)
@@ -221,6 +207,10 @@ type diagOut struct {
 	Revoked   *struct {
 		ID string `json:"id"`
 	} `json:"revoked"`
+	ObtainedAt *struct {
+		At   *time.Time `json:"at"`
+		From string     `json:"from"`
+	} `json:"obtained_at"`
 }
 
 type diagBudget struct {

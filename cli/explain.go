@@ -30,7 +30,7 @@ func explainCmd(_ context.Context, env *Env) int {
 	fs := flag.NewFlagSet("explain", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.Usage = func() { fmt.Fprint(env.Stderr, explainUsage); fs.PrintDefaults() }
-	flow := fs.String("flow", "", "the `flow` that met the error (sharpens the causes): one of "+flowList())
+	flow := fs.String("flow", "", "the `flow` that met the error (sharpens the causes): one of "+env.flowNames())
 	asJSON := fs.Bool("json", false, "print the explanation as JSON")
 	if err := fs.Parse(env.Args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -42,8 +42,8 @@ func explainCmd(_ context.Context, env *Env) int {
 		fmt.Fprintln(env.Stderr, "explain: pass one URL (quote it: it holds & characters), or - to read it from stdin")
 		return ExitUsage
 	}
-	if *flow != "" && !knownFlow(flows.Flow(*flow)) {
-		fmt.Fprintln(env.Stderr, "explain: unknown --flow "+*flow+"; use one of: "+flowList())
+	if _, known := env.lookupFlow(flows.Flow(*flow)); *flow != "" && !known {
+		fmt.Fprintln(env.Stderr, "explain: unknown --flow "+*flow+"; use one of: "+env.flowNames())
 		return ExitUsage
 	}
 	raw := fs.Arg(0)

@@ -159,6 +159,8 @@ func TestRunPrintsNoControlBytesFromAServer(t *testing.T) {
 			args := []string{"--flow", "username-password", "--login-url", srv.URL, "--client-id", "cid", "--username", "u@example.com"}
 			if asJSON {
 				args = append(args, "--json")
+			} else {
+				args = append(args, "--verbose") // every field of the response, in every section
 			}
 			code, out, errOut := runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": "s3cret-value", "SF_PASSWORD": "pw-value"}, "", args...)
 			where := fmt.Sprintf("status %d json=%v", status, asJSON)

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
@@ -138,7 +139,20 @@ func profilesOpen(env *Env, g *profilesGlobal) (*store.Store, error) {
 	} else {
 		kc = profilesKeychain()
 	}
-	return store.Open(dir, kc)
+	s, err := store.Open(dir, kc)
+	if err != nil {
+		return nil, err
+	}
+	return s.WithFlows(flowNameList(env.catalog())), nil
+}
+
+// flowNameList is the catalogue's flow names, for the store.
+func flowNameList(cat []flows.Spec) []string {
+	names := make([]string, len(cat))
+	for i, sp := range cat {
+		names[i] = string(sp.Flow)
+	}
+	return names
 }
 
 // profilesFail prints err on one line and returns its exit code: ExitUsage for bad input (an
@@ -376,7 +390,7 @@ func profilesAdd(env *Env, g *profilesGlobal, args []string) int {
 	myDomain := fs.String("my-domain-url", "", "the org's My Domain `URL` (client credentials need it)")
 	clientID := fs.String("client-id", "", "the app's client ID (Consumer Key)")
 	callback := fs.String("callback-url", "", "the app's callback `URL`, exactly as configured (port and path included)")
-	flowName := fs.String("flow", "", "flow to run: "+strings.Join(store.Flows, ", "))
+	flowName := fs.String("flow", "", "flow to run: "+env.flowNames())
 	scopes := fs.String("scopes", "", "scopes, separated by spaces or commas, e.g. \"api refresh_token\"")
 	username := fs.String("username", "", "Salesforce username")
 	kind := fs.String("kind", string(store.ConnectedApp), "app kind: connected-app or external-client-app")
@@ -448,6 +462,10 @@ func profilesAdd(env *Env, g *profilesGlobal, args []string) int {
 	case "unknown", "":
 	default:
 		fmt.Fprintf(env.Stderr, "profiles add: --pkce-required %q: use yes, no or unknown\n", *pkce)
+		return 2
+	}
+	if _, known := env.lookupFlow(flows.Flow(p.Flow)); p.Flow != "" && !known {
+		fmt.Fprintf(env.Stderr, "profiles add: profile %q: flow %q is unknown; use one of %s\n", p.Name, p.Flow, env.flowNames())
 		return 2
 	}
 	if err := p.Validate(); err != nil {

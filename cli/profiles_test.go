@@ -12,7 +12,6 @@ import (
 
 	"github.com/zalando/go-keyring"
 
-	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -315,17 +314,6 @@ func TestProfilesCorruptFileIsReported(t *testing.T) {
 	}
 	if b, _ := os.ReadFile(filepath.Join(dir, store.FileName)); string(b) != "{not json" {
 		t.Fatal("corrupt file overwritten")
-	}
-}
-
-func TestProfilesFlowNamesMatchFlowsPackage(t *testing.T) {
-	if len(store.Flows) != len(flows.AllFlows) {
-		t.Fatalf("store.Flows has %d flows, flows.AllFlows %d", len(store.Flows), len(flows.AllFlows))
-	}
-	for i, f := range flows.AllFlows {
-		if store.Flows[i] != string(f) {
-			t.Errorf("store.Flows[%d] = %q, flows.AllFlows[%d] = %q; copy the list into store", i, store.Flows[i], i, f)
-		}
 	}
 }
 

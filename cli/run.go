@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -23,9 +22,17 @@ func init() {
 	Register(&Command{Name: "run", Summary: "run one OAuth flow headless and explain the result", Run: runFlow})
 }
 
+// runSchemaVersion is the version of the --json output below; it changes when a field is
+// removed or changes meaning (new fields do not change it).
+const runSchemaVersion = 2
+
 // The --json output of `connectedapplab run` is one JSON object:
 //
 //	{
+//	  "schema_version":        2 (runSchemaVersion),
+//	  "answer":                the three answer lines, each {"text", "severity": "info|warning|error",
+//	                           "source": {"title", "url", "unconfirmed"} (absent when the line
+//	                           rests on the run alone)}: "lifetime", "refresh_token", "do_this_next",
 //	  "ok":                    true when a token came back and every check passed,
 //	  "flow":                  the flow name (web-server, web-server-pkce, user-agent, ...),
 //	  "login_url":             the login URL used,
@@ -50,26 +57,34 @@ func init() {
 //	  "error":                 (on failure) {"message", "code", "description", "status",
 //	                           "where", "advice"}; code/description/status/where only for
 //	                           OAuth and REST errors,
-//	  "guidance":              the guidance report (lifetimes and advice), see package guidance
+//	  "guidance":              the guidance report: "answer" (as above), "key_facts" (IDs of the
+//	                           facts the short output shows: "lifetimes/<id>", "platform/<id>"),
+//	                           "lifetimes" [{"id", "label", "value", "source", "note", "at",
+//	                           "estimated", "doc"}], "advice" [{"severity", "title", "reason",
+//	                           "fix", "setup_path", "metadata_field", "source"}], "scopes",
+//	                           "error", "platform" [{"id", "when", "change", "applies", "past",
+//	                           "source"}], "headline" and the idle timeout fields (package guidance)
 //	}
 type runJSON struct {
-	OK                  bool             `json:"ok"`
-	Flow                flows.Flow       `json:"flow"`
-	LoginURL            string           `json:"login_url"`
-	Token               map[string]any   `json:"token"`
-	RefreshTokenIssued  bool             `json:"refresh_token_issued"`
-	RefreshTokenRotated bool             `json:"refresh_token_rotated"`
-	GrantedScopes       []string         `json:"granted_scopes"`
-	RequestedScopes     []string         `json:"requested_scopes"`
-	InstanceURL         string           `json:"instance_url"`
-	AuthorizeURL        string           `json:"authorize_url,omitempty"`
-	Checks              []checkJSON      `json:"checks"`
-	Timings             []timingJSON     `json:"timings"`
-	DurationMS          float64          `json:"duration_ms"`
-	Transcript          []exchangeJSON   `json:"transcript"`
-	Introspection       map[string]any   `json:"introspection,omitempty"`
-	Error               *errorJSON       `json:"error,omitempty"`
-	Guidance            *guidance.Report `json:"guidance"`
+	SchemaVersion       int                 `json:"schema_version"`
+	Answer              guidance.AnswerJSON `json:"answer"`
+	OK                  bool                `json:"ok"`
+	Flow                flows.Flow          `json:"flow"`
+	LoginURL            string              `json:"login_url"`
+	Token               map[string]any      `json:"token"`
+	RefreshTokenIssued  bool                `json:"refresh_token_issued"`
+	RefreshTokenRotated bool                `json:"refresh_token_rotated"`
+	GrantedScopes       []string            `json:"granted_scopes"`
+	RequestedScopes     []string            `json:"requested_scopes"`
+	InstanceURL         string              `json:"instance_url"`
+	AuthorizeURL        string              `json:"authorize_url,omitempty"`
+	Checks              []checkJSON         `json:"checks"`
+	Timings             []timingJSON        `json:"timings"`
+	DurationMS          float64             `json:"duration_ms"`
+	Transcript          []exchangeJSON      `json:"transcript"`
+	Introspection       map[string]any      `json:"introspection,omitempty"`
+	Error               *errorJSON          `json:"error,omitempty"`
+	Guidance            *guidance.Report    `json:"guidance"`
 }
 
 type checkJSON struct {
@@ -109,6 +124,7 @@ type errorJSON struct {
 
 type runFlags struct {
 	req          flows.Request
+	spec         flows.Spec // the catalogue's entry for req.Flow, once complete checked it
 	flow         string
 	scopes       string
 	jwtKey       string
@@ -127,11 +143,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	r := &f.req
 	fs := flag.NewFlagSet("run", flag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
-	names := make([]string, len(flows.AllFlows))
-	for i, fl := range flows.AllFlows {
-		names[i] = string(fl)
-	}
-	fs.StringVar(&f.flow, "flow", "", "the `flow`: "+strings.Join(names, ", "))
+	fs.StringVar(&f.flow, "flow", "", "the `flow`: "+env.flowNames())
 	fs.StringVar(&f.profile, "profile", "", "load the request from a stored profile `NAME` (flags override it)")
 	f.profiles.register(fs)
 	fs.StringVar(&r.LoginURL, "login-url", "", "login `URL`: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL")
@@ -159,12 +171,14 @@ func runFlow(ctx context.Context, env *Env) int {
 	fs.BoolVar(&r.Options.NoBrowser, "no-browser", false, "print the authorize URL instead of opening a browser (SSH, WSL, locked-down desktops)")
 	fs.BoolVar(&r.Options.ClientAuthBasic, "client-auth-basic", false, "send the client ID and secret as HTTP Basic instead of in the body")
 	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin: client_secret, password, security_token, refresh_token, subject_token")
-	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object (schema in cli/run.go)")
+	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object (schema_version 2, documented in cli/run.go and the README)")
 	fs.BoolVar(&f.showTokens, "show-tokens", false, "print tokens in full (default: prefix…suffix)")
 	fs.BoolVar(&f.introspect, "introspect", false, "introspect the access token afterwards (its exp is the session's real expiry)")
+	show := addShowFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(env.Stderr, "usage: connectedapplab run --flow NAME [--profile P | request flags] [--json]")
+		fmt.Fprintln(env.Stderr, "usage: connectedapplab run --flow NAME [--profile P | request flags] [--verbose | --show SECTIONS] [--json]")
 		fs.PrintDefaults()
+		fmt.Fprint(env.Stderr, runExitCodes)
 	}
 	if err := fs.Parse(env.Args); err != nil {
 		return 2
@@ -175,6 +189,11 @@ func runFlow(ctx context.Context, env *Env) int {
 	}
 	set := map[string]bool{}
 	fs.Visit(func(fl *flag.Flag) { set[fl.Name] = true })
+	view, err := show.options(env)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "run: "+err.Error())
+		return ExitUsage
+	}
 
 	settings, err := f.complete(env, set)
 	if err != nil {
@@ -185,7 +204,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	progress := func(p flows.Progress) {
 		fmt.Fprintf(env.Stderr, "· %s\n", p.Message)
 	}
-	res, err := flows.Run(ctx, f.req, progress)
+	res, err := f.spec.Run(ctx, f.req, progress)
 	var in *flows.Introspection
 	if err == nil && f.introspect && res.Token != nil {
 		in, _, err = flows.Introspect(ctx, f.req, res.Token.AccessToken, "access_token")
@@ -211,7 +230,11 @@ func runFlow(ctx context.Context, env *Env) int {
 	}
 	rep := guidance.Explain(guidance.Input{Flow: f.req.Flow, Settings: settings, Result: res,
 		Introspection: in, Now: time.Now(), RequestedScopes: f.req.Scopes})
+	return report(env, view, &f, res, in, &rep, err)
+}
 
+// report prints the result of a run (JSON or human) and returns the exit code.
+func report(env *Env, view showOptions, f *runFlags, res *flows.Result, in *flows.Introspection, rep *guidance.Report, err error) int {
 	failedCheck := ""
 	for _, c := range res.Checks {
 		if !c.OK && failedCheck == "" {
@@ -220,7 +243,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	}
 	ok := err == nil && failedCheck == ""
 	if f.asJSON {
-		out := buildJSON(&f, res, in, &rep, err, ok)
+		out := buildJSON(f, res, in, rep, err, ok)
 		enc := json.NewEncoder(env.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
@@ -229,7 +252,7 @@ func runFlow(ctx context.Context, env *Env) int {
 			return 1
 		}
 	} else {
-		printHuman(env.Stdout, &f, res, in, &rep, err)
+		printRun(env.Stdout, view, f, res, in, rep, err)
 	}
 	switch {
 	case err != nil:
@@ -262,18 +285,20 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 		mergeRequest(r, &fromProfile, set)
 	}
 	if !set["flow"] && r.Flow == "" && f.flow == "" {
-		return settings, errors.New("--flow is required: " + flowNames())
+		return settings, errors.New("--flow is required: " + env.flowNames())
 	}
 	if f.flow != "" {
 		r.Flow = flows.Flow(f.flow)
 	}
-	if !knownFlow(r.Flow) {
+	spec, known := env.lookupFlow(r.Flow)
+	if !known {
 		from := "--flow"
 		if f.flow == "" {
 			from = fmt.Sprintf("profile %q has flow", f.profile)
 		}
-		return settings, fmt.Errorf("%s %q is not a flow; use one of: %s", from, r.Flow, flowNames())
+		return settings, fmt.Errorf("%s %q is not a flow; use one of: %s", from, r.Flow, env.flowNames())
 	}
+	f.spec = spec
 	if err := checkDuration("--request-timeout", r.Options.RequestTimeout, maxRequestTimeout); err != nil {
 		return settings, err
 	}
@@ -365,14 +390,6 @@ func mergeRequest(r, p *flows.Request, set map[string]bool) {
 	}
 }
 
-func flowNames() string {
-	names := make([]string, len(flows.AllFlows))
-	for i, f := range flows.AllFlows {
-		names[i] = string(f)
-	}
-	return strings.Join(names, ", ")
-}
-
 // readSecrets reads KEY=VALUE lines from stdin (so that secrets stay out of shell history).
 func readSecrets(in io.Reader, r *flows.Request) error {
 	if in == nil {
@@ -431,7 +448,7 @@ func tokenMap(tr *flows.TokenResponse, show bool) map[string]any {
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func buildJSON(f *runFlags, res *flows.Result, in *flows.Introspection, rep *guidance.Report, err error, ok bool) runJSON {
-	out := runJSON{OK: ok, Flow: f.req.Flow, LoginURL: f.req.LoginURL, Token: tokenMap(res.Token, f.showTokens),
+	out := runJSON{SchemaVersion: runSchemaVersion, Answer: rep.Answer.JSON(), OK: ok, Flow: f.req.Flow, LoginURL: f.req.LoginURL, Token: tokenMap(res.Token, f.showTokens),
 		RefreshTokenIssued: res.RefreshTokenIssued, RefreshTokenRotated: res.RefreshTokenRotated,
 		GrantedScopes: append([]string{}, res.GrantedScopes...), RequestedScopes: append([]string{}, res.RequestedScopes...),
 		AuthorizeURL: res.AuthorizeURL, Checks: []checkJSON{}, Timings: []timingJSON{}, Transcript: []exchangeJSON{},
@@ -462,77 +479,6 @@ func buildJSON(f *runFlags, res *flows.Result, in *flows.Introspection, rep *gui
 		out.Error = e
 	}
 	return out
-}
-
-func printHuman(w io.Writer, f *runFlags, res *flows.Result, in *flows.Introspection, rep *guidance.Report, err error) {
-	status := "OK"
-	if err != nil {
-		status = "FAILED"
-	}
-	fmt.Fprintf(w, "%s  %s  (%s)\n", status, f.req.Flow, res.Duration.Round(time.Millisecond))
-	if res.Token != nil {
-		t := res.Token
-		fmt.Fprintf(w, "\ninstance_url     %s\n", t.InstanceURL)
-		fmt.Fprintf(w, "granted scopes   %s\n", orDash(strings.Join(res.GrantedScopes, " ")))
-		switch {
-		case res.RefreshTokenRotated:
-			fmt.Fprintf(w, "refresh token    rotated: a new one came back, the old one no longer works\n")
-		case res.RefreshTokenIssued:
-			fmt.Fprintf(w, "refresh token    issued\n")
-		case f.req.Flow == flows.Refresh:
-			fmt.Fprintf(w, "refresh token    none came back: keep using the current one\n")
-		default:
-			fmt.Fprintf(w, "refresh token    not issued\n")
-		}
-		fmt.Fprintf(w, "\ntoken response (as sent):\n")
-		m := tokenMap(t, f.showTokens)
-		keys := make([]string, 0, len(m))
-		for k := range m {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			fmt.Fprintf(w, "  %-18s %v\n", k, m[k])
-		}
-	}
-	if len(res.Checks) > 0 {
-		fmt.Fprintf(w, "\nchecks:\n")
-		for _, c := range res.Checks {
-			mark := "ok  "
-			if !c.OK {
-				mark = "FAIL"
-			}
-			fmt.Fprintf(w, "  %s %-20s %s\n", mark, c.Name, c.Detail)
-		}
-	}
-	if in != nil {
-		fmt.Fprintf(w, "\nintrospection: active=%v", in.Active)
-		if in.Exp > 0 {
-			fmt.Fprintf(w, ", session expires %s (idle timeout; use pushes it back)", time.Unix(in.Exp, 0).Format(time.RFC3339))
-		}
-		fmt.Fprintln(w)
-	}
-	if len(res.Transcript.Exchanges()) > 0 {
-		fmt.Fprintf(w, "\ntranscript:\n")
-		for _, x := range res.Transcript.Exchanges() {
-			st := ""
-			if x.Status != 0 {
-				st = fmt.Sprintf(" -> %d", x.Status)
-			}
-			if x.Error != "" {
-				st += " (" + x.Error + ")"
-			}
-			fmt.Fprintf(w, "  [%s] %s %s%s\n", x.Step, x.Method, x.URL, st)
-			if x.Curl != "" {
-				fmt.Fprintf(w, "      %s\n", x.Curl)
-			}
-		}
-	}
-	if rep != nil {
-		if txt := strings.TrimSpace(rep.Text()); txt != "" {
-			fmt.Fprintf(w, "\n%s\n", txt)
-		}
-	}
 }
 
 func orDash(s string) string {

@@ -7,30 +7,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
-func runTestDemo(t *testing.T) (*sfemu.Emulator, sfemu.DescribedApp, sfemu.DescribedUser) {
+func runTestDemo(t *testing.T) (*sfemutest.Org, sfemu.DescribedApp, sfemu.DescribedUser) {
 	t.Helper()
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { e.Close() })
-	d := e.Describe()
-	var app sfemu.DescribedApp
-	for _, a := range d.Apps {
-		if a.Name == "Web App" {
-			app = a
-		}
-	}
-	var user sfemu.DescribedUser
-	for _, u := range d.Users {
-		if u.Username == sfemu.DemoUser {
-			user = u
-		}
-	}
-	return e, app, user
+	org := sfemutest.Start(t)
+	return org, org.App(t, "Web App"), org.User(t, sfemu.DemoUser)
 }
 
 func runTestCmd(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
@@ -84,9 +69,21 @@ func TestRunShowTokensAndHumanOutput(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"OK  username-password", "instance_url", "refresh token    not issued", "signature", "curl"} {
+	if !strings.HasPrefix(out, "Lifetime       Not long lived") || !strings.Contains(out, "\nRefresh token  None, and there never will be") ||
+		!strings.Contains(out, "\nDo this next   ") {
+		t.Errorf("human output does not start with the three answer lines:\n%s", out)
+	}
+	for _, unwanted := range []string{"instance_url", "curl"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("short output shows %q, which belongs to --verbose:\n%s", unwanted, out)
+		}
+	}
+	_, out, _ = runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
+		"SF_SECURITY_TOKEN": user.SecurityToken}, "",
+		"--flow", "username-password", "--login-url", e.LoginURL, "--client-id", app.ClientID, "--username", user.Username, "--verbose")
+	for _, want := range []string{"Run: OK  username-password", "instance_url", "signature", "curl", "\nLifetimes\n", "\nSources\n"} {
 		if !strings.Contains(out, want) {
-			t.Errorf("human output lacks %q:\n%s", want, out)
+			t.Errorf("--verbose output lacks %q:\n%s", want, out)
 		}
 	}
 	_, out, _ = runTestCmd(t, map[string]string{"SF_CLIENT_SECRET": app.ClientSecret, "SF_PASSWORD": user.Password,
@@ -129,7 +126,7 @@ func TestRunUsageErrors(t *testing.T) {
 		}
 	}
 	code, out, errOut := runTestCmd(t, nil, "", "--flow", "magic", "--client-id", "x")
-	if code != 2 || out != "" || errOut != "run: --flow \"magic\" is not a flow; use one of: "+flowNames()+"\n" {
+	if code != 2 || out != "" || errOut != "run: --flow \"magic\" is not a flow; use one of: "+flows.Names(flows.Catalog())+"\n" {
 		t.Errorf("unknown flow: exit %d, stdout %q, stderr %q; want exit 2 and one line with the names", code, out, errOut)
 	}
 	code, _, errOut = runTestCmd(t, nil, "", "--flow", "refresh", "--profile", "p", "--config-dir", t.TempDir(), "--memory-secrets")

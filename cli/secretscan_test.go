@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -28,23 +28,10 @@ func TestSavedProfilesLeakNoSecret(t *testing.T) {
 		}
 		profilesTestKeychain(t)
 	}
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	d := e.Describe()
-	app := func(name string) sfemu.DescribedApp {
-		for _, a := range d.Apps {
-			if a.Name == name {
-				return a
-			}
-		}
-		t.Fatalf("demo app %q missing", name)
-		return sfemu.DescribedApp{}
-	}
+	org := sfemutest.Start(t)
+	d := org.Desc
 	user := d.Users[0]
-	web, integ := app("Web App"), app("Integration App")
+	web, integ := org.App(t, "Web App"), org.App(t, "Integration App")
 	dir := t.TempDir()
 
 	var outputs bytes.Buffer
@@ -151,22 +138,10 @@ func TestFailurePathsLeakNoSecret(t *testing.T) {
 		}
 		profilesTestKeychain(t)
 	}
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	d := e.Describe()
-	var web, integ sfemu.DescribedApp
-	for _, a := range d.Apps {
-		switch a.Name {
-		case "Web App":
-			web = a
-		case "Integration App":
-			integ = a
-		}
-	}
+	org := sfemutest.Start(t)
+	d := org.Desc
 	user := d.Users[0]
+	web, integ := org.App(t, "Web App"), org.App(t, "Integration App")
 	dir := filepath.Join(t.TempDir(), "cfg")
 	var outputs bytes.Buffer
 	run := func(stdin string, args ...string) int {

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
@@ -21,8 +20,6 @@ const (
 	maxSecretLine     = 64 << 10         // one secret (or KEY=VALUE line) on stdin
 	maxSecretLines    = 64               // lines of --secrets-stdin
 )
-
-func knownFlow(f flows.Flow) bool { return slices.Contains(flows.AllFlows, f) }
 
 // checkDuration refuses a timeout that is zero, negative or beyond max.
 func checkDuration(flag string, d, max time.Duration) error {

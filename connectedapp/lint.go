@@ -87,10 +87,11 @@ func Count(fs []Finding) (errors, warnings, infos int) {
 }
 
 type linter struct {
-	p   Profile
-	s   Settings
-	now time.Time
-	out []Finding
+	p    Profile
+	spec flows.Spec // the catalogue's entry for p.Flow
+	s    Settings
+	now  time.Time
+	out  []Finding
 }
 
 func (l *linter) add(sev Severity, code string, at setting, problem, cause, fix, wire string) {
@@ -115,6 +116,12 @@ func LintWithReadiness(p Profile, s Settings, now time.Time) []Finding {
 
 // LintAt is Lint with platform changes dated from now ("retires on …", "has been retired since …").
 func LintAt(p Profile, s Settings, now time.Time) []Finding {
+	return LintIn(flows.Catalog(), p, s, now)
+}
+
+// LintIn is LintAt with the flows of cat (a catalogue a caller was given): what a flow
+// depends on (browser, refresh token, ID token, a required secret) is read from its entry.
+func LintIn(cat []flows.Spec, p Profile, s Settings, now time.Time) []Finding {
 	if s.Kind == "" {
 		s.Kind = Connected
 	}
@@ -123,13 +130,14 @@ func LintAt(p Profile, s Settings, now time.Time) []Finding {
 	if p.Flow == flows.WebServerPKCE {
 		p.UsePKCE = true
 	}
-	l := &linter{p: p, s: s, now: now}
+	spec, known := flows.LookupIn(cat, p.Flow)
+	l := &linter{p: p, spec: spec, s: s, now: now}
 	l.general()
 	if p.Flow != "" {
-		if !slices.Contains(flows.AllFlows, p.Flow) {
+		if !known {
 			l.out = append(l.out, Finding{Code: "unknown-flow", Severity: Error,
 				Problem: fmt.Sprintf("unknown flow %q", p.Flow), Cause: "the profile names a flow this tool does not know",
-				Fix: "use one of: " + flowNames()})
+				Fix: "use one of: " + flows.Names(cat)})
 		} else {
 			l.loginURL()
 			l.callback()
@@ -146,14 +154,6 @@ func LintAt(p Profile, s Settings, now time.Time) []Finding {
 	return l.out
 }
 
-func flowNames() string {
-	names := make([]string, len(flows.AllFlows))
-	for i, f := range flows.AllFlows {
-		names[i] = string(f)
-	}
-	return strings.Join(names, ", ")
-}
-
 func rank(s Severity) int {
 	switch s {
 	case Error:
@@ -162,20 +162,6 @@ func rank(s Severity) int {
 		return 1
 	}
 	return 2
-}
-
-func browserFlow(f flows.Flow) bool {
-	return f == flows.WebServer || f == flows.WebServerPKCE || f == flows.UserAgent
-}
-
-// refreshFlow: flows that can return a refresh token (§3.11).
-func refreshFlow(f flows.Flow) bool {
-	return browserFlow(f) || f == flows.Device || f == flows.Refresh
-}
-
-// idTokenFlow: flows that return an id_token with openid (§3.11).
-func idTokenFlow(f flows.Flow) bool {
-	return browserFlow(f) || f == flows.Device || f == flows.Refresh
 }
 
 // interactiveUserFlow: a user (not a Run As user) is behind the token.
@@ -239,7 +225,7 @@ func genericLoginHost(loginURL string) bool {
 }
 
 func (l *linter) callback() {
-	if !browserFlow(l.p.Flow) {
+	if !l.spec.Browser {
 		return
 	}
 	const wire = "redirect_uri_mismatch: redirect_uri must match configuration"
@@ -331,17 +317,17 @@ func (l *linter) scopes() {
 				"invalid_scope: the requested scope is not allowed")
 		}
 	}
-	f := l.p.Flow
+	f, refreshes := l.p.Flow, l.spec.Refresh.Can()
 	switch {
 	case f == flows.Refresh && !l.s.HasScope("refresh_token"):
 		l.add(Error, "refresh-token-not-selected", setScopes, "the refresh flow needs a refresh token, and the app does not grant refresh_token",
 			"without refresh_token (or offline_access) on the app no flow ever issued a refresh token to refresh with",
 			"select refresh_token (metadata RefreshToken) on the app and get a new refresh token with an interactive flow", "")
-	case refreshFlow(f) && f != flows.Refresh && !l.s.HasScope("refresh_token"):
+	case refreshes && f != flows.Refresh && !l.s.HasScope("refresh_token"):
 		l.add(Warning, "refresh-token-not-selected", setScopes, "no refresh token will be issued: the app does not have refresh_token",
 			"Salesforce returns a refresh token only when refresh_token or offline_access is granted",
 			"select refresh_token (metadata RefreshToken) on the app and request it", "")
-	case refreshFlow(f) && f != flows.Refresh && len(l.p.Scopes) > 0 && !hasScope(l.p.Scopes, "refresh_token"):
+	case refreshes && f != flows.Refresh && len(l.p.Scopes) > 0 && !hasScope(l.p.Scopes, "refresh_token"):
 		cause := "the app has refresh_token but the client does not request it"
 		if hasScope(l.p.Scopes, "full") {
 			cause = "full does not include a refresh token; refresh_token must be requested explicitly"
@@ -368,7 +354,7 @@ func (l *linter) idToken() {
 	if !l.p.ExpectIDToken {
 		return
 	}
-	if !idTokenFlow(f) {
+	if !l.spec.IDToken {
 		l.out = append(l.out, Finding{Code: "id-token-not-issued", Severity: Warning,
 			Problem: fmt.Sprintf("%s never returns an id_token", f),
 			Cause:   "Salesforce returns id_token only for the web server, user-agent, refresh and device flows",
@@ -444,7 +430,10 @@ func (l *linter) secret() {
 				"\"Require Secret for Token Exchange Flow\" is on",
 				"give the profile the consumer secret, or turn off the requirement", "invalid_client: invalid client credentials")
 		}
-	case flows.UsernamePassword, flows.ClientCredentials:
+	default:
+		if _, required := l.spec.Uses(flows.FieldClientSecret); !required {
+			break
+		}
 		l.out = append(l.out, Finding{Code: "secret-required", Severity: Error,
 			Problem: fmt.Sprintf("%s always needs the consumer secret, and the profile has none", l.p.Flow),
 			Cause:   "this grant authenticates the client with its secret; no setting turns that off",
@@ -598,7 +587,7 @@ func (l *linter) installed() {
 
 func (l *linter) session() {
 	s, want := l.s, l.p.ExpectSessionMinutes
-	if s.RefreshTokenPolicy.Type == RefreshZero && refreshFlow(l.p.Flow) && l.p.Flow != flows.Refresh && s.HasScope("refresh_token") {
+	if s.RefreshTokenPolicy.Type == RefreshZero && l.spec.Refresh.Can() && l.p.Flow != flows.Refresh && s.HasScope("refresh_token") {
 		l.add(Warning, "refresh-policy-zero", setRefreshPolicy, "refresh tokens expire immediately: the user must log in again when the session ends",
 			"Refresh Token Policy is \"Immediately expire refresh token\" (zero)", "choose \"Refresh token is valid until revoked\" or a lifetime", "")
 	}

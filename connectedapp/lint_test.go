@@ -286,3 +286,23 @@ func TestReadinessFindings(t *testing.T) {
 
 // lintNow pins the date dated findings are told from (before February 20, 2027).
 var lintNow = time.Date(2026, 12, 2, 12, 0, 0, 0, time.UTC)
+
+// Every app setting a flow of the catalogue depends on is one lint knows, with a Setup path
+// and a metadata field for both app kinds.
+func TestCatalogueSettingsAreKnown(t *testing.T) {
+	for _, sp := range flows.Catalog() {
+		if len(sp.AppSettings) == 0 {
+			t.Errorf("%s depends on no app setting", sp.Flow)
+		}
+		for _, name := range sp.AppSettings {
+			for _, kind := range []Kind{Connected, External} {
+				if path, field, ok := Where(kind, name); !ok || path == "" || field == "" {
+					t.Errorf("%s depends on %q, which has no place for %s apps (%q, %q)", sp.Flow, name, kind, path, field)
+				}
+			}
+		}
+	}
+	if _, _, ok := Where(Connected, "no-such-setting"); ok {
+		t.Error("Where knows a setting that does not exist")
+	}
+}

@@ -13,47 +13,18 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
 // The Reader against the emulated org: readMetadata over real HTTP, for every demo app,
 // then Lint on the deliberately misconfigured one.
 func TestReadAgainstEmulator(t *testing.T) {
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
-	d := e.Describe()
+	e := sfemutest.Start(t)
+	d := e.Desc
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	var admin sfemu.DescribedUser
-	for _, u := range d.Users {
-		if u.Username == sfemu.DemoAdminUser {
-			admin = u
-		}
-	}
-	var web sfemu.DescribedApp
-	for _, a := range d.Apps {
-		if a.ClientID == sfemu.DemoWebAppKey {
-			web = a
-		}
-	}
-	form := url.Values{"grant_type": {"password"}, "client_id": {web.ClientID}, "client_secret": {web.ClientSecret},
-		"username": {admin.Username}, "password": {admin.Password + admin.SecurityToken}}
-	res, err := http.PostForm(e.LoginURL+"/services/oauth2/token", form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tokRes struct {
-		AccessToken string `json:"access_token"`
-		InstanceURL string `json:"instance_url"`
-	}
-	err = json.NewDecoder(res.Body).Decode(&tokRes)
-	res.Body.Close()
-	if err != nil || res.StatusCode != 200 || tokRes.AccessToken == "" {
-		t.Fatalf("password grant: %d %v", res.StatusCode, err)
-	}
+	tokRes := e.PasswordToken(t, sfemu.DemoWebAppKey, sfemu.DemoAdminUser)
 	if tokRes.InstanceURL != e.MyDomainURL {
 		t.Fatalf("instance_url %q, want %q", tokRes.InstanceURL, e.MyDomainURL)
 	}
@@ -142,7 +113,7 @@ func TestReadAgainstEmulator(t *testing.T) {
 	}
 	// A bad token is a SOAP fault the caller can recognise, without the token in the text.
 	bad := &Reader{InstanceURL: e.MyDomainURL, AccessToken: tokRes.AccessToken + "x"}
-	_, err = bad.Read(ctx, Connected, "Web_App")
+	_, err := bad.Read(ctx, Connected, "Web_App")
 	var f *SOAPFault
 	if !errors.As(err, &f) || f.Code != "INVALID_SESSION_ID" || f.Status != 500 || strings.Contains(err.Error(), bad.AccessToken) {
 		t.Errorf("bad token: %v", err)
@@ -179,7 +150,7 @@ func TestReadAgainstEmulator(t *testing.T) {
 		t.Errorf("Web_App lint errors: %q", codes(fs))
 	}
 	// And the emulator agrees with lint on the wire: client credentials fail without a Run As user.
-	res, err = http.PostForm(e.MyDomainURL+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
+	res, err := http.PostForm(e.MyDomainURL+"/services/oauth2/token", url.Values{"grant_type": {"client_credentials"},
 		"client_id": {sfemu.DemoMisconfiguredKey}, "client_secret": {"MisconfiguredDemoSecret0006"}})
 	if err != nil {
 		t.Fatal(err)

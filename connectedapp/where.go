@@ -1,31 +1,39 @@
 package connectedapp
 
-// Setting names one behaviour-changing setting; where() says where an admin changes it.
-type setting int
+// setting names one behaviour-changing setting; where() says where an admin changes it. The
+// names are the ones the flow catalogue uses for what a flow depends on (flows.Spec.AppSettings).
+type setting string
 
 const (
-	setCallback setting = iota
-	setScopes
-	setSecretWebServer
-	setSecretRefresh
-	setSecretTokenExchange
-	setPKCE
-	setClientCredentials
-	setClientCredentialsUser
-	setDeviceFlow
-	setTokenExchange
-	setPermittedUsers
-	setRefreshPolicy
-	setSessionTimeout
-	setIDToken
-	setNamedUserJWT
-	setCertificate
-	setInstalled
-	setOrgUsernamePassword
-	setOrgUserAgent
-	setOrgPKCE
-	setOrgSessionTimeout
+	setCallback              setting = "callback-url"
+	setScopes                setting = "scopes"
+	setSecretWebServer       setting = "secret-web-server"
+	setSecretRefresh         setting = "secret-refresh"
+	setSecretTokenExchange   setting = "secret-token-exchange"
+	setPKCE                  setting = "pkce"
+	setClientCredentials     setting = "client-credentials"
+	setClientCredentialsUser setting = "client-credentials-user"
+	setDeviceFlow            setting = "device-flow"
+	setTokenExchange         setting = "token-exchange"
+	setPermittedUsers        setting = "permitted-users"
+	setRefreshPolicy         setting = "refresh-token-policy"
+	setSessionTimeout        setting = "session-timeout"
+	setIDToken               setting = "id-token"
+	setNamedUserJWT          setting = "named-user-jwt"
+	setCertificate           setting = "certificate"
+	setInstalled             setting = "installed"
+	setOrgUsernamePassword   setting = "org-username-password"
+	setOrgUserAgent          setting = "org-user-agent"
+	setOrgPKCE               setting = "org-pkce"
+	setOrgSessionTimeout     setting = "org-session-timeout"
 )
+
+// Where returns the Setup path and the metadata field of the setting named name (a name of
+// flows.Spec.AppSettings) for an app kind; ok is false for a name it does not know.
+func Where(kind Kind, name string) (setupPath, field string, ok bool) {
+	setupPath, field = where(kind, setting(name))
+	return setupPath, field, setupPath != ""
+}
 
 // where returns the Setup path and the metadata field of a setting for an app kind.
 func where(kind Kind, s setting) (setupPath, field string) {

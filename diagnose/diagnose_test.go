@@ -2,16 +2,13 @@ package diagnose
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
 func TestSOQLStringEscapes(t *testing.T) {
@@ -45,35 +42,15 @@ func TestGatherWithoutAdminReadsNothing(t *testing.T) {
 	}
 }
 
-func passwordToken(t *testing.T, e *sfemu.Emulator, user, pass string) (string, string) {
-	t.Helper()
-	f := url.Values{"grant_type": {"password"}, "client_id": {sfemu.DemoWebAppKey}, "client_secret": {"WebAppDemoSecret0001"}, "username": {user}, "password": {pass}}
-	c := &http.Client{Timeout: 10 * time.Second}
-	res, err := c.PostForm(e.LoginURL+"/services/oauth2/token", f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	var m map[string]string
-	json.NewDecoder(io.LimitReader(res.Body, 1<<20)).Decode(&m)
-	if m["access_token"] == "" {
-		t.Fatalf("login %s: %d %v", user, res.StatusCode, m)
-	}
-	return m["access_token"], m["instance_url"]
-}
-
 // Against the emulated org: an admin reads the user, the app and the approvals; a user who
 // is not an admin, or a wrong token, leaves each fact unknown with a note naming why, and
 // no token appears in a note.
 func TestGatherAgainstTheEmulatedOrg(t *testing.T) {
-	e, err := sfemu.Start(sfemu.Demo(), "127.0.0.1:0", sfemu.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer e.Close()
+	e := sfemutest.Start(t)
 	// One approval of the Web App by the demo user (the password flow issues no refresh token,
 	// so none yet).
-	tok, inst := passwordToken(t, e, sfemu.DemoAdminUser, "Admin-Pass-1ADMINTOKEN1")
+	at := e.PasswordToken(t, sfemu.DemoWebAppKey, sfemu.DemoAdminUser)
+	tok, inst := at.AccessToken, at.InstanceURL
 	admin := &Admin{InstanceURL: inst, AccessToken: tok, Timeout: 5 * time.Second}
 	g := Gather(context.Background(), admin, Input{Username: sfemu.DemoUser, AppAPIName: "Approvals_App", Now: time.Now()})
 	// The emulator has no UserLogin object: the frozen state is the one fact left unknown.
@@ -97,7 +74,7 @@ func TestGatherAgainstTheEmulatedOrg(t *testing.T) {
 	}
 
 	// A user who is not an admin cannot read OauthToken: the approvals stay unknown, with a note.
-	utok, _ := passwordToken(t, e, sfemu.DemoUser, "Demo-Pass-1DEMOTOKEN1")
+	utok := e.PasswordToken(t, sfemu.DemoWebAppKey, sfemu.DemoUser).AccessToken
 	g = Gather(context.Background(), &Admin{InstanceURL: inst, AccessToken: utok, Timeout: 5 * time.Second}, Input{Username: sfemu.DemoUser, AppAPIName: "Approvals_App"})
 	if g.Facts.ApprovalsKnown || len(g.Notes) == 0 {
 		t.Errorf("not an admin: %+v", g)

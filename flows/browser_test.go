@@ -95,7 +95,7 @@ func pageState(ctx context.Context) string {
 
 func TestBrowserFlowsInChromium(t *testing.T) {
 	e := startEmu(t, false, nil)
-	u := e.user(t, "demo@connectedapplab.example")
+	u := e.User(t, "demo@connectedapplab.example")
 	open := chromeOpener(t, u.Username, u.Password)
 	for _, c := range []struct {
 		flow flows.Flow

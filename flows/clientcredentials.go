@@ -7,6 +7,20 @@ import (
 	"strings"
 )
 
+var clientCredentialsSpec = Spec{
+	Flow:  ClientCredentials,
+	Label: "Client credentials flow",
+	Summary: "A server gets an access token for the app's Run As user with only the app's key and secret. " +
+		"To \"refresh\", ask again the same way.",
+	Needs:       "Consumer key and secret, the flow enabled on the app with a Run As user (API Only), the org's My Domain URL.",
+	Fields:      []Need{req(FieldLoginURL), opt(FieldMyDomainURL), req(FieldClientID), req(FieldClientSecret), opt(FieldScopes)},
+	Server:      true,
+	Refresh:     RefreshNever,
+	Renew:       "ask again",
+	AppSettings: []string{"client-credentials", "client-credentials-user", "scopes", "session-timeout"},
+	step:        (*session).clientCredentials,
+}
+
 // clientCredentials runs the client credentials flow (reference §3.6). It works only on the
 // org's My Domain host; login.salesforce.com and test.salesforce.com answer "request not
 // supported on this domain". The form is the one x/oauth2/clientcredentials sends (see

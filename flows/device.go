@@ -9,6 +9,19 @@ import (
 	"time"
 )
 
+var deviceSpec = Spec{
+	Flow:  Device,
+	Label: "Device flow",
+	Summary: "For devices with no browser: the device shows a code, the person approves it on another screen, " +
+		"the device polls the token endpoint.",
+	Needs:       "Consumer key, \"Enable for Device Flow\" on the app, an installed app, and a person who types a code at /setup/connect.",
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldScopes)},
+	IDToken:     true,
+	Refresh:     RefreshWithScope,
+	AppSettings: []string{"device-flow", "installed", "secret-refresh", "scopes", "id-token", "refresh-token-policy", "session-timeout"},
+	step:        (*session).device,
+}
+
 // DeviceAuthorization is Salesforce's answer to response_type=device_code (reference §3.7):
 // no expires_in, no verification_uri_complete.
 type DeviceAuthorization struct {

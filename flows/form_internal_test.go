@@ -57,7 +57,7 @@ func TestTokenRequestReusesParsedURL(t *testing.T) {
 			Username: "u", Password: "p", Options: Options{Transport: ct}}
 		var s session
 		s.init(&req, nil, &Result{})
-		if err := s.validate(); err != nil {
+		if err := s.validate(&usernamePasswordSpec); err != nil {
 			t.Fatalf("%s: %v", login, err)
 		}
 		if s.rec.tokenURL == nil {

@@ -82,9 +82,9 @@ func FuzzCallback(f *testing.F) {
 	})
 }
 
-// FuzzDecodeJSONObject: the one-pass decoder agrees with json.Decoder (UseNumber) into a
-// map, and the redacted encoder with json.Marshal of the redacted copy.
-func FuzzDecodeJSONObject(f *testing.F) {
+// FuzzRedactedJSON: the redacted encoder of a decoded JSON object (json.Decoder with
+// UseNumber, as ParseTokenResponse decodes) agrees with json.Marshal of the redacted copy.
+func FuzzRedactedJSON(f *testing.F) {
 	for _, s := range []string{`{"access_token":"00D!x","issued_at":"1609942615640","n":-1.5e+3}`,
 		`{"a":[1,{"b":null},true,false,"\u00e9\ud83d\ude00\ud800x"],"a":"dup"} trailing`,
 		`{"s":"<&>\u2028\u2029\n\t\b\f\u0001\"\\\/","bad":"` + "\xff\xed\xa0\x80" + `"}`,
@@ -93,22 +93,14 @@ func FuzzDecodeJSONObject(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, ok := decodeJSONObject(b)
-		var want map[string]any
+		var m map[string]any
 		d := json.NewDecoder(bytes.NewReader(b))
 		d.UseNumber()
-		err := d.Decode(&want)
-		if ok != (err == nil && want != nil) {
-			t.Fatalf("ok = %v, encoding/json err = %v, map nil %v", ok, err, want == nil)
-		}
-		if !ok {
+		if d.Decode(&m) != nil || m == nil {
 			return
 		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("decoded\n%#v\nwant\n%#v", got, want)
-		}
-		enc, eok := appendRedactedJSON(nil, "", got)
-		wantEnc, werr := json.Marshal(redactCopy("", want))
+		enc, eok := appendRedactedJSON(nil, "", m)
+		wantEnc, werr := json.Marshal(redactCopy("", m))
 		if !eok || werr != nil || string(enc) != string(wantEnc) {
 			t.Fatalf("encoded\n%s\nwant\n%s (%v)", enc, wantEnc, werr)
 		}
@@ -136,33 +128,35 @@ func redactCopy(key string, v any) any {
 	return v
 }
 
-// FuzzScanTokenResponse: the one-pass scan of the named fields agrees with decoding the map
-// and reading the fields from it, and the lazily decoded Raw is that map.
-func FuzzScanTokenResponse(f *testing.F) {
+// FuzzTokenResponseRaw: a JSON token response's Raw is the object as json.Decoder (UseNumber)
+// decodes it, unknown fields included, and the named fields are read from it.
+func FuzzTokenResponseRaw(f *testing.F) {
 	for _, s := range []string{`{"access_token":"00D!x","issued_at":"1609942615640","instance_url":"https://x","scope":"api id"}`,
 		`{"access_token":"a","expires_in":3600,"issued_at":1609942615640,"extra":{"n":[1,2]},"x":null}`,
 		`{"access_token":"a","access_token":"b","id":"\u00e9\ud83d"}`, `{"access_token":null}`, `{"expires_in":"12"}`,
-		`{"scope":["api"]}`, `{"signature":true}`, `{}`, `{"a":1} trailing`, `{"a":`, `[1]`} {
+		`{"access_token":"a","scope":["api"]}`, `{"access_token":"a","signature":true}`, `{}`, `{"access_token":"a"} trailing`, `{"a":`, `[1]`} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, ok := scanTokenResponse(b)
-		m, mok := decodeJSONObject(b)
-		if ok && !mok {
-			t.Fatalf("scan accepted what the decoder refuses: %q", b)
+		got, err := ParseTokenResponse("token", 200, "application/json", b)
+		var m map[string]any
+		d := json.NewDecoder(bytes.NewReader(b))
+		d.UseNumber()
+		derr := d.Decode(&m)
+		if err != nil {
+			if derr == nil && m != nil && str(m["access_token"]) != "" {
+				t.Fatalf("refused a JSON object with an access_token: %v (%q)", err, b)
+			}
+			return
 		}
-		if !ok {
-			return // the caller falls back to the map
+		if derr != nil {
+			t.Fatalf("accepted what json.Decoder refuses (%v): %q", derr, b)
 		}
-		want := NewTokenResponse(m)
-		gotRaw := got.Raw()
-		got.raw, want.raw = nil, nil
-		got.rawv, want.rawv = lazyRaw{}, lazyRaw{}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("scan %+v, map %+v for %q", got, want, b)
+		if !reflect.DeepEqual(got.Raw(), m) {
+			t.Fatalf("Raw %v, want %v", got.Raw(), m)
 		}
-		if !reflect.DeepEqual(gotRaw, m) {
-			t.Fatalf("Raw %v, want %v", gotRaw, m)
+		if want := NewTokenResponse(m); !reflect.DeepEqual(got, want) {
+			t.Fatalf("parsed %+v, want %+v for %q", got, want, b)
 		}
 	})
 }

@@ -190,7 +190,7 @@ type record struct {
 	respHeader http.Header
 	respBody   []byte // at most 512 bytes when truncated
 	truncated  bool
-	parsed     *lazyRaw // the token response's fields, decoded once for the caller and redaction
+	parsed     map[string]any // the token response's fields, decoded once for the caller and redaction
 }
 
 // recorder sends every request of a run (send): it applies the per-request timeout, caps
@@ -308,7 +308,7 @@ func (rc *recorder) add(rec *record) {
 
 // shareParsed hands the decoded body of the last answer to the transcript, so that
 // redaction does not decode it again. The map is only read.
-func (rc *recorder) shareParsed(body []byte, parsed *lazyRaw) {
+func (rc *recorder) shareParsed(body []byte, parsed map[string]any) {
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if n := len(rc.records); n > 0 {

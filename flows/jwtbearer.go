@@ -11,6 +11,21 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 )
 
+var jwtBearerSpec = Spec{
+	Flow:  JWTBearer,
+	Label: "JWT bearer flow",
+	Summary: "A server signs a short JWT naming the user and gets an access token, with no password and no browser. " +
+		"To \"refresh\", sign a new JWT.",
+	Needs: "Consumer key, a private key whose certificate is uploaded on the app, a pre-authorized user (or one who approved the app before).",
+	Fields: []Need{req(FieldLoginURL), opt(FieldMyDomainURL), req(FieldClientID), req(FieldUsername), req(FieldJWTKey),
+		opt(FieldJWTAudience)},
+	Server:      true,
+	Refresh:     RefreshNever,
+	Renew:       "sign a new JWT",
+	AppSettings: []string{"certificate", "permitted-users", "scopes", "session-timeout"},
+	step:        (*session).jwtBearer,
+}
+
 // jwtBearer runs the JWT bearer flow (reference §3.5): an RS256 assertion with iss = client
 // ID, sub = username, aud = the login host, signed with the key whose certificate is on the
 // app. Written by hand: x/oauth2/jwt neither retries audiences nor reports the OAuth error

@@ -5,6 +5,19 @@ import (
 	"errors"
 )
 
+var refreshSpec = Spec{
+	Flow:  Refresh,
+	Label: "Refresh token flow",
+	Summary: "Trades a refresh token for a new access token (a new session) without the user. " +
+		"The refresh token stays the same unless rotation is on.",
+	Needs:       "A refresh token from an earlier run, the consumer key, and the secret when \"Require Secret for Refresh Token Flow\" is on.",
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldClientSecret), req(FieldRefreshToken)},
+	IDToken:     true,
+	Refresh:     RefreshRotationOnly,
+	AppSettings: []string{"scopes", "secret-refresh", "refresh-token-policy", "id-token", "session-timeout"},
+	step:        (*session).refresh,
+}
+
 // refresh runs the refresh token flow (reference §3.4). Salesforce returns a new refresh
 // token only when rotation is on; then the old one is dead. Result.RefreshToken is the one to
 // keep either way, and Result.RefreshTokenRotated says which happened. The form is the one
@@ -13,6 +26,7 @@ func (s *session) refresh(ctx context.Context) (*TokenResponse, error) {
 	if s.req.RefreshToken == "" {
 		return nil, errors.New("the refresh flow needs a refresh token: pass --refresh-token (or SF_REFRESH_TOKEN) from an earlier run")
 	}
+	s.usedRefreshToken = s.req.RefreshToken
 	s.report("requesting", "refreshing the access token")
 	tr, err := s.postToken(ctx, "token", newForm("grant_type", "refresh_token", "refresh_token", s.req.RefreshToken), true)
 	if err != nil {

@@ -17,16 +17,28 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// Run runs one flow and returns its Result, which is never nil: on failure it still holds
-// the transcript and the checks made so far, and Result.Err is the returned error. progress
-// (may be nil) is called on the calling goroutine for each step; it must not block long.
+// Run runs the flow req.Flow names in the catalogue (see Spec.Run). An unknown name fails
+// with a Result that says which names exist.
 func Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
+	sp, ok := Lookup(req.Flow)
+	if !ok {
+		sp = Spec{Flow: req.Flow}
+	}
+	return sp.Run(ctx, req, progress)
+}
+
+// Run runs this flow with req (req.Flow is set to sp.Flow) and returns its Result, which is
+// never nil: on failure it still holds the transcript and the checks made so far, and
+// Result.Err is the returned error. progress (may be nil) is called on the calling goroutine
+// for each step; it must not block long.
+func (sp Spec) Run(ctx context.Context, req Request, progress func(Progress)) (*Result, error) {
+	req.Flow = sp.Flow
 	res := &Result{Flow: req.Flow, Started: time.Now(), RequestedScopes: append([]string(nil), req.Scopes...)}
 	var s session // on this stack: only the recorder and redactor outlive the run
 	s.init(&req, progress, res)
-	err := s.validate()
+	err := s.validate(&sp)
 	if err == nil {
-		err = s.run(ctx)
+		err = s.run(ctx, sp.step)
 	}
 	res.Duration = time.Since(res.Started)
 	res.Transcript = s.rec.transcript()
@@ -55,6 +67,9 @@ type session struct {
 	res      *Result
 	progress func(Progress)
 	nonce    string
+	// usedRefreshToken is the refresh token the request spent (the refresh flow): the one to
+	// keep when no new one comes back.
+	usedRefreshToken string
 }
 
 // init sets up a session for req. The session itself stays with its caller (Run keeps it on
@@ -94,18 +109,13 @@ func (s *session) init(req *Request, progress func(Progress), res *Result) {
 }
 
 // validate checks the request before anything goes on the wire.
-func (s *session) validate() error {
+func (s *session) validate(sp *Spec) error {
 	r := &s.req
-	known := false
-	for _, f := range AllFlows {
-		known = known || f == r.Flow
-	}
-	if !known {
-		names := make([]string, len(AllFlows))
-		for i, f := range AllFlows {
-			names[i] = string(f)
+	if sp.step == nil {
+		if _, ok := Lookup(sp.Flow); !ok {
+			return fmt.Errorf("unknown flow %q: use one of %s", r.Flow, Names(catalog))
 		}
-		return fmt.Errorf("unknown flow %q: use one of %s", r.Flow, strings.Join(names, ", "))
+		return fmt.Errorf("flow %q has no run step in this build: run one of %s", r.Flow, Names(catalog))
 	}
 	if ft, ok := s.rec.base.(failingTransport); ok { // transportFor failed in init
 		return ft.err
@@ -130,7 +140,7 @@ func (s *session) validate() error {
 			return err
 		}
 	}
-	if r.ClientID == "" && r.Flow != SAMLBearer {
+	if _, required := sp.Uses(FieldClientID); required && r.ClientID == "" {
 		return errors.New("no client ID: set --client-id to the app's consumer key")
 	}
 	return nil
@@ -192,29 +202,8 @@ func SalesforceEndpoints(loginURL string) Endpoints {
 	return ep
 }
 
-func (s *session) run(ctx context.Context) error {
-	var tr *TokenResponse
-	var err error
-	switch s.req.Flow {
-	case WebServer, WebServerPKCE:
-		tr, err = s.webServer(ctx)
-	case UserAgent:
-		tr, err = s.userAgent(ctx)
-	case UsernamePassword:
-		tr, err = s.password(ctx)
-	case Refresh:
-		tr, err = s.refresh(ctx)
-	case JWTBearer:
-		tr, err = s.jwtBearer(ctx)
-	case ClientCredentials:
-		tr, err = s.clientCredentials(ctx)
-	case Device:
-		tr, err = s.device(ctx)
-	case TokenExchange:
-		tr, err = s.tokenExchange(ctx)
-	case SAMLBearer:
-		tr, err = s.samlBearer(ctx)
-	}
+func (s *session) run(ctx context.Context, step stepFunc) error {
+	tr, err := step(s, ctx)
 	if err != nil {
 		return err
 	}
@@ -234,10 +223,10 @@ func (s *session) accept(ctx context.Context, tr *TokenResponse) {
 	switch {
 	case tr.RefreshToken != "":
 		r.RefreshToken = tr.RefreshToken
-	case s.req.Flow == Refresh:
-		r.RefreshToken = s.req.RefreshToken
+	case s.usedRefreshToken != "":
+		r.RefreshToken = s.usedRefreshToken
 	}
-	if s.req.Flow == Refresh && tr.RefreshToken != "" && tr.RefreshToken != s.req.RefreshToken {
+	if s.usedRefreshToken != "" && tr.RefreshToken != "" && tr.RefreshToken != s.usedRefreshToken {
 		r.RefreshTokenRotated = true
 	}
 	if c, ok := checkSignature(tr, s.req.ClientSecret); ok {

@@ -6,6 +6,19 @@ import (
 	"strings"
 )
 
+var samlBearerSpec = Spec{
+	Flow:        SAMLBearer,
+	Label:       "SAML bearer assertion flow",
+	Summary:     "Trades a SAML assertion for an access token, with no browser. To \"refresh\", send a new assertion.",
+	Needs:       "Consumer key, a signed SAML 2.0 assertion from an identity provider the org trusts, a pre-authorized user.",
+	Fields:      []Need{req(FieldLoginURL), opt(FieldClientID), req(FieldSAMLAssertion)},
+	Server:      true,
+	Refresh:     RefreshNever,
+	Renew:       "send a new assertion",
+	AppSettings: []string{"permitted-users", "scopes", "session-timeout"},
+	step:        (*session).samlBearer,
+}
+
 // samlBearer runs the SAML 2.0 bearer assertion flow (reference §3.8): a signed SAML
 // assertion (base64url) for a token, no client secret, no refresh token. Written by hand:
 // x/oauth2 has no SAML grant.

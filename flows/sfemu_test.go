@@ -12,6 +12,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
 func run(t *testing.T, req flows.Request) *flows.Result {
@@ -123,7 +124,7 @@ func TestRefreshTokenAbsentBecauseOfFlow(t *testing.T) {
 	}{{flows.UsernamePassword, "Web App"}, {flows.ClientCredentials, "Integration App"}, {flows.JWTBearer, "Integration App"}} {
 		req := e.request(t, c.flow, c.app, "api", "refresh_token")
 		req.MyDomainURL = e.MyDomainURL
-		req.JWTPrivateKeyPEM = []byte(e.app(t, c.app).JWTPrivateKey)
+		req.JWTPrivateKeyPEM = []byte(e.App(t, c.app).JWTPrivateKey)
 		if c.flow != flows.UsernamePassword {
 			req.Scopes = nil
 		}
@@ -278,7 +279,7 @@ func TestUserAgentAgainstEmulator(t *testing.T) {
 func TestJWTBearerAgainstEmulator(t *testing.T) {
 	noLeaks(t)
 	e := startEmu(t, false, nil)
-	a := e.app(t, "Integration App")
+	a := e.App(t, "Integration App")
 	req := e.request(t, flows.JWTBearer, "Integration App")
 	req.ClientSecret = ""
 	req.Username = a.JWTUsername
@@ -315,7 +316,7 @@ func TestDeviceFlowAgainstEmulator(t *testing.T) {
 	noLeaks(t)
 	e := startEmu(t, false, func(o *sfemu.Org) { o.Behaviour.DeviceIntervalSeconds = 1 })
 	req := e.request(t, flows.Device, "Device App", "api", "refresh_token", "openid")
-	u := e.user(t, sfemu.DemoUser)
+	u := e.User(t, sfemu.DemoUser)
 	var wg sync.WaitGroup
 	var browseErr error
 	var sawCode, sawPoll bool
@@ -327,7 +328,7 @@ func TestDeviceFlowAgainstEmulator(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				time.Sleep(1200 * time.Millisecond) // let one poll be pending
-				browseErr = scriptedBrowser(u.Username, u.Password, p.UserCode)(context.Background(), p.VerificationURL)
+				browseErr = sfemutest.Browser(u.Username, u.Password, p.UserCode)(context.Background(), p.VerificationURL)
 			}()
 		case "polling":
 			sawPoll = true
@@ -379,7 +380,7 @@ func TestTokenExchangeAndSAMLBearerAgainstEmulator(t *testing.T) {
 	}
 	assertNoSecrets(t, res, first.Token.AccessToken)
 
-	a := e.app(t, "Integration App")
+	a := e.App(t, "Integration App")
 	assertion := `<Assertion xmlns="urn:oasis:names:tc:SAML:2.0:assertion"><Issuer>` + a.ClientID + `</Issuer>` +
 		`<Subject><NameID>` + sfemu.DemoUser + `</NameID></Subject><Conditions NotBefore="` + time.Now().Add(-time.Minute).UTC().Format(time.RFC3339) +
 		`" NotOnOrAfter="` + time.Now().Add(5*time.Minute).UTC().Format(time.RFC3339) + `"><AudienceRestriction><Audience>` + e.LoginURL +

@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // ParseTokenResponse parses a token endpoint answer. A 2xx answer gives a TokenResponse
@@ -21,19 +20,13 @@ func ParseTokenResponse(where string, status int, contentType string, body []byt
 	if status < 200 || status > 299 {
 		return nil, parseErrorResponse(where, status, contentType, body)
 	}
-	var tr *TokenResponse
-	if !looksLikeHTML(contentType, body) && mediaType(contentType) != "application/x-www-form-urlencoded" {
-		tr, _ = scanTokenResponse(body) // nil when the body is not a plain JSON object
+	raw, err := decodeObject(where, status, contentType, body)
+	if err != nil {
+		return nil, err
 	}
-	if tr == nil {
-		raw, err := decodeObject(where, status, contentType, body)
-		if err != nil {
-			return nil, err
-		}
-		tr = NewTokenResponse(raw)
-	}
+	tr := NewTokenResponse(raw)
 	if tr.AccessToken == "" {
-		if oe := oauthErrorFrom(where, status, tr.Raw()); oe != nil {
+		if oe := oauthErrorFrom(where, status, raw); oe != nil {
 			return nil, oe
 		}
 		return nil, &HTTPError{Step: where, Status: status, ContentType: contentType,
@@ -62,13 +55,14 @@ func decodeObject(where string, status int, contentType string, body []byte) (ma
 		}
 		return raw, nil
 	}
-	if raw, ok := decodeJSONObject(body); ok {
-		return raw, nil
-	}
-	var raw map[string]any
+	// Decoded into an interface, not a map: encoding/json then builds the map[string]any
+	// itself, without reflection per field (half the allocations of decoding into a map).
+	var v any
 	d := json.NewDecoder(bytes.NewReader(body))
 	d.UseNumber()
-	if err := d.Decode(&raw); err != nil || raw == nil {
+	err := d.Decode(&v)
+	raw, _ := v.(map[string]any)
+	if err != nil || raw == nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			// a JSON object that stops before its end: the connection or a proxy cut it
 			return nil, &HTTPError{Step: where, Status: status, ContentType: contentType,
@@ -92,52 +86,20 @@ func NewTokenResponse(raw map[string]any) *TokenResponse {
 	if raw == nil {
 		raw = map[string]any{}
 	}
-	tr := &TokenResponse{raw: &lazyRaw{m: raw}}
-	tr.raw.once.Do(func() {})
-	for k, v := range raw {
-		tr.setField(k, str(v))
+	tr := &TokenResponse{raw: raw, AccessToken: str(raw["access_token"]), RefreshToken: str(raw["refresh_token"]),
+		InstanceURL: str(raw["instance_url"]), APIInstanceURL: str(raw["api_instance_url"]), ID: str(raw["id"]),
+		TokenType: str(raw["token_type"]), IssuedAt: str(raw["issued_at"]), Signature: str(raw["signature"]),
+		Scope: str(raw["scope"]), IDToken: str(raw["id_token"])}
+	if v, ok := raw["expires_in"]; ok {
+		if n, err := strconv.ParseInt(str(v), 10, 64); err == nil {
+			tr.ExpiresIn = &n
+		}
 	}
 	return tr
 }
 
-// setField sets the named field for the JSON key k and reports whether k names one.
-func (tr *TokenResponse) setField(k, v string) bool {
-	switch k {
-	case "access_token":
-		tr.AccessToken = v
-	case "refresh_token":
-		tr.RefreshToken = v
-	case "instance_url":
-		tr.InstanceURL = v
-	case "api_instance_url":
-		tr.APIInstanceURL = v
-	case "id":
-		tr.ID = v
-	case "token_type":
-		tr.TokenType = v
-	case "issued_at":
-		tr.IssuedAt = v
-	case "signature":
-		tr.Signature = v
-	case "scope":
-		tr.Scope = v
-	case "id_token":
-		tr.IDToken = v
-	case "expires_in":
-		tr.ExpiresIn = nil
-		if n, err := strconv.ParseInt(v, 10, 64); err == nil {
-			tr.ExpiresIn = &n
-		}
-	default:
-		return false
-	}
-	return true
-}
-
 // Raw returns every field of the response as sent: strings, json.Number for numbers, and
-// map[string]any / []any for nested values. A response read from the wire is decoded into
-// the map on the first call (a run that never looks at Raw does not pay for the map).
-// Callers must not change the map.
+// map[string]any / []any for nested values. Callers must not change the map.
 func (tr *TokenResponse) Raw() map[string]any {
 	if tr == nil {
 		return nil
@@ -145,102 +107,7 @@ func (tr *TokenResponse) Raw() map[string]any {
 	if tr.raw == nil {
 		return map[string]any{}
 	}
-	return tr.raw.get()
-}
-
-// lazyRaw is a token response's fields, decoded from body on first use.
-type lazyRaw struct {
-	once sync.Once
-	body []byte
-	m    map[string]any
-}
-
-func (l *lazyRaw) get() map[string]any {
-	l.once.Do(func() {
-		m, ok := decodeJSONObject(l.body)
-		if !ok { // cannot happen: scanTokenResponse accepted the body
-			m = map[string]any{}
-		}
-		l.m, l.body = m, nil
-	})
-	return l.m
-}
-
-// scanTokenResponse reads the named fields of a token response in one pass over a JSON
-// object, checking the whole body as decodeJSONObject would but without building the map:
-// keys, strings and numbers are slices of one string. Values of the named fields that are
-// not strings or numbers (never sent, but valid JSON) make it give up (nil), and the caller
-// decodes the map instead, so the named fields always equal str(Raw()[key]).
-func scanTokenResponse(b []byte) (*TokenResponse, bool) {
-	p := jsonParser{b: b, s: string(b)}
-	p.skipSpace()
-	if p.i >= len(b) || b[p.i] != '{' {
-		return nil, false
-	}
-	p.i++
-	tr := &TokenResponse{}
-	p.skipSpace()
-	if p.i < len(b) && b[p.i] == '}' {
-		tr.rawv.body = b
-		tr.raw = &tr.rawv
-		return tr, true
-	}
-	for {
-		p.skipSpace()
-		if p.i >= len(b) || b[p.i] != '"' {
-			return nil, false
-		}
-		k, ok := p.str()
-		if !ok {
-			return nil, false
-		}
-		p.skipSpace()
-		if p.i >= len(b) || b[p.i] != ':' {
-			return nil, false
-		}
-		p.i++
-		p.skipSpace()
-		if p.i >= len(b) {
-			return nil, false
-		}
-		var v string
-		switch c := b[p.i]; {
-		case c == '"':
-			v, ok = p.str()
-		case c == '-' || '0' <= c && c <= '9':
-			v, ok = p.numberLiteral()
-		default:
-			if tokenField(k) {
-				return nil, false
-			}
-			_, ok = p.value(1)
-		}
-		if !ok {
-			return nil, false
-		}
-		tr.setField(k, v)
-		p.skipSpace()
-		if p.i >= len(b) {
-			return nil, false
-		}
-		switch b[p.i] {
-		case ',':
-			p.i++
-			continue
-		case '}':
-			p.i++
-			tr.rawv.body = b
-			tr.raw = &tr.rawv
-			return tr, true
-		}
-		return nil, false
-	}
-}
-
-// tokenField reports whether the JSON key k names a field of TokenResponse.
-func tokenField(k string) bool {
-	var probe TokenResponse
-	return probe.setField(k, "")
+	return tr.raw
 }
 
 // str renders a JSON scalar as a string (issued_at is a string at Salesforce, a number elsewhere).

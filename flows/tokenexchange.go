@@ -6,6 +6,19 @@ import (
 	"strings"
 )
 
+var tokenExchangeSpec = Spec{
+	Flow:  TokenExchange,
+	Label: "Token exchange flow",
+	Summary: "Trades a token from another identity provider for a Salesforce access token; " +
+		"an Apex handler validates it and maps the user.",
+	Needs: "Token exchange enabled on the app, an Apex token exchange handler, a subject token from another identity provider.",
+	Fields: []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldClientSecret), req(FieldSubjectToken),
+		opt(FieldSubjectTokenType), opt(FieldScopes)},
+	Refresh:     RefreshUnconfirmed,
+	AppSettings: []string{"token-exchange", "secret-token-exchange", "scopes", "session-timeout"},
+	step:        (*session).tokenExchange,
+}
+
 // tokenExchange runs the token exchange flow (reference §3.9, RFC 8693): a subject token from
 // another identity provider (or Salesforce) for a Salesforce token, mapped by the app's Apex
 // token exchange handler. Written by hand: x/oauth2 has no RFC 8693 grant.

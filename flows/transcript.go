@@ -299,11 +299,7 @@ func (r *redactor) redactResponse(rec *record) {
 	if rec.truncated {
 		ex.ResponseBody = r.body(rct, rec.respBody) + "…[truncated]"
 	} else {
-		var parsed map[string]any
-		if rec.parsed != nil {
-			parsed = rec.parsed.get()
-		}
-		ex.ResponseBody = r.bodyWith(rct, rec.respBody, nil, parsed)
+		ex.ResponseBody = r.bodyWith(rct, rec.respBody, nil, rec.parsed)
 	}
 }
 

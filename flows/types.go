@@ -10,7 +10,7 @@ import (
 	"time"
 )
 
-// Flow names one OAuth flow. The names are the CLI's --flow values.
+// Flow names one OAuth flow. The names are the CLI's --flow values; Catalog describes each.
 type Flow string
 
 const (
@@ -25,10 +25,6 @@ const (
 	TokenExchange     Flow = "token-exchange"
 	SAMLBearer        Flow = "saml-bearer"
 )
-
-// AllFlows lists every flow in the order the UI and the CLI show them.
-var AllFlows = []Flow{WebServer, WebServerPKCE, UserAgent, UsernamePassword, Refresh,
-	JWTBearer, ClientCredentials, Device, TokenExchange, SAMLBearer}
 
 // Request is everything one flow run needs. Fields a flow does not use are ignored.
 type Request struct {
@@ -124,8 +120,7 @@ type Progress struct {
 // TokenResponse is the token endpoint's answer exactly as sent: Raw returns every field,
 // including ones this version does not know, and the named fields are parsed from it.
 type TokenResponse struct {
-	raw  *lazyRaw
-	rawv lazyRaw // raw's storage when the response was scanned (one allocation less)
+	raw map[string]any // every field as sent; Raw returns it
 
 	AccessToken    string `json:"access_token,omitempty"`
 	RefreshToken   string `json:"refresh_token,omitempty"`

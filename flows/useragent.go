@@ -6,6 +6,20 @@ import (
 	"strings"
 )
 
+var userAgentSpec = Spec{
+	Flow:  UserAgent,
+	Label: "User-agent flow (implicit)",
+	Summary: "The access token comes back in the browser URL's fragment, with no code exchange. " +
+		"Older browser and mobile apps use it; prefer the web server flow with PKCE.",
+	Needs:       "Consumer key, a matching callback URL, a browser; the org must allow OAuth user-agent flows.",
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), req(FieldCallbackURL), opt(FieldScopes)},
+	Browser:     true,
+	IDToken:     true,
+	Refresh:     RefreshSpecialRedirect,
+	AppSettings: []string{"callback-url", "scopes", "org-user-agent", "id-token", "refresh-token-policy", "session-timeout"},
+	step:        (*session).userAgent,
+}
+
 // userAgent runs the user-agent (implicit) flow (reference §3.2). The token comes back in the
 // URL fragment, which never reaches a server: the listener serves a page that posts it back.
 // Written by hand because x/oauth2 only builds response_type=code URLs.

@@ -11,11 +11,47 @@ import (
 	"golang.org/x/oauth2"
 )
 
+var webServerSpec = Spec{
+	Flow:  WebServer,
+	Label: "Web server flow",
+	Summary: "A person logs in through the browser; the app gets an authorization code and trades it for tokens. " +
+		"The usual choice for any app that acts for a person.",
+	Needs:       "Consumer key and secret, a callback URL on the app that matches exactly, a browser to log in.",
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), req(FieldClientSecret), req(FieldCallbackURL), opt(FieldScopes)},
+	Browser:     true,
+	IDToken:     true,
+	Refresh:     RefreshWithScope,
+	AppSettings: []string{"callback-url", "scopes", "secret-web-server", "pkce", "org-pkce", "id-token", "refresh-token-policy", "session-timeout"},
+	step:        (*session).webServer,
+}
+
+var webServerPKCESpec = Spec{
+	Flow:  WebServerPKCE,
+	Label: "Web server flow with PKCE",
+	Summary: "The web server flow plus a one-time code verifier, so a stolen code is useless. " +
+		"Recommended for desktop, mobile and command-line apps; External Client Apps require it by default.",
+	Needs:       "Consumer key (secret optional when \"Require Secret for Web Server Flow\" is off), a matching callback URL, a browser.",
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldClientSecret), req(FieldCallbackURL), opt(FieldScopes)},
+	Browser:     true,
+	IDToken:     true,
+	Refresh:     RefreshWithScope,
+	AppSettings: []string{"callback-url", "scopes", "secret-web-server", "id-token", "refresh-token-policy", "session-timeout"},
+	step:        (*session).webServerPKCE,
+}
+
 // webServer runs the web server (authorization code) flow, with the consumer secret, with
 // PKCE S256, or both (reference §3.1). x/oauth2 builds the authorize URL; the token request
 // is postToken's.
 func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
-	pkce := s.req.Flow == WebServerPKCE || s.o.UsePKCE
+	return s.webServerWith(ctx, s.o.UsePKCE)
+}
+
+// webServerPKCE is the web server flow with PKCE always on.
+func (s *session) webServerPKCE(ctx context.Context) (*TokenResponse, error) {
+	return s.webServerWith(ctx, true)
+}
+
+func (s *session) webServerWith(ctx context.Context, pkce bool) (*TokenResponse, error) {
 	if !pkce && s.req.ClientSecret == "" {
 		return nil, errors.New("the web server flow without PKCE needs the consumer secret: set --client-secret (or SF_CLIENT_SECRET), or use --flow web-server-pkce")
 	}

@@ -69,7 +69,7 @@ func explainInvalidClient(c errCtx) ([]string, []Advice) {
 func explainAuthFailure(c errCtx) ([]string, []Advice) {
 	if c.flow != flows.UsernamePassword {
 		return []string{
-				"The user's credentials or status were refused (locked, frozen, inactive, outside Login Hours or IP ranges); the response does not say which.",
+				"The user is locked, frozen or inactive, or logs in outside the profile's Login Hours or IP ranges.",
 				"The login host does not match the org (sandbox users log in at test.salesforce.com or the sandbox My Domain).",
 			}, []Advice{fixErr("Read the failed login in Login History", "Salesforce gives one error for many causes; Login History names the real one.",
 				"Open Login History, find the attempt, and fix what its Status says.", placeLoginHistory)}
@@ -89,15 +89,17 @@ func explainAuthFailure(c errCtx) ([]string, []Advice) {
 	if c.s.AppKind == "" {
 		causes = append(causes, "If the app is an External Client App: those do not support this flow at all.")
 	}
+	if Change(ChangeUnPwRetired).Past(c.now) { // before the date the platform notes tell it; after it, it is a cause
+		causes = append(causes, "For Connected Apps the flow "+status(ChangeUnPwRetired, c.now)+".")
+	}
 	causes = append(causes,
-		"For Connected Apps the flow "+status(ChangeUnPwRetired, c.now)+" (postponed from Winter '27).",
 		"The user is locked out, frozen or inactive, outside Login Hours or Login IP Ranges, or the login host is wrong (sandboxes use test.salesforce.com).")
 	fixes := []Advice{
 		fixErr("Read the failed login in Login History", "It tells a wrong password from a blocked flow (\"Username-Password Flow Disabled\").",
 			"Open Login History, find this attempt, and read its Status.", placeLoginHistory),
 		fixErr("If the password is the problem: send password + security token", "From outside trusted IP ranges Salesforce wants the security token appended to the password.",
 			"Reset the security token and send password followed by the token.", placeSecurityToken),
-		fixErr("If the flow is blocked: move off it (or allow it for now)", "The flow is blocked by default since Summer '23 and, for Connected Apps, "+status(ChangeUnPwRetired, c.now)+".",
+		fixErr("If the flow is blocked: move off it (or allow it for now)", "A blocked flow fails for every user, and Salesforce is retiring it for Connected Apps.",
 			"Use the web server flow with PKCE for people, or the JWT bearer or client credentials flow for integrations. Allowing the flow again only buys time.", placeUnPwFlow),
 	}
 	return causes, fixes

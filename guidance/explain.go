@@ -66,6 +66,8 @@ func Explain(in Input) Report {
 	r.Advice = sortAdvice(adv)
 	r.Platform = platformNotes(in.Flow, in.Settings, in.Now)
 	r.Headline = headline(in, tok, lt, r)
+	r.Answer = answer(in, tok, lt, r)
+	annotate(&r, lt, tok)
 	return r
 }
 
@@ -119,19 +121,12 @@ func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanatio
 // flowAdvice is what the flow itself implies: legacy flows, server flows, refresh.
 func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice {
 	s := in.Settings
-	tc := lt.timeout
 	var adv []Advice
-	tout := "idle timeout " + humanDuration(tc.d) + ", " + timeoutShort(tc)
 	switch in.Flow {
 	case flows.UsernamePassword:
-		if tok != nil {
-			adv = append(adv, advice(SeverityWarning, "No refresh token: the username-password flow never issues one",
-				"When the session ends ("+tout+"), Salesforce answers 401 INVALID_SESSION_ID and this token cannot be renewed.",
-				"Call the token endpoint again with the username and password (plus security token), or switch to the web server flow with PKCE and the refresh_token scope selected on the app.",
-				placeRefreshScope.at(s.AppKind), refRefreshFlow))
-		}
+		// No refresh token, and what to do instead: the answer lines say it (answer.go).
 		adv = append(adv, advice(SeverityWarning, "The username-password flow is on its way out",
-			"It is blocked by default in orgs created since Summer '23, not supported by External Client Apps, and for Connected Apps it "+status(ChangeUnPwRetired, in.Now)+". It also puts the user's password in your configuration.",
+			"It puts the user's password in your configuration, and Salesforce is retiring it for Connected Apps.",
 			"For a person: the web server flow with PKCE (refresh_token scope). For an integration: the JWT bearer flow (certificate) or the client credentials flow (Run As user).",
 			placeUnPwFlow, refBlockFlows))
 		if s.AppKind == AppExternalClient {
@@ -145,21 +140,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 				"Move to another flow; or, temporarily, allow the flow again.", placeUnPwFlow, refBlockFlows))
 		}
 	case flows.JWTBearer, flows.ClientCredentials, flows.SAMLBearer:
-		if tok != nil {
-			how := map[flows.Flow]string{
-				flows.JWTBearer:         "sign a new JWT and call the token endpoint again",
-				flows.ClientCredentials: "call the token endpoint again with the client ID and secret",
-				flows.SAMLBearer:        "send a new SAML assertion to the token endpoint",
-			}[in.Flow]
-			ends := "The session ends after " + humanDuration(tc.d) + " without use (" + timeoutShort(tc) + ")."
-			if lt.jwtAccess && lt.expiresIdle != nil {
-				ends = "This JWT-based access token ends at " + fmtTime(*lt.expiresIdle, lt.expiresIdle.Location()) + ", however it is used."
-			}
-			adv = append(adv, advice(SeverityInfo, "No refresh token needed: to \"refresh\", "+how,
-				"The "+lowerFirst(flowInfo(in.Flow).Title)+" never returns a refresh token. "+ends,
-				"Cache the access token and reuse it until a 401 INVALID_SESSION_ID; then get one new token and retry. Logging in for every call hits LOGIN_RATE_EXCEEDED (3600 logins per user per hour).",
-				none, refJWTFlow))
-		}
+		// No refresh token needed, and how to get a new token: the answer lines say it (answer.go).
 		if in.Flow == flows.JWTBearer && s.AppScopes != nil && !hasRefreshScope(s.AppScopes) {
 			adv = append(adv, advice(SeverityWarning, "The JWT bearer flow needs refresh_token selected on the app",
 				"Salesforce uses \"Perform requests at any time\" as the marker for offline access; without it the flow fails with invalid_request \"refresh_token scope is required…\", even though no refresh token comes back.",
@@ -167,7 +148,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 		}
 	case flows.Device:
 		adv = append(adv, advice(SeverityWarning, "The device flow needs an installed app",
-			Change(ChangeDeviceUninstalled).Sentence(in.Now)+" "+Change(ChangeDeviceECALocalhost).Sentence(in.Now),
+			"Salesforce blocks the device flow for uninstalled apps and limits it to External Client Apps with a localhost callback.",
 			"Use your own app, installed in the org, with Enable for Device Flow; for a desktop with a browser, prefer the web server flow with PKCE.",
 			placeDevice.at(s.AppKind), refDeviceCLI))
 		if s.AppInstalled != nil && !*s.AppInstalled {
@@ -188,12 +169,7 @@ func flowAdvice(in Input, tok *flows.TokenResponse, lt lifetimeResult) []Advice 
 				"PKCE protects the authorization code; External Client Apps require it by default.",
 				"Run web-server-pkce (same app, same callback).", placePKCE.at(s.AppKind), refWebServerFlow))
 		}
-	case flows.Refresh:
-		if tok != nil {
-			adv = append(adv, advice(SeverityInfo, "A refresh starts a new session",
-				"The new access token has its own idle timer ("+humanDuration(tc.d)+"); the old access token keeps working until its own session ends.",
-				"Use the new access token from now on.", none, refRefreshFlow))
-		}
+	// flows.Refresh: using the new access token is the Do this next line (answer.go).
 	case flows.TokenExchange:
 		adv = append(adv, advice(SeverityInfo, "Token exchange details are not confirmed",
 			"Whether a refresh token or an ID token comes back depends on the Apex token exchange handler and the granted scopes; Salesforce's exact response is not documented.",
@@ -235,7 +211,7 @@ func expiryAdvice(in Input, lt lifetimeResult) []Advice {
 	}
 	if lt.timeout.src == SourceDefault && !lt.jwtAccess {
 		adv = append(adv, advice(SeverityInfo, "The idle timeout is assumed, not known",
-			"Neither the app, the user's profile nor the org's timeout was given, so 2 hours (Salesforce's default) is assumed; your org may differ. The app's own Timeout Value, when set, wins over the profile and the org.",
+			"Neither the app, the user's profile nor the org's timeout was given. The app's own Timeout Value, when set, wins over the profile and the org.",
 			"Enter the timeout that applies, or set one on the app to make it explicit.", placeAppTimeout.at(s.AppKind), refSessionTimeout))
 	}
 	if in.Introspection == nil && !lt.jwtAccess {

@@ -47,19 +47,20 @@ func TestFoundingQuestionUsernamePasswordWithDefaults(t *testing.T) {
 	if r.Scopes.GrantedReported {
 		t.Error("the username-password response has no scope field, yet granted scopes are reported")
 	}
-	var found bool
-	for _, a := range r.Advice {
-		if strings.HasPrefix(a.Title, "No refresh token: the username-password flow never issues one") {
-			found = true
-			for _, w := range []string{"idle timeout 2 hours", "call the token endpoint again with the username and password", "web server flow"} {
-				if !strings.Contains(strings.ToLower(a.Reason+" "+a.Fix), w) {
-					t.Errorf("refresh advice lacks %q: %+v", w, a)
-				}
+	// The answer lines say it first (issue #21): none, never, and what to do instead.
+	for line, wants := range map[string][]string{
+		r.Answer.Lifetime.Text:     {"Not long lived", "2 hours without use", "your org may differ", "no expires_in"},
+		r.Answer.RefreshToken.Text: {"None, and there never will be", "never issues one"},
+		r.Answer.DoThisNext.Text:   {"401 INVALID_SESSION_ID", "call the token endpoint again with the username and password"},
+	} {
+		for _, w := range wants {
+			if !strings.Contains(line, w) {
+				t.Errorf("answer line %q lacks %q", line, w)
 			}
 		}
 	}
-	if !found {
-		t.Error("no advice about the missing refresh token")
+	if r.Answer.RefreshToken.Source.IsZero() || r.Answer.Lifetime.Source.IsZero() || r.Answer.DoThisNext.Source.IsZero() {
+		t.Errorf("an answer line without its source: %+v", r.Answer)
 	}
 	whens := map[string]bool{}
 	for _, p := range r.Platform {
@@ -194,7 +195,7 @@ func TestExplainMatrix(t *testing.T) {
 		{0, 0, 0, 2 * time.Hour, SourceDefault},
 	}
 	n := 0
-	for _, f := range flows.AllFlows {
+	for _, f := range allFlows() {
 		for _, sc := range scopeCases {
 			for _, pol := range policies {
 				for _, to := range timeouts {
@@ -284,7 +285,7 @@ func TestRefreshTokenWhyNotPerCause(t *testing.T) {
 		want     string
 		adviceAt string // a SetupPath or MetadataField fragment the advice must name
 	}{
-		{"flow never issues one: username-password", flows.UsernamePassword, Settings{}, nil, "", "never issues", "Perform requests at any time"},
+		{"flow never issues one: username-password", flows.UsernamePassword, Settings{}, nil, "", "never issues", ""},
 		{"flow never issues one: JWT bearer", flows.JWTBearer, Settings{}, nil, "api", "ask again the same way", ""},
 		{"flow never issues one: client credentials", flows.ClientCredentials, Settings{}, nil, "api", "never issues", ""},
 		{"flow never issues one: SAML bearer", flows.SAMLBearer, Settings{}, nil, "api", "never issues", ""},
@@ -441,5 +442,55 @@ func TestRefreshRotationIsToldFromTheResult(t *testing.T) {
 	same := resultFor(flows.Refresh, tokenFor(flows.Refresh, tokenOpts{scope: "refresh_token api"}), nil)
 	if r := Explain(Input{Flow: flows.Refresh, Result: same, Now: now}); strings.Contains(r.Headline, "rotated") {
 		t.Errorf("no rotation, yet the headline says so:\n%s", r.Headline)
+	}
+}
+
+// TestUsernamePasswordAdviceHasNoRefreshTokenSetupPath: the refresh_token scope can never help
+// the username-password flow, so no advice (nor answer line) points to where it is added
+// (issue #21), whatever the app kind and whatever the result.
+func TestUsernamePasswordAdviceHasNoRefreshTokenSetupPath(t *testing.T) {
+	for _, kind := range []string{"", AppConnected, AppExternalClient} {
+		for _, tok := range []*flows.TokenResponse{tokenFor(flows.UsernamePassword, tokenOpts{}), nil} {
+			res := resultFor(flows.UsernamePassword, tok, nil)
+			if tok == nil {
+				res.OAuthError = &flows.OAuthError{Code: "invalid_grant", Description: "authentication failure"}
+			}
+			r := Explain(Input{Flow: flows.UsernamePassword, Settings: Settings{AppKind: kind}, Result: res, Now: now})
+			all := append([]Advice(nil), r.Advice...)
+			if r.Error != nil {
+				all = append(all, r.Error.Fixes...)
+			}
+			for _, a := range all {
+				for _, s := range []string{a.SetupPath, a.MetadataField} {
+					if strings.Contains(s, "Perform requests at any time") || strings.Contains(s, "RefreshToken") || strings.Contains(s, "refresh token scope") {
+						t.Errorf("kind %q, token %v: advice %q points to the refresh_token scope: %s", kind, tok != nil, a.Title, s)
+					}
+				}
+			}
+			if strings.Contains(r.Answer.Text(), "Selected OAuth Scopes") {
+				t.Errorf("kind %q: the answer points to the scopes: %s", kind, r.Answer.Text())
+			}
+		}
+	}
+}
+
+// The other flows that never issue a refresh token and do not need the scope (client
+// credentials, SAML bearer) get no advice pointing to it either; a web server run gets no
+// advice about JWTs when the app issues none.
+func TestAdviceFitsTheFlow(t *testing.T) {
+	for _, f := range []flows.Flow{flows.ClientCredentials, flows.SAMLBearer} {
+		r := Explain(Input{Flow: f, Settings: Settings{AppScopes: []string{"api"}}, Result: resultFor(f, tokenFor(f, tokenOpts{scope: "api"}), nil), Now: now})
+		for _, a := range r.Advice {
+			if strings.Contains(a.SetupPath, "Perform requests at any time") {
+				t.Errorf("%s: advice %q points to the refresh_token scope", f, a.Title)
+			}
+		}
+	}
+	for _, kind := range []string{AppConnected, AppExternalClient} {
+		r := Explain(Input{Flow: flows.WebServerPKCE, Settings: Settings{AppKind: kind},
+			Result: resultFor(flows.WebServerPKCE, tokenFor(flows.WebServerPKCE, tokenOpts{scope: "api web refresh_token", refresh: true}), []string{"api", "web", "refresh_token"}), Now: now})
+		if txt := r.Text(); strings.Contains(txt, "JWT") {
+			t.Errorf("%s web server run speaks of JWTs:\n%s", kind, txt)
+		}
 	}
 }

@@ -119,3 +119,12 @@ func checkWidth(t *testing.T, text string) {
 		}
 	}
 }
+
+// allFlows is every flow name of the catalogue, in its order.
+func allFlows() []flows.Flow {
+	var out []flows.Flow
+	for _, sp := range flows.Catalog() {
+		out = append(out, sp.Flow)
+	}
+	return out
+}

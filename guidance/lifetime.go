@@ -134,8 +134,8 @@ func computeLifetimes(in Input, tok *flows.TokenResponse, loc *time.Location) li
 		add(LifetimeRow{Label: "Access token kind", Value: "JWT-based access token: fixed lifetime, not extended by use",
 			Source: "the token is a JWT", Note: "Usable for the REST APIs only; the lifetime is the app's JWT timeout (or the session timeout when set to \"UserSession\")."})
 	} else {
-		add(LifetimeRow{Label: "Access token kind", Value: "an opaque session ID: a Salesforce session that times out when idle",
-			Note: "Salesforce sends no expires_in, so tools that read only expires_in wrongly show \"never expires\"."})
+		// That Salesforce sends no expires_in is said by the Lifetime answer line (answer.go).
+		add(LifetimeRow{Label: "Access token kind", Value: "an opaque session ID: a Salesforce session that times out when idle"})
 	}
 
 	// Introspection.
@@ -151,15 +151,12 @@ func computeLifetimes(in Input, tok *flows.TokenResponse, loc *time.Location) li
 
 	// Idle timeout.
 	if !lr.jwtAccess {
-		note := ""
+		// An assumed timeout is explained once, by the advice "The idle timeout is assumed".
+		v, src := humanDuration(tc.d), tc.phrase
 		if tc.src == SourceDefault {
-			note = "Neither the app, the user's profile nor the org's timeout is known here. Enter the one that applies, or introspect the token to read its exact end."
+			v, src = v+" (assumed)", "Salesforce's default"
 		}
-		v := humanDuration(tc.d)
-		if tc.src == SourceDefault {
-			v += " (assumed)"
-		}
-		add(LifetimeRow{Label: "Idle timeout", Value: v, Source: tc.phrase, Note: note, Estimated: tc.src == SourceDefault})
+		add(LifetimeRow{Label: "Idle timeout", Value: v, Source: src, Estimated: tc.src == SourceDefault})
 	}
 
 	// Expires if idle until.
@@ -177,9 +174,9 @@ func computeLifetimes(in Input, tok *flows.TokenResponse, loc *time.Location) li
 	case !base.IsZero():
 		t := base.Add(tc.d).In(loc)
 		lr.expiresIdle, lr.estimated = &t, true
-		note := "Estimate: issued at + idle timeout, assuming the token is not used. Salesforce sends no expires_in; introspect the token for the exact time."
+		note := "Estimate: issued at + idle timeout, assuming the token is not used."
 		if lr.issuedFrom == SourceNow {
-			note = "Estimate: the time of this report + idle timeout, because the issue time is unknown. Introspect the token for the exact time."
+			note = "Estimate: the time of this report + idle timeout, because the issue time is unknown."
 		}
 		if !now.IsZero() && t.Before(now) {
 			note += " By this estimate the session has already ended, unless the token was used since."

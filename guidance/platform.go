@@ -166,7 +166,8 @@ func status(id string, now time.Time) string { return Change(id).Status(now) }
 
 func noteOf(id string, now time.Time) PlatformNote {
 	c := Change(id)
-	return PlatformNote{ID: c.ID, When: c.When, Change: c.Sentence(now), Applies: c.Applies, Past: c.Past(now), Source: c.Source}
+	return PlatformNote{ID: c.ID, When: c.When, Change: c.Sentence(now), Short: c.Subject + " " + c.Status(now) + ".",
+		Applies: c.Applies, Past: c.Past(now), Source: c.Source}
 }
 
 // Notes that are no dated change but a standing fact.
@@ -218,7 +219,9 @@ func platformNotes(flow flows.Flow, s Settings, now time.Time) []PlatformNote {
 	}
 	if flow == flows.UsernamePassword {
 		add(ChangeSOAPLoginRetired)
-		out = append(out, noteUnPwECA)
+		if !ca { // with Connected Apps the retirement's detail says it
+			out = append(out, noteUnPwECA)
+		}
 	}
 	if eca && (flow == flows.WebServer || flow == flows.WebServerPKCE || flow == flows.UserAgent) {
 		out = append(out, noteECAPKCE)

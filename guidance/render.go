@@ -61,14 +61,16 @@ func pad(s string, n int) string {
 	return s + " "
 }
 
-// Text renders the report as plain text wrapped at about 100 columns: headline, lifetimes,
-// advice by severity, scopes, error, platform notes.
+// Text renders the report as plain text wrapped at about 100 columns: the three answer lines,
+// error, lifetimes, advice by severity, scopes, platform notes.
 func (r Report) Text() string {
 	var b strings.Builder
 	title := flowInfo(r.Flow).Title
 	b.WriteString(title + "\n")
 	b.WriteString(strings.Repeat("=", utf8.RuneCountInString(title)) + "\n\n")
-	writeWrapped(&b, "", "", r.Headline)
+	for _, l := range r.Answer.Lines() {
+		writeWrapped(&b, pad(l.Label+":", 15), strings.Repeat(" ", 15), l.Text)
+	}
 
 	if r.Error != nil {
 		b.WriteString("\nError\n-----\n")
@@ -93,12 +95,17 @@ func (r Report) Text() string {
 	if len(r.Advice) > 0 {
 		b.WriteString("\nAdvice\n------\n")
 		for _, a := range r.Advice {
+			if r.Answer.SkipsFix(a) {
+				a.Fix = "" // the Do this next line says it
+			}
 			writeAdvice(&b, a, DocRef{})
 		}
 	}
 
 	b.WriteString("\nScopes\n------\n")
-	writeScopes(&b, r.Scopes)
+	sc := r.Scopes
+	sc.RefreshTokenWhyNot = "" // the Refresh token answer line says it
+	writeScopes(&b, sc)
 
 	if len(r.Platform) > 0 {
 		b.WriteString("\nPlatform changes\n----------------\n")
@@ -210,12 +217,14 @@ func writeScopes(b *strings.Builder, d ScopeDiagnosis) {
 // JSON rendering: stable snake_case keys.
 
 type jsonRow struct {
+	ID        string  `json:"id"`
 	Label     string  `json:"label"`
 	Value     string  `json:"value"`
 	Source    string  `json:"source,omitempty"`
 	Note      string  `json:"note,omitempty"`
 	At        *string `json:"at,omitempty"`
 	Estimated bool    `json:"estimated"`
+	Doc       *DocRef `json:"doc,omitempty"`
 }
 
 type jsonAdvice struct {
@@ -266,8 +275,32 @@ func refPtr(d DocRef) *DocRef {
 	return &d
 }
 
+// AnswerJSON is the JSON form of the three answer lines.
+type AnswerJSON struct {
+	Lifetime     AnswerLineJSON `json:"lifetime"`
+	RefreshToken AnswerLineJSON `json:"refresh_token"`
+	DoThisNext   AnswerLineJSON `json:"do_this_next"`
+}
+
+// AnswerLineJSON is one answer line in JSON.
+type AnswerLineJSON struct {
+	Text     string   `json:"text"`
+	Severity Severity `json:"severity"`
+	Source   *DocRef  `json:"source,omitempty"`
+}
+
+// JSON is the answer in its JSON form (the "answer" object of reports and of `run --json`).
+func (a Answer) JSON() AnswerJSON {
+	l := func(x AnswerLine) AnswerLineJSON {
+		return AnswerLineJSON{Text: x.Text, Severity: x.Severity, Source: refPtr(x.Source)}
+	}
+	return AnswerJSON{Lifetime: l(a.Lifetime), RefreshToken: l(a.RefreshToken), DoThisNext: l(a.DoThisNext)}
+}
+
 type jsonReport struct {
 	Flow               string         `json:"flow"`
+	Answer             AnswerJSON     `json:"answer"`
+	KeyFacts           []string       `json:"key_facts"`
 	Headline           string         `json:"headline"`
 	IdleTimeoutSeconds int64          `json:"idle_timeout_seconds"`
 	IdleTimeout        string         `json:"idle_timeout"`
@@ -309,6 +342,8 @@ func toJSONAdvice(a []Advice) []jsonAdvice {
 func (r Report) MarshalJSON() ([]byte, error) {
 	j := jsonReport{
 		Flow:               string(r.Flow),
+		Answer:             r.Answer.JSON(),
+		KeyFacts:           nonNil(r.KeyFacts),
 		Headline:           r.Headline,
 		IdleTimeoutSeconds: int64(r.IdleTimeout / time.Second),
 		IdleTimeout:        humanDuration(r.IdleTimeout),
@@ -329,8 +364,8 @@ func (r Report) MarshalJSON() ([]byte, error) {
 		j.IdleTimeout = ""
 	}
 	for _, row := range r.Lifetimes {
-		j.Lifetimes = append(j.Lifetimes, jsonRow{Label: row.Label, Value: row.Value, Source: row.Source, Note: row.Note,
-			At: jsonTime(row.At), Estimated: row.Estimated})
+		j.Lifetimes = append(j.Lifetimes, jsonRow{ID: row.ID, Label: row.Label, Value: row.Value, Source: row.Source, Note: row.Note,
+			At: jsonTime(row.At), Estimated: row.Estimated, Doc: refPtr(row.Doc)})
 	}
 	if r.Error != nil {
 		j.Error = r.Error.toJSON()
@@ -348,3 +383,7 @@ func (e *ErrorExplanation) toJSON() *jsonError {
 
 // MarshalJSON renders an error explanation alone with the same keys as a report's "error".
 func (e ErrorExplanation) MarshalJSON() ([]byte, error) { return json.Marshal(e.toJSON()) }
+
+// Wrap breaks s into lines of at most first runes for the first line and rest for the others
+// (a word longer than the width stays whole); renderers of other packages wrap with it.
+func Wrap(s string, first, rest int) []string { return wrap(s, first, rest) }

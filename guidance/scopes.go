@@ -244,7 +244,7 @@ func diagnoseScopes(in Input, tok *flows.TokenResponse, failed bool) (ScopeDiagn
 			d.Notes = append(d.Notes, "web (or full) is granted: the token can open the Salesforce UI through frontdoor.jsp.")
 		}
 	}
-	if s.AppKind == AppExternalClient && !failed {
+	if s.AppKind == AppExternalClient && !failed && s.JWTAccessTokens != nil && *s.JWTAccessTokens { // JWT advice only where JWTs are issued
 		if c := canonicalSet(d.Requested); c["visualforce"] || c["web"] {
 			d.Notes = append(d.Notes, "External Client Apps: web and visualforce scopes work with opaque tokens; JWT-based access tokens are for the REST APIs only.")
 		}

@@ -95,12 +95,14 @@ const (
 
 // LifetimeRow is one row of the lifetimes table.
 type LifetimeRow struct {
+	ID        string // stable key, the label in lower case with dashes ("idle-timeout")
 	Label     string
 	Value     string
 	Source    string // where the value comes from, in words
 	Note      string
 	At        *time.Time // the instant the row is about, when it has one
 	Estimated bool       // true when the value is an estimate, not a reading
+	Doc       DocRef     // where the Salesforce fact behind the row is documented
 }
 
 // Advice is one thing to know or to change.
@@ -144,15 +146,22 @@ type ErrorExplanation struct {
 type PlatformNote struct {
 	ID                    string // the PlatformChange ID
 	When, Change, Applies string
-	Past                  bool // the change has taken effect at the report's time
+	Short                 string // the change in one sentence, without its detail (Change begins with it)
+	Past                  bool   // the change has taken effect at the report's time
 	Source                DocRef
 }
 
 // Report is the whole answer for one flow run.
 type Report struct {
 	Flow flows.Flow
+	// Answer is the three lines that answer the founding question for this run (Lifetime,
+	// Refresh token, Do this next); every renderer shows these same lines first.
+	Answer Answer
+	// KeyFacts picks, in order, the facts that matter for this flow, for the short output:
+	// "lifetimes/<row ID>" or "platform/<note ID>". The rest is detail.
+	KeyFacts []string
 	// Headline is a one-paragraph direct answer: is it long lived, is there a refresh token,
-	// what to do.
+	// what to do. It predates Answer, and the window still shows it.
 	Headline  string
 	Lifetimes []LifetimeRow
 	Advice    []Advice

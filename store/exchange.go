@@ -32,6 +32,7 @@ func forExport(p Profile) Profile {
 	p.ID = ""
 	p.Created, p.Updated = time.Time{}, time.Time{}
 	p.RememberRefreshToken = false
+	p.RefreshTokenObtainedAt = time.Time{}
 	p.JWTKeyInKeychain = false
 	return p
 }
@@ -115,7 +116,7 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 		if incoming[i].AppKind == "" {
 			incoming[i].AppKind = ConnectedApp
 		}
-		if err := incoming[i].Validate(); err != nil {
+		if err := s.validate(&incoming[i]); err != nil {
 			return res, invalidImport(fmt.Errorf("import: %v", err))
 		}
 	}
@@ -136,12 +137,14 @@ func (s *Store) Import(data []byte, opt ImportOptions) (ImportResult, error) {
 				}
 				in.ID, in.Created, in.Updated = ps[i].ID, ps[i].Created, now
 				in.RememberRefreshToken = ps[i].RememberRefreshToken
+				in.RefreshTokenObtainedAt = ps[i].RefreshTokenObtainedAt
 				in.JWTKeyInKeychain = ps[i].JWTKeyInKeychain
 				ps[i] = in
 				replaced = append(replaced, in.clone())
 				continue
 			}
 			in.ID, in.Created, in.Updated = newID(), now, now
+			in.RefreshTokenObtainedAt = time.Time{}
 			ps = append(ps, in)
 			added = append(added, in.clone())
 		}

@@ -41,7 +41,7 @@ type Profile struct {
 	AppKind     AppKind  `json:"app_kind,omitempty"`
 	ClientID    string   `json:"client_id,omitempty"`
 	CallbackURL string   `json:"callback_url,omitempty"`
-	Flow        string   `json:"flow,omitempty"` // one of Flows, or empty when not chosen yet
+	Flow        string   `json:"flow,omitempty"` // a flow name (flows.Catalog), or empty when not chosen yet
 	Scopes      []string `json:"scopes,omitempty"`
 	Username    string   `json:"username,omitempty"`
 
@@ -56,6 +56,12 @@ type Profile struct {
 	// RememberRefreshToken is the user's per-profile opt-in to keep the last refresh token in
 	// the keychain. Without it, refresh tokens are never stored.
 	RememberRefreshToken bool `json:"remember_refresh_token,omitempty"`
+	// RefreshTokenObtainedAt is when the refresh token now in the keychain was obtained (not
+	// a secret); zero when unknown: none stored, or stored by hand (SetSecret). The store
+	// keeps it: RememberRefreshToken sets it when a new token comes back from a flow, every
+	// other change of the stored token clears it, and Add, Update and import keep the file's
+	// value whatever the caller passes.
+	RefreshTokenObtainedAt time.Time `json:"refresh_token_obtained_at,omitzero"`
 
 	// App is what the admin knows of the app's settings; guidance uses it.
 	App AppSettings `json:"app_settings,omitzero"`
@@ -113,11 +119,6 @@ const (
 // RefreshTokenPolicies lists the valid policies.
 var RefreshTokenPolicies = []RefreshTokenPolicy{RefreshUntilRevoked, RefreshImmediatelyExpire, RefreshExpireAfter, RefreshExpireIfUnused}
 
-// Flows lists the flow names a profile may choose. It is a copy of flows.AllFlows (store
-// imports none of this module's packages); a test in cli keeps the two in step.
-var Flows = []string{"web-server", "web-server-pkce", "user-agent", "username-password", "refresh",
-	"jwt-bearer", "client-credentials", "device", "token-exchange", "saml-bearer"}
-
 // MaxNameLen is the longest profile name, in characters.
 const MaxNameLen = 64
 
@@ -172,8 +173,8 @@ func (p *Profile) Validate() error {
 	if p.AppKind != "" && !contains(AppKinds, p.AppKind) {
 		return invalidf("profile %q: app kind %q is unknown; use %s", p.Name, p.AppKind, joinQ(AppKinds))
 	}
-	if p.Flow != "" && !contains(Flows, p.Flow) {
-		return invalidf("profile %q: flow %q is unknown; use one of %s", p.Name, p.Flow, strings.Join(Flows, ", "))
+	if p.Flow != "" && !validFlowName(p.Flow) {
+		return invalidf("profile %q: flow %q is not a flow name; use one such as web-server-pkce (lower-case words joined by hyphens)", p.Name, p.Flow)
 	}
 	if strings.ContainsFunc(p.ClientID, isSpaceOrControl) {
 		return invalidf("profile %q: client ID contains spaces or control characters; paste the Consumer Key exactly", p.Name)
@@ -261,6 +262,29 @@ func joinQ[T ~string](list []T) string {
 		q[i] = string(v)
 	}
 	return strings.Join(q, ", ")
+}
+
+// validFlowName reports whether name has the form of a flow name: lower-case words of letters
+// and digits joined by single hyphens, at most 64 characters. Which names exist is the flow
+// catalogue's to say (store imports no other package of this module): see Store.WithFlows.
+func validFlowName(name string) bool {
+	if name == "" || len(name) > 64 || name[0] == '-' || name[len(name)-1] == '-' || strings.Contains(name, "--") {
+		return false
+	}
+	for _, r := range name {
+		if !(r == '-' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkFlow refuses a profile whose flow is not one of known (nil known: any flow name).
+func checkFlow(p *Profile, known []string) error {
+	if p.Flow == "" || known == nil || contains(known, p.Flow) {
+		return nil
+	}
+	return invalidf("profile %q: flow %q is unknown; use one of %s", p.Name, p.Flow, strings.Join(known, ", "))
 }
 
 // LoginHostKind classifies a profile's login URL: "production", "sandbox", "my-domain" or "custom".

@@ -47,6 +47,7 @@ type Store struct {
 	kc          Keychain
 	lockTimeout time.Duration
 	now         func() time.Time
+	flows       []string // the flow names a profile may choose; nil: any well-formed name
 }
 
 // DefaultDir is os.UserConfigDir()/connectedapplab.
@@ -91,6 +92,23 @@ func (s *Store) Path() string { return filepath.Join(s.dir, FileName) }
 
 // Keychain is where this store keeps secrets.
 func (s *Store) Keychain() Keychain { return s.kc }
+
+// WithFlows returns a store over the same directory that refuses, on Add, Update and Import,
+// a profile whose flow is not one of names (the flow catalogue's names: the caller passes
+// them, as store imports no other package of this module). The error lists the names.
+func (s *Store) WithFlows(names []string) *Store {
+	c := *s
+	c.flows = append([]string(nil), names...)
+	return &c
+}
+
+// validate is p.Validate plus the store's flow names.
+func (s *Store) validate(p *Profile) error {
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return checkFlow(p, s.flows)
+}
 
 // WithKeychain returns a store over the same directory keeping secrets in kc: for example
 // MemoryKeychain() once the user chooses it after ErrKeychainUnavailable.
@@ -205,11 +223,12 @@ func (s *Store) Add(p Profile) (Profile, error) {
 	if p.AppKind == "" {
 		p.AppKind = ConnectedApp
 	}
-	if err := p.Validate(); err != nil {
+	if err := s.validate(&p); err != nil {
 		return Profile{}, err
 	}
 	now := s.now().UTC().Truncate(time.Second)
 	p.Created, p.Updated = now, now
+	p.RefreshTokenObtainedAt = time.Time{} // no refresh token is stored yet
 	err := s.update(func(ps []Profile) ([]Profile, error) {
 		if err := checkNameFree(ps, p.Name, ""); err != nil {
 			return nil, err
@@ -226,7 +245,7 @@ func (s *Store) Add(p Profile) (Profile, error) {
 // saved. Turning RememberRefreshToken off deletes the stored refresh token.
 func (s *Store) Update(p Profile) (Profile, error) {
 	p = p.clone()
-	if err := p.Validate(); err != nil {
+	if err := s.validate(&p); err != nil {
 		return Profile{}, err
 	}
 	p.Updated = s.now().UTC().Truncate(time.Second)
@@ -244,8 +263,11 @@ func (s *Store) Update(p Profile) (Profile, error) {
 		if err := checkNameFree(ps, p.Name, p.ID); err != nil {
 			return nil, err
 		}
-		p.Created = ps[i].Created
+		p.Created, p.RefreshTokenObtainedAt = ps[i].Created, ps[i].RefreshTokenObtainedAt
 		optedOut = ps[i].RememberRefreshToken && !p.RememberRefreshToken
+		if optedOut {
+			p.RefreshTokenObtainedAt = time.Time{}
+		}
 		ps[i] = p
 		return ps, nil
 	})
@@ -341,42 +363,94 @@ func (s *Store) SetSecrets(p Profile, sec Secrets) error {
 	return nil
 }
 
-// SetSecret stores one secret of the profile.
+// SetSecret stores one secret of the profile. Storing a refresh token other than the one
+// stored, or removing it, forgets when the stored one was obtained (RefreshTokenObtainedAt):
+// a token given by hand has no known date.
 func (s *Store) SetSecret(p Profile, k SecretKind, value string) error {
+	changed, err := s.setSecret(p, k, value)
+	if err == nil && changed && k == SecretRefreshToken {
+		err = s.stampRefreshToken(p, time.Time{})
+	}
+	return err
+}
+
+// setSecret stores one secret and reports whether the stored value changed. For a refresh
+// token it reads the stored one first, so that storing the same token again changes nothing.
+func (s *Store) setSecret(p Profile, k SecretKind, value string) (bool, error) {
 	if !validID(p.ID) {
-		return fmt.Errorf("profile %q has no ID; save it before storing its secrets", p.Name)
+		return false, fmt.Errorf("profile %q has no ID; save it before storing its secrets", p.Name)
 	}
 	if !contains(SecretKinds, k) {
-		return fmt.Errorf("unknown secret kind %q; use one of %s", k, joinQ(SecretKinds))
+		return false, fmt.Errorf("unknown secret kind %q; use one of %s", k, joinQ(SecretKinds))
 	}
 	if k == SecretRefreshToken && !p.RememberRefreshToken {
-		return kindErrorf(ErrRefreshTokenNotOptedIn, "profile %q does not keep refresh tokens; turn on \"remember refresh token\" for it first", p.Name)
+		return false, kindErrorf(ErrRefreshTokenNotOptedIn, "profile %q does not keep refresh tokens; turn on \"remember refresh token\" for it first", p.Name)
+	}
+	if k == SecretRefreshToken {
+		cur, err := s.kc.Get(Account(p.ID, k))
+		if err != nil && !errors.Is(err, ErrSecretNotFound) {
+			return false, fmt.Errorf("read the %s of profile %q: %w", k.Label(), p.Name, err)
+		}
+		if cur == value {
+			return false, nil
+		}
 	}
 	if value == "" {
-		return s.DeleteSecret(p, k)
+		return true, s.deleteSecret(p, k)
 	}
 	if err := s.kc.Set(Account(p.ID, k), value); err != nil {
-		return fmt.Errorf("store the %s of profile %q: %w", k.Label(), p.Name, err)
+		return false, fmt.Errorf("store the %s of profile %q: %w", k.Label(), p.Name, err)
 	}
-	return nil
+	return true, nil
 }
 
 // DeleteSecret removes one secret of the profile; removing a missing one is not an error.
 func (s *Store) DeleteSecret(p Profile, k SecretKind) error {
+	if err := s.deleteSecret(p, k); err != nil {
+		return err
+	}
+	if k == SecretRefreshToken {
+		return s.stampRefreshToken(p, time.Time{})
+	}
+	return nil
+}
+
+func (s *Store) deleteSecret(p Profile, k SecretKind) error {
 	if err := s.kc.Delete(Account(p.ID, k)); err != nil && !errors.Is(err, ErrSecretNotFound) {
 		return fmt.Errorf("delete the %s of profile %q: %w", k.Label(), p.Name, err)
 	}
 	return nil
 }
 
-// RememberRefreshToken stores token as the profile's last refresh token when the profile opts
-// in, and reports whether it did. Without the opt-in nothing is stored and no error is returned.
+// RememberRefreshToken stores token, which a flow has just returned, as the profile's last
+// refresh token when the profile opts in, and reports whether it did. Without the opt-in
+// nothing is stored and no error is returned. A token other than the one stored is recorded
+// as obtained now (RefreshTokenObtainedAt); the same token again changes nothing.
 func (s *Store) RememberRefreshToken(p Profile, token string) (bool, error) {
 	if !p.RememberRefreshToken || token == "" {
 		return false, nil
 	}
-	if err := s.SetSecret(p, SecretRefreshToken, token); err != nil {
+	changed, err := s.setSecret(p, SecretRefreshToken, token)
+	if err != nil {
 		return false, err
 	}
+	if changed {
+		if err := s.stampRefreshToken(p, s.now().UTC().Truncate(time.Second)); err != nil {
+			return true, fmt.Errorf("profile %q: the refresh token was stored, but not when it was obtained: %w", p.Name, err)
+		}
+	}
 	return true, nil
+}
+
+// stampRefreshToken records in the profiles file when the stored refresh token was obtained
+// (zero: unknown). A profile removed meanwhile is left alone.
+func (s *Store) stampRefreshToken(p Profile, at time.Time) error {
+	return s.update(func(ps []Profile) ([]Profile, error) {
+		for i := range ps {
+			if ps[i].ID == p.ID {
+				ps[i].RefreshTokenObtainedAt = at
+			}
+		}
+		return ps, nil
+	})
 }

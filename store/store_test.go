@@ -153,7 +153,8 @@ func TestProfileValidateFields(t *testing.T) {
 		{"http login host", bad(func(p *Profile) { p.LoginURL = "http://login.salesforce.com" }), "use https"},
 		{"not a URL", bad(func(p *Profile) { p.LoginURL = "login.salesforce.com" }), "not a URL"},
 		{"ftp", bad(func(p *Profile) { p.LoginURL = "ftp://x.example" }), "https://"},
-		{"unknown flow", bad(func(p *Profile) { p.Flow = "implicit" }), "web-server"},
+		{"not a flow name", bad(func(p *Profile) { p.Flow = "Web Server" }), "web-server-pkce"},
+		{"flow name with a double hyphen", bad(func(p *Profile) { p.Flow = "web--server" }), "not a flow name"},
 		{"unknown kind", bad(func(p *Profile) { p.AppKind = "app" }), "external-client-app"},
 		{"space in client id", bad(func(p *Profile) { p.ClientID = "3MVG9 x" }), "Consumer Key"},
 		{"two scopes in one", bad(func(p *Profile) { p.Scopes = []string{"api refresh_token"} }), "separately"},
@@ -176,6 +177,34 @@ func TestProfileValidateFields(t *testing.T) {
 	ok.LoginURL = "http://127.0.0.1:8080" // the emulator
 	if err := ok.Validate(); err != nil {
 		t.Errorf("loopback http login URL: %v", err)
+	}
+}
+
+// A store given the flow names refuses any other flow on Add, Update and Import, naming them;
+// without names it takes any well-formed flow name.
+func TestStoreWithFlowsRefusesUnknownFlows(t *testing.T) {
+	plain, _ := openTemp(t)
+	s := plain.WithFlows([]string{"web-server", "device"})
+	p := sample("x")
+	p.Flow = "implicit"
+	if _, err := s.Add(p); !errors.Is(err, ErrInvalidProfile) || !strings.Contains(err.Error(), `flow "implicit" is unknown; use one of web-server, device`) {
+		t.Fatalf("Add with an unknown flow: %v", err)
+	}
+	p.Flow = "device"
+	saved, err := s.Add(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved.Flow = "implicit"
+	if _, err := s.Update(saved); !errors.Is(err, ErrInvalidProfile) {
+		t.Fatalf("Update to an unknown flow: %v", err)
+	}
+	data := []byte(`{"version":2,"profiles":[{"name":"imp","login_url":"https://login.salesforce.com","flow":"implicit"}]}`)
+	if _, err := s.Import(data, ImportOptions{}); err == nil || !strings.Contains(err.Error(), "is unknown") {
+		t.Fatalf("Import with an unknown flow: %v", err)
+	}
+	if _, err := plain.Update(saved); err != nil {
+		t.Fatalf("a store without flow names refused a well-formed flow name: %v", err)
 	}
 }
 
