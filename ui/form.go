@@ -55,6 +55,7 @@ type profileForm struct {
 	username   *keyEntry
 	password   *keyEntry
 	secToken   *keyEntry
+	catalog    []flows.Spec // the flows whose fields the form shows (flows.Catalog)
 	jwtKeyFile *keyEntry
 	jwtAud     *keyEntry
 	jwtKeyPEM  string
@@ -80,7 +81,7 @@ type profileForm struct {
 }
 
 func newProfileForm() *profileForm {
-	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}}
+	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, catalog: flows.Catalog()}
 	changed := func(string) { f.changed() }
 	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
 	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
@@ -161,35 +162,45 @@ func (f *profileForm) changed() {
 	}
 }
 
-// fieldsFor lists the form rows a flow uses, beyond name, host, kind, client and the app facts.
-func fieldsFor(fl flows.Flow) []string {
-	switch fl {
-	case flows.WebServer, flows.WebServerPKCE:
-		return []string{"secret", "callback"}
-	case flows.UserAgent:
-		return []string{"callback"}
-	case flows.UsernamePassword:
-		return []string{"secret", "username", "password", "token"}
-	case flows.Refresh:
-		return []string{"secret", "refresh"}
-	case flows.JWTBearer:
-		return []string{"username", "jwt", "audience"}
-	case flows.ClientCredentials:
-		return []string{"secret", "mydomain"}
-	case flows.Device:
-		return []string{"secret"}
-	case flows.TokenExchange:
-		return []string{"secret", "subject", "subjtype"}
-	case flows.SAMLBearer:
-		return []string{"saml"}
+// formRows names the form row of each request field the catalogue lists (flows.Spec.Fields);
+// the login host, client ID and scopes are always shown (the host and client rows, the scope
+// checklist).
+var formRows = map[flows.Field]string{
+	flows.FieldMyDomainURL:      "mydomain",
+	flows.FieldClientSecret:     "secret",
+	flows.FieldCallbackURL:      "callback",
+	flows.FieldUsername:         "username",
+	flows.FieldPassword:         "password",
+	flows.FieldSecurityToken:    "token",
+	flows.FieldJWTKey:           "jwt",
+	flows.FieldJWTAudience:      "audience",
+	flows.FieldRefreshToken:     "refresh",
+	flows.FieldSubjectToken:     "subject",
+	flows.FieldSubjectTokenType: "subjtype",
+	flows.FieldSAMLAssertion:    "saml",
+}
+
+// fieldsFor lists the form rows a flow uses, beyond name, host, kind, client and the app
+// facts: the fields of its entry in the catalogue cat. With no flow chosen, the rows of
+// the usual credentials.
+func fieldsFor(cat []flows.Spec, fl flows.Flow) []string {
+	sp, ok := flows.LookupIn(cat, fl)
+	if !ok {
+		return []string{"secret", "callback", "username", "password", "token", "jwt"}
 	}
-	return []string{"secret", "callback", "username", "password", "token", "jwt"}
+	var out []string
+	for _, n := range sp.Fields {
+		if row, ok := formRows[n.Field]; ok {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // showFor shows the rows the flow uses and hides the rest. Hidden fields keep their values.
 func (f *profileForm) showFor(fl flows.Flow) {
 	always := map[string]bool{"name": true, "host": true, "kind": true, "client": true, "session": true, "policy": true}
-	for _, k := range fieldsFor(fl) {
+	for _, k := range fieldsFor(f.catalog, fl) {
 		always[k] = true
 	}
 	for k, row := range f.rows {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
@@ -148,5 +149,39 @@ func TestScopeChecklistPutsRefreshTokenOnTopAndKeepsCustomScopes(t *testing.T) {
 		if s.Meaning == "" {
 			t.Errorf("scope %s has no meaning line", s.Name)
 		}
+	}
+}
+
+// The flow picker and the form read the flow catalogue (flows.Catalog): a flow added to it is
+// offered in the picker with its label, and choosing it shows exactly the fields its spec
+// lists, with no change to the window.
+func TestAFlowAddedToTheCatalogueIsInThePickerAndTheForm(t *testing.T) {
+	test.NewTempApp(t)
+	fake := flows.Spec{Flow: "fake-grant", Label: "Fake grant flow", Summary: "A flow only this test knows.",
+		Needs: "A username and an audience.",
+		Fields: []flows.Need{{Field: flows.FieldLoginURL, Required: true}, {Field: flows.FieldClientID, Required: true},
+			{Field: flows.FieldUsername, Required: true}, {Field: flows.FieldJWTAudience}}}
+	w := test.NewTempWindow(t, nil)
+	fb := &fakeBackend{}
+	l := New(w, fb.backend(), Options{Store: demoStore(), TickEvery: -1, Flows: append(flows.Catalog(), fake)})
+	t.Cleanup(l.Close)
+	w.SetContent(l.Content())
+	l.Start()
+	waitIdle()
+	if !slices.Contains(l.flowPick.sel.Options, "Fake grant flow") {
+		t.Fatalf("the picker offers %q, not the added flow", l.flowPick.sel.Options)
+	}
+	l.flowPick.sel.SetSelected("Fake grant flow")
+	if got := l.flowPick.flow(); got != "fake-grant" {
+		t.Fatalf("picked flow %q", got)
+	}
+	var shown []string
+	for _, k := range []string{"secret", "callback", "username", "password", "token", "jwt", "audience", "refresh", "subject", "subjtype", "saml", "mydomain"} {
+		if l.form.rows[k][1].Visible() {
+			shown = append(shown, k)
+		}
+	}
+	if got := strings.Join(shown, " "); got != "username audience" {
+		t.Errorf("the form shows %q for the added flow, want its spec's fields: username audience", got)
 	}
 }

@@ -25,6 +25,9 @@ type Options struct {
 	Demo *Demo
 	// OfferDemo asks, when there is no profile yet, whether to open the demo org.
 	OfferDemo bool
+	// Flows is the flow catalogue the flow picker and the form read; nil means flows.Catalog().
+	// Tests add a flow here.
+	Flows []flows.Spec
 	// TickEvery is how often countdowns update: 0 means every second, negative never (tests).
 	TickEvery time.Duration
 }
@@ -138,12 +141,17 @@ func (l *Lab) build() {
 	l.profiles.onDelete = l.deleteProfile
 	l.profiles.onImport = l.importProfiles
 
+	cat := l.opt.Flows
+	if cat == nil {
+		cat = flows.Catalog()
+	}
 	l.form = newProfileForm()
+	l.form.catalog = cat
 	l.form.onChanged = l.markDirty
 	l.form.checkCallback = l.be.CheckCallback
 	l.form.chooseKey = l.chooseKeyFile
 	l.form.pasteKey = l.pasteKey
-	l.flowPick = newFlowPicker(guidance.FlowsAt(l.be.now()))
+	l.flowPick = newFlowPicker(guidance.FlowsIn(cat, l.be.now()))
 	l.flowPick.onChanged = func(f flows.Flow) { l.form.showFor(f); l.relayoutProfile(); l.markDirty() }
 	l.scopes = newScopeChecklist(guidance.Scopes())
 	l.scopes.onChanged = l.markDirty
