@@ -113,7 +113,7 @@ type Profile struct {
 	// JWTAudience is the JWT bearer assertion's aud when set (an Experience Cloud site's URL
 	// with its path); empty means the flow's defaults.
 	JWTAudience string `json:"jwt_audience,omitempty"`
-	Notes       string     `json:"notes,omitempty"`
+	Notes       string `json:"notes,omitempty"`
 	// RememberRefreshToken is the profile's opt-in to keep its last refresh token with its
 	// secrets (store.Profile.RememberRefreshToken); a rotated refresh token then replaces the
 	// kept one at once.
