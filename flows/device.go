@@ -15,7 +15,7 @@ var deviceSpec = Spec{
 	Summary: "For devices with no browser: the device shows a code, the person approves it on another screen, " +
 		"the device polls the token endpoint.",
 	Needs:       "Consumer key, \"Enable for Device Flow\" on the app, an installed app, and a person who types a code at /setup/connect.",
-	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldScopes)},
+	Fields:      []Need{req(FieldLoginURL), req(FieldClientID), opt(FieldClientSecret), opt(FieldScopes)}, // the polls send the secret when set
 	IDToken:     true,
 	Refresh:     RefreshWithScope,
 	AppSettings: []string{"device-flow", "installed", "secret-refresh", "scopes", "id-token", "refresh-token-policy", "session-timeout"},

@@ -49,6 +49,9 @@ type Profile struct {
 	// is set, the key itself is held in the keychain (secret kind private_key) instead.
 	JWTKeyFile       string `json:"jwt_key_file,omitempty"`
 	JWTKeyInKeychain bool   `json:"jwt_key_in_keychain,omitempty"`
+	// JWTAudience overrides the JWT bearer assertion's aud: for an Experience Cloud site, the
+	// site's URL with its path (flows.Request.JWTAudience). Empty: the flow's default audiences.
+	JWTAudience string `json:"jwt_audience,omitempty"`
 
 	// RememberRefreshToken is the user's per-profile opt-in to keep the last refresh token in
 	// the keychain. Without it, refresh tokens are never stored.

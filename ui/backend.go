@@ -13,6 +13,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // Backend is what the window needs from the rest of the program. Every field is optional: a
@@ -40,12 +41,9 @@ type Backend struct {
 	ReadAppSettings func(ctx context.Context, instanceURL, accessToken string, kind connectedapp.Kind, apiName string) (connectedapp.Settings, error)
 
 	// Explain turns a run into lifetimes and advice (guidance.Explain). When nil, the window
-	// shows what came back with a note that guidance is not part of this build.
-	Explain func(ExplainInput) Report
-	// Flows and Scopes describe the pickers (guidance.Flows, guidance.Scopes). When nil, the
-	// window uses its own short catalogue (catalog.go).
-	Flows  func() []FlowInfo
-	Scopes func() []ScopeInfo
+	// shows what came back with a note that guidance is not part of this build. The flow
+	// picker and the scope checklist read guidance.FlowsAt and guidance.Scopes directly.
+	Explain func(guidance.Input) guidance.Report
 
 	// CheckCallback says whether the loopback listener can bind the callback URL's host and
 	// port, for example by listening on it for a moment. The form first checks the URL's shape
@@ -112,7 +110,14 @@ type Profile struct {
 	Scopes      []string   `json:"scopes,omitempty"`
 	Username    string     `json:"username,omitempty"`
 	JWTKeyFile  string     `json:"jwt_key_file,omitempty"`
-	Notes       string     `json:"notes,omitempty"`
+	// JWTAudience is the JWT bearer assertion's aud when set (an Experience Cloud site's URL
+	// with its path); empty means the flow's defaults.
+	JWTAudience string `json:"jwt_audience,omitempty"`
+	Notes       string `json:"notes,omitempty"`
+	// RememberRefreshToken is the profile's opt-in to keep its last refresh token with its
+	// secrets (store.Profile.RememberRefreshToken); a rotated refresh token then replaces the
+	// kept one at once.
+	RememberRefreshToken bool `json:"remember_refresh_token,omitempty"`
 	// AppAPIName is the app's API name (Metadata fullName), which Read from org and the
 	// metadata export use; the demo profiles set it.
 	AppAPIName string `json:"-"`
@@ -151,15 +156,27 @@ type ProfileStore interface {
 	Save(p Profile, s Secrets) (Profile, error)
 	Delete(id string) error
 	Secrets(id string) (Secrets, error)
+	// RememberRefreshToken replaces the kept refresh token of profile id with token when the
+	// profile opts in (RememberRefreshToken), and reports whether it did. After a rotation the
+	// token that was sent no longer works, so an error here must reach the user.
+	RememberRefreshToken(id, token string) (bool, error)
 }
 
-// ScopeInfo describes one OAuth scope for the checklist.
-type ScopeInfo struct {
-	Name      string   // the OAuth scope string, e.g. "refresh_token"
-	Metadata  string   // the Metadata API value, e.g. "RefreshToken"
-	Meaning   string   // one line
-	Synonyms  []string // other strings with the same meaning
-	Prominent bool     // shown at the top of the checklist
+// GuidanceSettings is what the profile tells guidance of its app.
+func GuidanceSettings(p Profile) guidance.Settings {
+	set := guidance.Settings{CallbackURL: p.CallbackURL, AppSessionTimeoutMinutes: p.SessionTimeoutMinutes}
+	switch p.AppKind {
+	case AppKindConnected:
+		set.AppKind = guidance.AppConnected
+	case AppKindExternal:
+		set.AppKind = guidance.AppExternalClient
+	}
+	if p.RefreshTokenPolicy != "" {
+		if pol, err := guidance.ParseRefreshPolicy(p.RefreshTokenPolicy); err == nil {
+			set.RefreshTokenPolicy = pol
+		}
+	}
+	return set
 }
 
 func (b *Backend) now() time.Time {

@@ -61,8 +61,13 @@ func demoOrg(t *testing.T) *sfemu.Org {
 // profiles to load.
 func newRealLab(t *testing.T, opt wire.Options) (*ui.Lab, ui.Probe) {
 	t.Helper()
+	return newRealLabOn(t, opt, demoOrg(t))
+}
+
+// newRealLabOn is newRealLab on a given org (demoOrg's, with a behaviour changed).
+func newRealLabOn(t *testing.T, opt wire.Options, org *sfemu.Org) (*ui.Lab, ui.Probe) {
+	t.Helper()
 	test.NewTempApp(t)
-	org := demoOrg(t)
 	opt.DemoOrg = func() *sfemu.Org { return org }
 	be := wire.NewBackend(opt)
 	demo, err := be.StartDemo(context.Background())

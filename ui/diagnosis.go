@@ -204,8 +204,7 @@ func (l *Lab) showDiagnosis() {
 		l.explainAndShow()
 	}}
 	view := container.NewBorder(container.NewHBox(back), nil, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(objs...))))
-	l.center.Objects = []fyne.CanvasObject{view}
-	l.center.Refresh()
+	l.showCenter(view)
 }
 
 func causeLines(c DiagnosisCause, long bool) []string {
@@ -356,8 +355,7 @@ func (l *Lab) ExplainErrorURL(raw string) {
 		if l.last != nil {
 			l.explainAndShow()
 		} else {
-			l.center.Objects = []fyne.CanvasObject{l.emptyHint}
-			l.center.Refresh()
+			l.showCenter(l.emptyHint)
 		}
 	}}
 	l.center.Objects = []fyne.CanvasObject{container.NewBorder(container.NewHBox(back), nil, nil, nil,

@@ -56,7 +56,7 @@ func (p Probe) ProfileNames() []string {
 func (p Probe) Entry(name string) *widget.Entry {
 	f := p.l.form
 	e := map[string]*keyEntry{"name": f.name, "client": f.clientID, "secret": f.secret, "callback": f.callback,
-		"username": f.username, "password": f.password, "token": f.secToken, "refresh": f.refresh}[name]
+		"username": f.username, "password": f.password, "token": f.secToken, "refresh": f.refresh, "audience": f.jwtAud}[name]
 	if e == nil {
 		return nil
 	}

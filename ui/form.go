@@ -3,9 +3,6 @@ package ui
 import (
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -15,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
-	"github.com/connectedapplab/connectedapplab/internal/loopback"
 )
 
 // Login host choices.
@@ -59,7 +55,9 @@ type profileForm struct {
 	username   *keyEntry
 	password   *keyEntry
 	secToken   *keyEntry
+	catalog    []flows.Spec // the flows whose fields the form shows (flows.Catalog)
 	jwtKeyFile *keyEntry
+	jwtAud     *keyEntry
 	jwtKeyPEM  string
 	jwtHint    *widget.Label
 	jwtChoose  *keyButton
@@ -83,7 +81,7 @@ type profileForm struct {
 }
 
 func newProfileForm() *profileForm {
-	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}}
+	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, catalog: flows.Catalog()}
 	changed := func(string) { f.changed() }
 	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
 	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
@@ -110,6 +108,7 @@ func newProfileForm() *profileForm {
 	f.secToken.PlaceHolder = "appended to the password unless the IP is trusted"
 	f.secToken.OnChanged = changed
 	f.jwtKeyFile = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "/path/to/server.key (PEM RSA private key)", OnChanged: changed}})
+	f.jwtAud = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "empty: the login host; an Experience Cloud site: https://site.my.site.com/path", OnChanged: changed}})
 	f.jwtHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapWord}
 	f.jwtChoose = keyed(&keyButton{Button: widget.Button{Text: "Choose…", Icon: theme.FolderOpenIcon(), OnTapped: func() { call(f.chooseKey) }}})
 	f.jwtPaste = keyed(&keyButton{Button: widget.Button{Text: "Paste PEM…", Icon: theme.ContentPasteIcon(), OnTapped: func() { call(f.pasteKey) }}})
@@ -144,6 +143,7 @@ func newProfileForm() *profileForm {
 	add("token", "Security token", f.secToken)
 	add("jwt", "JWT private key", container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(f.jwtChoose, f.jwtPaste), f.jwtKeyFile), f.jwtHint))
+	add("audience", "JWT audience", f.jwtAud)
 	add("refresh", "Refresh token", f.refresh)
 	add("subject", "Subject token", f.subject)
 	add("subjtype", "Subject token type", f.subjType)
@@ -162,35 +162,45 @@ func (f *profileForm) changed() {
 	}
 }
 
-// fieldsFor lists the form rows a flow uses, beyond name, host, kind, client and the app facts.
-func fieldsFor(fl flows.Flow) []string {
-	switch fl {
-	case flows.WebServer, flows.WebServerPKCE:
-		return []string{"secret", "callback"}
-	case flows.UserAgent:
-		return []string{"callback"}
-	case flows.UsernamePassword:
-		return []string{"secret", "username", "password", "token"}
-	case flows.Refresh:
-		return []string{"secret", "refresh"}
-	case flows.JWTBearer:
-		return []string{"username", "jwt"}
-	case flows.ClientCredentials:
-		return []string{"secret", "mydomain"}
-	case flows.Device:
-		return []string{"secret"}
-	case flows.TokenExchange:
-		return []string{"secret", "subject", "subjtype"}
-	case flows.SAMLBearer:
-		return []string{"saml"}
+// formRows names the form row of each request field the catalogue lists (flows.Spec.Fields);
+// the login host, client ID and scopes are always shown (the host and client rows, the scope
+// checklist).
+var formRows = map[flows.Field]string{
+	flows.FieldMyDomainURL:      "mydomain",
+	flows.FieldClientSecret:     "secret",
+	flows.FieldCallbackURL:      "callback",
+	flows.FieldUsername:         "username",
+	flows.FieldPassword:         "password",
+	flows.FieldSecurityToken:    "token",
+	flows.FieldJWTKey:           "jwt",
+	flows.FieldJWTAudience:      "audience",
+	flows.FieldRefreshToken:     "refresh",
+	flows.FieldSubjectToken:     "subject",
+	flows.FieldSubjectTokenType: "subjtype",
+	flows.FieldSAMLAssertion:    "saml",
+}
+
+// fieldsFor lists the form rows a flow uses, beyond name, host, kind, client and the app
+// facts: the fields of its entry in the catalogue cat. With no flow chosen, the rows of
+// the usual credentials.
+func fieldsFor(cat []flows.Spec, fl flows.Flow) []string {
+	sp, ok := flows.LookupIn(cat, fl)
+	if !ok {
+		return []string{"secret", "callback", "username", "password", "token", "jwt"}
 	}
-	return []string{"secret", "callback", "username", "password", "token", "jwt"}
+	var out []string
+	for _, n := range sp.Fields {
+		if row, ok := formRows[n.Field]; ok {
+			out = append(out, row)
+		}
+	}
+	return out
 }
 
 // showFor shows the rows the flow uses and hides the rest. Hidden fields keep their values.
 func (f *profileForm) showFor(fl flows.Flow) {
 	always := map[string]bool{"name": true, "host": true, "kind": true, "client": true, "session": true, "policy": true}
-	for _, k := range fieldsFor(fl) {
+	for _, k := range fieldsFor(f.catalog, fl) {
 		always[k] = true
 	}
 	for k, row := range f.rows {
@@ -274,25 +284,11 @@ func checkCallbackShape(raw string) (hostport string, err error) {
 	if raw == "" {
 		return "", errors.New("empty: browser flows need the callback URL configured on the app")
 	}
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "", fmt.Errorf("not a URL; type it as on the app, e.g. http://localhost:1717/OauthRedirect")
+	u, err := flows.ParseCallbackURL(raw)
+	if err != nil {
+		return "", err
 	}
-	if u.Scheme != "http" {
-		return "", fmt.Errorf("scheme %q: the loopback listener serves plain http; use http://localhost:PORT/PATH on the app too", u.Scheme)
-	}
-	host := u.Hostname()
-	if !loopback.IsLoopbackHost(host) {
-		return "", fmt.Errorf("host %q is not this machine; the listener only binds localhost, 127.0.0.1 or [::1]", host)
-	}
-	port := u.Port()
-	if port == "" {
-		return "", errors.New("no port: add one (e.g. :1717), and the same on the app's callback URL")
-	}
-	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
-		return "", fmt.Errorf("port %q is not a port number", port)
-	}
-	return net.JoinHostPort(host, port), nil
+	return u.Host, nil
 }
 
 func (f *profileForm) checkCallbackNow() {
@@ -306,7 +302,7 @@ func (f *profileForm) checkCallbackNow() {
 		return
 	}
 	path := "/"
-	if u, _ := url.Parse(strings.TrimSpace(raw)); u != nil && u.Path != "" {
+	if u, _ := flows.ParseCallbackURL(strings.TrimSpace(raw)); u != nil && u.Path != "" {
 		path = u.Path
 	}
 	ok := fmt.Sprintf("✓ loopback: the listener will bind %s and answer on %s", hp, path)
@@ -344,6 +340,7 @@ func (f *profileForm) load(p Profile, s Secrets) {
 	f.password.SetText(s.Password)
 	f.secToken.SetText(s.SecurityToken)
 	f.jwtKeyFile.SetText(p.JWTKeyFile)
+	f.jwtAud.SetText(p.JWTAudience)
 	f.jwtKeyPEM = s.JWTKeyPEM
 	f.updateJWTHint()
 	f.refresh.SetText(s.RefreshToken)
@@ -384,6 +381,7 @@ func (f *profileForm) read(base Profile) (Profile, Secrets) {
 	p.CallbackURL = strings.TrimSpace(f.callback.Text)
 	p.Username = strings.TrimSpace(f.username.Text)
 	p.JWTKeyFile = strings.TrimSpace(f.jwtKeyFile.Text)
+	p.JWTAudience = strings.TrimSpace(f.jwtAud.Text)
 	if i := f.session.SelectedIndex(); i >= 0 {
 		p.SessionTimeoutMinutes = sessionMinutes[i]
 	}

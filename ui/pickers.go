@@ -11,11 +11,12 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // flowPicker chooses the flow and says what it needs and whether it can issue a refresh token.
 type flowPicker struct {
-	infos   []FlowInfo
+	infos   []guidance.FlowInfo
 	sel     *keySelect
 	needs   *widget.Label
 	summary *widget.Label
@@ -26,7 +27,7 @@ type flowPicker struct {
 	onChanged func(flows.Flow)
 }
 
-func newFlowPicker(infos []FlowInfo) *flowPicker {
+func newFlowPicker(infos []guidance.FlowInfo) *flowPicker {
 	p := &flowPicker{infos: infos}
 	opts := make([]string, len(infos))
 	for i, fi := range infos {
@@ -59,7 +60,7 @@ func (p *flowPicker) set(f flows.Flow) {
 	cb := p.onChanged
 	p.onChanged = nil
 	defer func() { p.onChanged = cb }()
-	i := slices.IndexFunc(p.infos, func(fi FlowInfo) bool { return fi.Flow == f })
+	i := slices.IndexFunc(p.infos, func(fi guidance.FlowInfo) bool { return fi.Flow == f })
 	if i < 0 {
 		p.sel.ClearSelected()
 	} else {
@@ -104,7 +105,7 @@ func (p *flowPicker) content() fyne.CanvasObject {
 // other prominent scopes sit on top, the rest in a collapsed section. Scopes the catalogue
 // does not know go in the "Other scopes" entry.
 type scopeChecklist struct {
-	infos  []ScopeInfo
+	infos  []guidance.ScopeInfo
 	checks map[string]*keyCheck
 	other  *keyEntry
 	more   *widget.Accordion
@@ -114,14 +115,14 @@ type scopeChecklist struct {
 	onChanged func()
 }
 
-func newScopeChecklist(infos []ScopeInfo) *scopeChecklist {
+func newScopeChecklist(infos []guidance.ScopeInfo) *scopeChecklist {
 	c := &scopeChecklist{infos: infos, checks: map[string]*keyCheck{}}
 	changed := func() {
 		if !c.quiet && c.onChanged != nil {
 			c.onChanged()
 		}
 	}
-	row := func(si ScopeInfo) fyne.CanvasObject {
+	row := func(si guidance.ScopeInfo) fyne.CanvasObject {
 		ch := keyed(&keyCheck{Check: widget.Check{Text: si.Name, OnChanged: func(bool) { changed() }}})
 		c.checks[si.Name] = ch
 		meaning := &widget.Label{Text: si.Meaning, Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}

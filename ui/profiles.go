@@ -93,6 +93,23 @@ func (m *MemoryStore) Secrets(id string) (Secrets, error) {
 	return m.secrets[id], nil
 }
 
+// RememberRefreshToken keeps token as the profile's refresh token when it opts in.
+func (m *MemoryStore) RememberRefreshToken(id, token string) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	i := slices.IndexFunc(m.profiles, func(q Profile) bool { return q.ID == id })
+	if i < 0 {
+		return false, fmt.Errorf("no profile with ID %q", id)
+	}
+	if !m.profiles[i].RememberRefreshToken || token == "" {
+		return false, nil
+	}
+	s := m.secrets[id]
+	s.RefreshToken = token
+	m.secrets[id] = s
+	return true, nil
+}
+
 func cloneProfile(p Profile) Profile {
 	p.Scopes = slices.Clone(p.Scopes)
 	p.AppSettings = slices.Clone(p.AppSettings)

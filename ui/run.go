@@ -15,7 +15,8 @@ import (
 // runView is what a running flow shows: its steps as they happen, the device flow's user
 // code, the authorize URL to copy into a browser elsewhere, and how long it still waits.
 type runView struct {
-	l *Lab
+	out linkOut
+	now func() time.Time
 
 	title     *widget.Label
 	steps     *fyne.Container
@@ -40,8 +41,15 @@ type runView struct {
 	stepsScroll *container.Scroll
 }
 
-func newRunView(l *Lab) *runView {
-	v := &runView{l: l}
+// linkOut is where the running view's buttons send a code or an address: the clipboard, or
+// the system browser.
+type linkOut interface {
+	copyText(what, text string)
+	openURL(raw string)
+}
+
+func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
+	v := &runView{out: out, now: now}
 	v.stepsBox = container.NewVBox(wrapped("No run yet."))
 	v.stepsScroll = container.NewVScroll(v.stepsBox)
 	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
@@ -55,9 +63,9 @@ func newRunView(l *Lab) *runView {
 		&widget.Label{Text: "Type this code on the verification page, on any device:", Alignment: fyne.TextAlignCenter},
 		v.userCode, v.verifyURL,
 		container.NewCenter(container.NewHBox(
-			keyed(&keyButton{Button: widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("user code", v.userCode.Text) }}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { out.copyText("user code", v.userCode.Text) }}}),
 			keyed(&keyButton{Button: widget.Button{Text: "Open verification page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance,
-				OnTapped: func() { l.openURL(v.verifyLink) }}}),
+				OnTapped: func() { out.openURL(v.verifyLink) }}}),
 		)),
 	)
 	v.authURL = keyed(&keyEntry{Entry: widget.Entry{Wrapping: fyne.TextWrapBreak, MultiLine: true}})
@@ -70,17 +78,17 @@ func newRunView(l *Lab) *runView {
 		&widget.Label{Text: "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:", Wrapping: fyne.TextWrapWord},
 		v.authURL,
 		container.NewHBox(
-			keyed(&keyButton{Button: widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { l.copyText("authorize URL", v.authLink) }}}),
-			keyed(&keyButton{Button: widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { l.openURL(v.authLink) }}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { out.copyText("authorize URL", v.authLink) }}}),
+			keyed(&keyButton{Button: widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { out.openURL(v.authLink) }}}),
 		),
 	)
-	v.cancel = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: l.Cancel}})
+	v.cancel = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: cancel}})
 	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, v.cancel, v.title), v.countdown, v.device, v.auth, widget.NewSeparator(), v.steps)
 	return v
 }
 
 // reset prepares the view for a new run that waits for a person until deadline.
-func (v *runView) reset(f flows.Flow, deadline time.Time) {
+func (v *runView) reset(f flows.Flow, started, deadline time.Time) {
 	v.title.SetText(fmt.Sprintf("Running the %s flow", f))
 	v.steps.RemoveAll()
 	v.stepsBox.RemoveAll()
@@ -91,7 +99,7 @@ func (v *runView) reset(f flows.Flow, deadline time.Time) {
 	v.device.Hide()
 	v.auth.Hide()
 	v.authLink = ""
-	v.add(flows.Progress{Step: "start", Message: "Starting…", Time: v.l.be.now()})
+	v.add(flows.Progress{Step: "start", Message: "Starting…", Time: started})
 }
 
 // add shows one progress step.
@@ -121,7 +129,7 @@ func (v *runView) add(p flows.Progress) {
 		v.auth.Show()
 		v.countdown.Show()
 	}
-	v.tick(v.l.now())
+	v.tick(v.now())
 	v.box.Refresh()
 }
 

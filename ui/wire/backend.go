@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"time"
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -58,9 +57,7 @@ func NewBackend(opt Options) ui.Backend {
 			return transcript(op), err
 		},
 		ReadAppSettings: ReadAppSettings,
-		Explain:         Explain,
-		Flows:           FlowInfos,
-		Scopes:          ScopeInfos,
+		Explain:         guidance.Explain,
 		CheckCallback:   CheckBind,
 		StartDemo:       func(ctx context.Context) (*ui.Demo, error) { return StartDemo(ctx, org()) },
 		ImportProfiles:  ImportProfiles,
@@ -101,58 +98,4 @@ func CheckBind(raw string) error {
 		return err
 	}
 	return ln.Close()
-}
-
-// Explain converts between the window's view types and guidance.
-func Explain(in ui.ExplainInput) ui.Report {
-	p := in.Profile
-	set := profileSettings(p)
-	r := guidance.Explain(guidance.Input{Flow: in.Flow, Settings: set, Result: in.Result,
-		Introspection: in.Introspection, Now: in.Now, RequestedScopes: in.RequestedScopes})
-	out := ui.Report{Flow: r.Flow, Headline: r.Headline, ExpiresIfIdleAt: r.ExpiresIfIdleAt, ExpiryEstimated: r.ExpiryEstimated,
-		Scopes: ui.ScopeDiagnosis{Requested: r.Scopes.Requested, Allowed: r.Scopes.Allowed, Granted: r.Scopes.Granted,
-			AllowedKnown: r.Scopes.AllowedKnown, GrantedReported: r.Scopes.GrantedReported,
-			RefreshTokenIssued: r.Scopes.RefreshTokenIssued, RefreshTokenWhyNot: r.Scopes.RefreshTokenWhyNot, Notes: r.Scopes.Notes}}
-	for _, l := range r.Lifetimes {
-		out.Lifetimes = append(out.Lifetimes, ui.LifetimeRow{Label: l.Label, Value: l.Value, Source: l.Source, Note: l.Note, At: l.At, Estimated: l.Estimated})
-	}
-	for _, a := range r.Advice {
-		out.Advice = append(out.Advice, advice(a))
-	}
-	for _, pn := range r.Platform {
-		out.Advice = append(out.Advice, ui.Advice{Severity: ui.SeverityInfo, Title: pn.When + ": " + pn.Change, Reason: pn.Applies})
-	}
-	if e := r.Error; e != nil {
-		x := &ui.ErrorExplanation{Code: e.Code, Description: e.Description, Causes: e.Causes}
-		for _, a := range e.Fixes {
-			x.Fixes = append(x.Fixes, advice(a))
-		}
-		out.Error = x
-	}
-	return out
-}
-
-func advice(a guidance.Advice) ui.Advice {
-	return ui.Advice{Severity: ui.Severity(a.Severity), Title: a.Title, Reason: a.Reason, Fix: a.Fix,
-		SetupPath: a.SetupPath, MetadataField: a.MetadataField}
-}
-
-// FlowInfos is guidance.FlowsAt(now) in the window's terms: a retirement reads "retires on"
-// or "retired since" from today's date.
-func FlowInfos() []ui.FlowInfo {
-	var out []ui.FlowInfo
-	for _, f := range guidance.FlowsAt(time.Now()) {
-		out = append(out, ui.FlowInfo{Flow: f.Flow, Title: f.Title, Needs: f.Needs, Summary: f.Summary,
-			CanIssueRefreshToken: f.CanIssueRefreshToken, Legacy: f.Legacy})
-	}
-	return out
-}
-
-// ScopeInfos is guidance.Scopes in the window's terms.
-func ScopeInfos() []ui.ScopeInfo {
-	var out []ui.ScopeInfo
-	for _, s := range guidance.Scopes() {
-		out = append(out, ui.ScopeInfo{Name: s.Name, Metadata: s.Metadata, Meaning: s.Meaning, Synonyms: s.Synonyms, Prominent: s.Prominent})
-	}
-	return out
 }

@@ -77,7 +77,7 @@ func DiagnoseRefresh(ctx context.Context, in ui.DiagnoseInput) (*ui.Diagnosis, e
 	if err != nil {
 		return nil, err
 	}
-	set := profileSettings(in.Profile)
+	set := ui.GuidanceSettings(in.Profile)
 	if g.Facts.App == nil && set.RefreshTokenPolicy.Kind != "" {
 		g.Facts.App = &guidance.AppState{Kind: set.AppKind, Policy: set.RefreshTokenPolicy}
 		g.Notes = append(g.Notes, "the refresh token policy is the profile's ("+set.RefreshTokenPolicy.String()+"), not read from the org")
@@ -159,7 +159,7 @@ func RevokeStale(ctx context.Context, in ui.BudgetInput) (string, error) {
 
 // ExplainURL is ui.Backend.ExplainURL: guidance.ExplainURL's explanation as text.
 func ExplainURL(p ui.Profile, raw string, now time.Time) (string, error) {
-	x, err := guidance.ExplainURL(p.Flow, raw, profileSettings(p), now)
+	x, err := guidance.ExplainURL(p.Flow, raw, ui.GuidanceSettings(p), now)
 	if err != nil {
 		return "", err
 	}
@@ -193,21 +193,4 @@ func ExplainURL(p ui.Profile, raw string, now time.Time) (string, error) {
 		fmt.Fprintf(&b, "\nSource: %s\n", x.Source)
 	}
 	return b.String(), nil
-}
-
-// profileSettings is what the profile tells guidance of its app.
-func profileSettings(p ui.Profile) guidance.Settings {
-	set := guidance.Settings{CallbackURL: p.CallbackURL, AppSessionTimeoutMinutes: p.SessionTimeoutMinutes}
-	switch p.AppKind {
-	case ui.AppKindConnected:
-		set.AppKind = guidance.AppConnected
-	case ui.AppKindExternal:
-		set.AppKind = guidance.AppExternalClient
-	}
-	if p.RefreshTokenPolicy != "" {
-		if pol, err := guidance.ParseRefreshPolicy(p.RefreshTokenPolicy); err == nil {
-			set.RefreshTokenPolicy = pol
-		}
-	}
-	return set
 }

@@ -62,7 +62,8 @@ func (a storeAdapter) List() ([]ui.Profile, error) {
 func uiProfile(p store.Profile) ui.Profile {
 	q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
 		ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
-		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy)}
+		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy),
+		RememberRefreshToken: p.RememberRefreshToken, JWTAudience: p.JWTAudience}
 	if p.App.SessionTimeoutMinutes != nil {
 		q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
 	}
@@ -102,6 +103,7 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 	sp.Name, sp.LoginURL, sp.MyDomainURL = p.Name, p.LoginURL, p.MyDomainURL
 	sp.AppKind, sp.ClientID, sp.CallbackURL = store.AppKind(p.AppKind), p.ClientID, p.CallbackURL
 	sp.Flow, sp.Scopes, sp.Username, sp.JWTKeyFile, sp.Notes = string(p.Flow), p.Scopes, p.Username, p.JWTKeyFile, p.Notes
+	sp.JWTAudience = p.JWTAudience
 	if sec.JWTKeyPEM != "" {
 		sp.JWTKeyInKeychain = true
 	}
@@ -135,6 +137,15 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 	}
 	p.ID = saved.ID
 	return p, nil
+}
+
+// RememberRefreshToken is store.RememberRefreshToken, the call `run --profile` makes (cli).
+func (a storeAdapter) RememberRefreshToken(id, token string) (bool, error) {
+	p, err := a.find(id)
+	if err != nil {
+		return false, err
+	}
+	return a.s.RememberRefreshToken(p, token)
 }
 
 func (a storeAdapter) Delete(id string) error {
