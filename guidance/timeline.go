@@ -280,3 +280,10 @@ func sortedTimes(ts []time.Time) []time.Time {
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Before(out[j]) })
 	return out
 }
+
+// Short says in a few words what the policy does ("valid until revoked", "expires after 1
+// hour without use"), for a label.
+func (p RefreshPolicy) Short() string { return p.short() }
+
+// IdleTimeoutWords renders a timeout as the lifetimes table does ("15 minutes", "2 hours").
+func IdleTimeoutWords(d time.Duration) string { return humanDuration(d) }
