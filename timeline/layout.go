@@ -57,6 +57,8 @@ func layer(s Shape) int {
 	case s.Role == RoleGrid:
 		return 1
 	case s.Kind == Text:
+		return 5
+	case s.Role == RoleHalo:
 		return 4
 	case s.Role == RoleNow:
 		return 3
@@ -87,6 +89,16 @@ func location(tl guidance.Timeline) *time.Location {
 func (l *layout) shape(s Shape) { l.p.Shapes = append(l.p.Shapes, s) }
 
 func (l *layout) text(x, y float64, s string, size float64, bold bool, role Role, a Anchor) {
+	// A halo keeps the text readable where "now" or a grid line crosses it.
+	w := textWidth(s, size, bold)
+	left := x
+	switch a {
+	case Middle:
+		left -= w / 2
+	case End:
+		left -= w
+	}
+	l.shape(Shape{Kind: Rect, Role: RoleHalo, X: round(math.Max(0, left-1)), Y: round(y - size*0.8), X2: round(math.Min(l.p.Width, left+w+1)), Y2: round(y + size*0.25)})
 	l.shape(Shape{Kind: Text, Role: role, X: round(x), Y: round(y), Text: s, Size: size, Bold: bold, Anchor: a})
 }
 

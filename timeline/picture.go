@@ -31,7 +31,7 @@ const (
 )
 
 // Role says what a shape shows; Colors gives each role its colour, a window may map it to
-// its theme instead.
+// its theme instead. Shapes come in drawing order.
 type Role string
 
 const (
@@ -52,6 +52,7 @@ const (
 	RoleRefresh        Role = "refresh"
 	RoleRefreshUse     Role = "refresh-use"
 	RoleNow            Role = "now"
+	RoleHalo           Role = "halo" // behind a text, the background's colour
 )
 
 // Shape is one thing to draw, in pixels from the top left.
