@@ -41,7 +41,7 @@ func TestRunTimelineSVGAgainstTheDemoOrg(t *testing.T) {
 	svg := string(b)
 	// The session's end is introspection's exp, a reading of the org's session.
 	end := time.Unix(int64(got.Introspection.Exp), 0).In(time.Local).Format("15:04")
-	for _, want := range []string{"<svg ", "Access token", "expires if idle until " + end, "none: the login did not return one", `class="now"`} {
+	for _, want := range []string{"<svg ", "Access token", "expires if idle until " + end, "none came back with this token", `class="now"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the SVG lacks %q:\n%s", want, svg)
 		}

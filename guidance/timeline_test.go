@@ -168,3 +168,28 @@ func TestBuildTimelineRefreshes(t *testing.T) {
 		}
 	})
 }
+
+func TestBuildTimelineFromIntrospectionAndJWT(t *testing.T) {
+	t.Run("introspection's exp is the end; the last push is exp minus the timeout", func(t *testing.T) {
+		tok := tokenFor(flows.WebServer, tokenOpts{scope: "api"})
+		in := Input{Flow: flows.WebServer, Settings: Settings{AppSessionTimeoutMinutes: 30}, Result: resultFor(flows.WebServer, tok, nil),
+			Introspection: &flows.Introspection{Active: true, Exp: issued.Add(50 * time.Minute).Unix(), Iat: issued.Unix()}, Now: issued.Add(25 * time.Minute)}
+		tl := BuildTimeline(in, Explain(in), Activity{Requests: []time.Time{issued.Add(mins(30)), issued.Add(mins(40))}})
+		s := tl.Sessions[0]
+		if s.Requests[0].Extended || !s.Requests[1].Extended || !tl.End().Equal(issued.Add(mins(70))) {
+			t.Errorf("requests %+v, end %v", s.Requests, tl.End().Sub(issued))
+		}
+		if tl.Refresh != nil {
+			t.Errorf("no refresh token came back, but the timeline has a line: %+v", tl.Refresh)
+		}
+	})
+	t.Run("a JWT-based access token ends at its exp whatever the calls", func(t *testing.T) {
+		tok := tokenFor(flows.WebServer, tokenOpts{scope: "api", jwtAccess: true})
+		in := Input{Flow: flows.WebServer, Result: resultFor(flows.WebServer, tok, nil), Now: now}
+		tl := BuildTimeline(in, Explain(in), Activity{Requests: []time.Time{issued.Add(mins(20))}})
+		s := tl.Sessions[0]
+		if !s.Fixed || s.Requests[0].Extended || !tl.End().Equal(issued.Add(mins(30))) {
+			t.Errorf("fixed %v, requests %+v, end %v", s.Fixed, s.Requests, tl.End().Sub(issued))
+		}
+	})
+}

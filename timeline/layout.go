@@ -324,7 +324,7 @@ func (l *layout) refreshLane(y float64) float64 {
 	r := l.tl.Refresh
 	if r == nil {
 		barY := l.lane(y, "Refresh token", "")
-		l.text(l.x0, barY+10, "none: the login did not return one", textSize, false, RoleMuted, Start)
+		l.text(l.x0, barY+10, "none came back with this token", textSize, false, RoleMuted, Start)
 		return l.laneEnd(barY)
 	}
 	sub := "no rotation"
