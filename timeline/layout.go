@@ -32,6 +32,12 @@ func Layout(tl guidance.Timeline, width float64) Picture {
 	}
 	l := &layout{tl: tl, loc: location(tl)}
 	l.p.Width = width
+	if len(tl.Sessions) == 0 { // the zero Timeline: nothing was modelled
+		l.shape(Shape{Kind: Rect, Role: RoleBackground, X2: width, Y2: 40})
+		l.text(pad, 24, "No token yet: run a flow to see its timeline.", textSize, false, RoleMuted, Start)
+		l.p.Height = 40
+		return l.p
+	}
 	l.axis(width)
 	l.shape(Shape{Kind: Rect, Role: RoleBackground, X2: width, Y2: 0}) // height set at the end
 	l.text(pad, 20, "Token timeline: login at "+l.when(tl.Issued, true)+l.zone(), titleSize, true, RoleTitle, Start)

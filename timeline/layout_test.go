@@ -177,3 +177,11 @@ func TestLayoutIsDeterministicAndClampsWidth(t *testing.T) {
 	}
 	checkNoOverlap(t, a)
 }
+
+func TestZeroTimelineSaysThereIsNothingYet(t *testing.T) {
+	p := Layout(guidance.Timeline{}, 600)
+	if len(p.Shapes) == 0 || p.Height <= 0 || p.Shapes[len(p.Shapes)-1].Text == "" {
+		t.Errorf("picture %+v", p)
+	}
+	checkNoOverlap(t, p)
+}

@@ -5,6 +5,13 @@
 // The package computes no lifetime: guidance.BuildTimeline does. Here the model becomes a
 // Picture, a list of shapes with coordinates for a given width, which the SVG and PNG
 // renderers (and the window's canvas) draw as they are. No Fyne import.
+//
+// A window draws it in three steps: Model(input, guidance.Explain(input), activity, whatIf)
+// with input.Now set to the (org's) clock; Layout(model, width); then one canvas object per
+// Shape in order: Rect as a filled rectangle from (X, Y) to (X2, Y2), Line as a line of
+// Width, Text at baseline Y anchored by Anchor, each coloured by its Role (Colors, or the
+// theme). Marks give each instant's x for tooltips. Moving "now" or toggling a what-if is a
+// new Model and Layout: both are cheap and pure.
 package timeline
 
 import "time"
