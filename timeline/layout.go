@@ -4,6 +4,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/guidance"
@@ -392,7 +393,7 @@ func (l *layout) refreshEnd(r *guidance.RefreshLine, off bool) string {
 	case r.EndsBy == guidance.CausePolicyImmediate:
 		s = "expires immediately: no new sessions"
 	case r.EndsBy == guidance.CausePolicyLifetime:
-		s = "expires " + l.when(*r.Ends, false) + " (" + r.Policy.Short() + ")"
+		s = "ends " + l.when(*r.Ends, false) + " (" + r.Policy.Short() + ")"
 	case r.EndsBy == guidance.CauseIdle30Days:
 		s = "expires if unused until " + l.when(*r.Ends, true) + " (30-day idle limit)"
 	default:
@@ -492,25 +493,33 @@ func (l *layout) notes(y float64) float64 {
 		ns = append(ns, "The issue time is unknown: the picture counts from now.")
 	}
 	for _, s := range ns {
-		y += rowHeight
-		l.text(pad, y, fit(s, l.p.Width-2*pad), textSize, false, RoleMuted, Start)
+		for _, line := range wrap(s, l.p.Width-2*pad) {
+			y += rowHeight
+			l.text(pad, y, line, textSize, false, RoleMuted, Start)
+		}
 	}
 	return y
 }
 
-// fit shortens s with an ellipsis until it is at most w pixels wide.
-func fit(s string, w float64) string {
-	if textWidth(s, textSize, false) <= w {
-		return s
-	}
-	r := []rune(s)
-	for len(r) > 1 {
-		r = r[:len(r)-1]
-		if t := string(r) + "…"; textWidth(t, textSize, false) <= w {
-			return t
+// wrap breaks s into lines at most w pixels wide (a single word wider than w keeps its line).
+func wrap(s string, w float64) []string {
+	var lines []string
+	cur := ""
+	for _, word := range strings.Fields(s) {
+		next := word
+		if cur != "" {
+			next = cur + " " + word
 		}
+		if cur != "" && textWidth(next, textSize, false) > w {
+			lines = append(lines, cur)
+			next = "  " + word
+		}
+		cur = next
 	}
-	return s
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return lines
 }
 
 // when formats an instant for a label: the clock time, with the date when it is not the

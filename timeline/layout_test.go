@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -182,6 +183,21 @@ func TestZeroTimelineSaysThereIsNothingYet(t *testing.T) {
 	p := Layout(guidance.Timeline{}, 600)
 	if len(p.Shapes) == 0 || p.Height <= 0 || p.Shapes[len(p.Shapes)-1].Text == "" {
 		t.Errorf("picture %+v", p)
+	}
+	checkNoOverlap(t, p)
+}
+
+func TestLongNotesWrapInsteadOfLeavingThePicture(t *testing.T) {
+	s := guidance.Settings{OrgSessionTimeoutMinutes: 120, RefreshTokenPolicy: policy(t, "specific_lifetime:1:DAYS")}
+	p := Layout(model(s, guidance.Activity{Requests: at(5, 10)}, WhatIf{StopForADay: true, Rotation: true}), MinWidth)
+	var rotation bool
+	for _, sh := range p.Shapes {
+		if sh.Kind == Text && strings.Contains(sh.Text, "stops working.") {
+			rotation = true
+		}
+	}
+	if !rotation {
+		t.Error("the rotation note's end is missing")
 	}
 	checkNoOverlap(t, p)
 }
