@@ -175,6 +175,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	fs.BoolVar(&f.showTokens, "show-tokens", false, "print tokens in full (default: prefix…suffix)")
 	fs.BoolVar(&f.introspect, "introspect", false, "introspect the access token afterwards (its exp is the session's real expiry)")
 	show := addShowFlags(fs)
+	tl := addTimelineFlag(fs)
 	fs.Usage = func() {
 		fmt.Fprintln(env.Stderr, "usage: connectedapplab run --flow NAME [--profile P | request flags] [--verbose | --show SECTIONS] [--json]")
 		fs.PrintDefaults()
@@ -228,9 +229,9 @@ func runFlow(ctx context.Context, env *Env) int {
 			progress(flows.Progress{Step: "saved", Message: "the new refresh token replaced the stored one in profile " + strconv.Quote(f.profile) + "'s keychain entry"})
 		}
 	}
-	rep := guidance.Explain(guidance.Input{Flow: f.req.Flow, Settings: settings, Result: res,
-		Introspection: in, Now: time.Now(), RequestedScopes: f.req.Scopes})
-	return report(env, view, &f, res, in, &rep, err)
+	gin := guidance.Input{Flow: f.req.Flow, Settings: settings, Result: res, Introspection: in, Now: time.Now(), RequestedScopes: f.req.Scopes}
+	rep := guidance.Explain(gin)
+	return tl.after(env, gin, &rep, report(env, view, &f, res, in, &rep, err))
 }
 
 // report prints the result of a run (JSON or human) and returns the exit code.
