@@ -86,8 +86,8 @@ type Step struct {
 	// NewRefreshToken is the refresh token that came back, redacted ("" when none).
 	NewRefreshToken string `json:"new_refresh_token,omitempty"`
 	// Error is the server's error (refused, revoked); Failure says why a request failed.
-	Error       *flows.OAuthError          `json:"error,omitempty"`
-	Failure     string                     `json:"failure,omitempty"`
+	Error   *flows.OAuthError `json:"error,omitempty"`
+	Failure string            `json:"failure,omitempty"`
 	// Explanation is guidance's reading of Error (the error catalogue); the report's JSON
 	// lists each distinct one once, under explanations.
 	Explanation *guidance.ErrorExplanation `json:"-"`
@@ -139,7 +139,7 @@ type Report struct {
 	Findings []string `json:"findings"`
 	// Explanations are guidance's explanations of the distinct errors the steps got.
 	Explanations []*guidance.ErrorExplanation `json:"explanations"`
-	Store    []string `json:"store"`
+	Store        []string                     `json:"store"`
 	// Current is the refresh token that still works after the bench ("" when none does): the
 	// one a client (or a profile) must keep from now on.
 	Current Secret `json:"current_refresh_token,omitempty"`
