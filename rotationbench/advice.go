@@ -32,9 +32,6 @@ func findings(r *Report, b *bench) []string {
 			line += fmt.Sprintf(": they sent the token that request #%d had just rotated out, so the org saw them as a replay", r.Winners[0])
 		}
 		out = append(out, line+".")
-		if s.Explanation != nil && s.Explanation.Meaning != "" {
-			out = append(out, "What the error means: "+s.Explanation.Meaning)
-		}
 	}
 	if f := first(race, OutcomeFailed); f != nil {
 		out = append(out, fmt.Sprintf("Some requests got no answer: %s.", f.Failure))

@@ -312,7 +312,7 @@ func (b *bench) afterRace(ctx context.Context) {
 	if b.access == "" {
 		return
 	}
-	s := b.accessStep(ctx, PhaseCheck, "REST call with the winner's access token")
+	s := b.accessStep(ctx, PhaseCheck, b.accessLabel())
 	b.rep.Steps = append(b.rep.Steps, s)
 	b.raceLive = triOf(s.Outcome)
 }
@@ -339,7 +339,7 @@ func (b *bench) replay(ctx context.Context) {
 func (b *bench) family(ctx context.Context) {
 	b.familyLive, b.familyRefresh = Unknown, ""
 	if b.access != "" {
-		s := b.accessStep(ctx, PhaseFamily, "REST call with the winner's access token")
+		s := b.accessStep(ctx, PhaseFamily, b.accessLabel())
 		b.rep.Steps = append(b.rep.Steps, s)
 		b.familyLive = triOf(s.Outcome)
 	}
@@ -361,6 +361,13 @@ func (b *bench) family(ctx context.Context) {
 	case OutcomeRefused:
 		b.current = ""
 	}
+}
+
+func (b *bench) accessLabel() string {
+	if b.refresh == "" {
+		return "REST call with an access token from the race"
+	}
+	return "REST call with the winner's access token"
 }
 
 func triOf(o Outcome) Tri {
@@ -399,7 +406,7 @@ func (b *bench) conclude() {
 	r.Store = storeAdvice(r)
 }
 
-// RaceSteps returns the race's steps in the order their answers came.
+// RaceSteps returns the race's steps, by Index.
 func (r *Report) RaceSteps() []Step {
 	var out []Step
 	for _, s := range r.Steps {
@@ -407,7 +414,7 @@ func (r *Report) RaceSteps() []Step {
 			out = append(out, s)
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].End < out[j].End })
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
 }
 
