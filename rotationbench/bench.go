@@ -12,6 +12,7 @@ package rotationbench
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -426,4 +427,25 @@ func (r *Report) Step(p Phase) *Step {
 		}
 	}
 	return nil
+}
+
+// stepErrorJSON is a step's error in the report's JSON, named as the run command's JSON names it.
+type stepErrorJSON struct {
+	Code        string `json:"code"`
+	Description string `json:"description,omitempty"`
+	Status      int    `json:"status,omitempty"`
+	Where       string `json:"where,omitempty"`
+}
+
+// MarshalJSON writes the step with its error in lower-case field names.
+func (s Step) MarshalJSON() ([]byte, error) {
+	type plain Step
+	out := struct {
+		plain
+		Error *stepErrorJSON `json:"error,omitempty"`
+	}{plain: plain(s)}
+	if e := s.Error; e != nil {
+		out.Error = &stepErrorJSON{Code: e.Code, Description: e.Description, Status: e.Status, Where: e.Where}
+	}
+	return json.Marshal(out)
 }

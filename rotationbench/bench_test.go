@@ -107,6 +107,10 @@ func wantRefused(t *testing.T, s Step) {
 	}
 }
 
+// The outcomes do not depend on how the requests interleave (the org handles one at a time:
+// whichever comes first wins, and every later one is a reuse), so these tests are not flaky
+// when the machine is busy and the requests happen to arrive one after another.
+
 // With rotation on and no grace (Salesforce's documented behaviour, reference §15.2): one
 // request wins; every other request of the race sends a token that is already rotated out,
 // which the org takes as reuse: the family dies in the race itself, the winner's new tokens
@@ -148,6 +152,10 @@ func TestRotationOn(t *testing.T) {
 	}
 	if len(r.Explanations) != 1 || r.Explanations[0].Rule != "refresh-token-expired" {
 		t.Errorf("explanations: %+v", r.Explanations)
+	}
+	b, _ := json.Marshal(r)
+	if want := `"outcome":"refused","error":{"code":"invalid_grant","description":"expired access/refresh token","status":400,"where":"token"}`; !strings.Contains(string(b), want) {
+		t.Errorf("JSON: want %s in %s", want, b)
 	}
 	wantLines(t, r.Findings, fmt.Sprintf("request #%d won", r.Winners[0]), "race itself revoked the token family")
 	wantLines(t, r.Store, "in place of the old one", "one refresh in flight", "Never send a refresh token twice")
