@@ -289,3 +289,19 @@ func TestNoServer(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A starting token that is already dead (here: the family revoked by an earlier bench): every
+// request is refused, nothing is checked that cannot be, and the advice is to log in again.
+func TestDeadStartingToken(t *testing.T) {
+	tg := start(t, Emulated{})
+	runBench(t, tg, 2)
+	r := runBench(t, tg, 3)
+	if r.Rotation || len(r.Winners) != 0 || len(r.Refused) != 3 || !r.ReplayRefused {
+		t.Fatalf("dead token: rotation %v winners %v refused %v replay refused %v", r.Rotation, r.Winners, r.Refused, r.ReplayRefused)
+	}
+	if len(r.Steps) != 4 || r.FamilyRevoked != Unknown || r.Current != "" {
+		t.Errorf("steps %d, family %s, current %q", len(r.Steps), r.FamilyRevoked, r.Current)
+	}
+	wantLines(t, r.Findings, "No refresh worked", "3 requests got invalid_grant")
+	wantLines(t, r.Store, "does not work: log in again")
+}
