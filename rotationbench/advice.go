@@ -25,6 +25,9 @@ func findings(r *Report, b *bench) []string {
 	default:
 		out = append(out, "No refresh worked: the starting refresh token was already dead, or the app refuses it.")
 	}
+	if r.MaxInFlight < r.N {
+		out = append(out, fmt.Sprintf("At most %d of the %d requests were in flight at one moment: the client could not send them all at once (a busy machine); the org's answers do not depend on it.", r.MaxInFlight, r.N))
+	}
 	if len(r.Refused) > 0 {
 		s := first(race, OutcomeRefused)
 		line := fmt.Sprintf("%d %s got %s", len(r.Refused), plural(len(r.Refused), "request", "requests"), errText(s))

@@ -125,6 +125,9 @@ type Report struct {
 	Duration  time.Duration `json:"duration_ns"`
 	// Rotation is whether a refresh returned a new refresh token.
 	Rotation bool `json:"rotation"`
+	// MaxInFlight is the most race requests that were in flight at one moment (N when they
+	// all overlapped), as the client measured it.
+	MaxInFlight int `json:"max_in_flight"`
 	// Winners are the race's requests that got a new refresh token (Index values).
 	Winners []int `json:"winners"`
 	// Refused are the race's requests the server refused.
@@ -293,6 +296,7 @@ func (b *bench) race(ctx context.Context, n int) error {
 		}
 	}
 	b.rep.Steps = append(b.rep.Steps, steps...)
+	b.rep.MaxInFlight = maxInFlight(steps)
 	if failed == n {
 		return fmt.Errorf("every refresh failed without an answer from the server: %s", steps[0].Failure)
 	}
@@ -369,6 +373,31 @@ func (b *bench) accessLabel() string {
 		return "REST call with an access token from the race"
 	}
 	return "REST call with the winner's access token"
+}
+
+// maxInFlight is the most steps whose [Start, End] intervals overlap at one moment.
+func maxInFlight(steps []Step) int {
+	type edge struct {
+		at  time.Duration
+		add int
+	}
+	var edges []edge
+	for _, s := range steps {
+		edges = append(edges, edge{s.Start, 1}, edge{s.End, -1})
+	}
+	// At equal times an end comes before a start: touching intervals do not overlap.
+	sort.Slice(edges, func(i, j int) bool {
+		if edges[i].at != edges[j].at {
+			return edges[i].at < edges[j].at
+		}
+		return edges[i].add < edges[j].add
+	})
+	most, cur := 0, 0
+	for _, e := range edges {
+		cur += e.add
+		most = max(most, cur)
+	}
+	return most
 }
 
 func triOf(o Outcome) Tri {

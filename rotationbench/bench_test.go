@@ -36,6 +36,9 @@ func runBench(t *testing.T, tg Target, n int) *Report {
 		t.Fatal(err)
 	}
 	checkTimeline(t, r)
+	if r.MaxInFlight < 1 || r.MaxInFlight > n {
+		t.Errorf("max in flight %d of %d", r.MaxInFlight, n)
+	}
 	checkRedacted(t, r, tg.Request.RefreshToken)
 	return r
 }
@@ -304,4 +307,23 @@ func TestDeadStartingToken(t *testing.T) {
 	}
 	wantLines(t, r.Findings, "No refresh worked", "3 requests got invalid_grant")
 	wantLines(t, r.Store, "does not work: log in again")
+}
+
+func TestMaxInFlight(t *testing.T) {
+	ms := time.Millisecond
+	st := func(a, z time.Duration) Step { return Step{Start: a * ms, End: z * ms} }
+	for _, c := range []struct {
+		steps []Step
+		want  int
+	}{
+		{nil, 0},
+		{[]Step{st(0, 5)}, 1},
+		{[]Step{st(0, 5), st(1, 6), st(2, 7)}, 3},
+		{[]Step{st(0, 1), st(1, 2), st(2, 3)}, 1}, // touching, not overlapping
+		{[]Step{st(0, 10), st(1, 2), st(3, 4), st(3, 5)}, 3},
+	} {
+		if got := maxInFlight(c.steps); got != c.want {
+			t.Errorf("%v: got %d, want %d", c.steps, got, c.want)
+		}
+	}
 }
