@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -142,7 +143,8 @@ type checker struct {
 	rep      *Report
 	tokens   []token
 	secrets  []string
-	refreshs []string // refresh tokens created here, newest last
+	refreshs []string        // live refresh tokens created here, newest last
+	general  map[string]bool // the codes of the flow-independent lint findings
 }
 
 // step is one planned row: run it, or, once cancelled, mark it.
@@ -174,6 +176,10 @@ func Run(ctx context.Context, in Input) *Report {
 		}
 		c.gs = guidanceSettings(*s)
 		c.rep.Lint = connectedapp.LintIn(c.cat, c.lintProfile(""), *s, c.now())
+		c.general = map[string]bool{}
+		for _, g := range c.rep.Lint {
+			c.general[g.Code] = true
+		}
 	}
 	c.gs.CallbackURL = r.CallbackURL
 
@@ -225,12 +231,13 @@ func (c *checker) lintProfile(f flows.Flow) connectedapp.Profile {
 	return connectedapp.Profile{Flow: f, CallbackURL: r.CallbackURL, Scopes: r.Scopes, LoginURL: r.LoginURL, HasSecret: &has}
 }
 
-// disabling are the lint findings that say the app (or org) does not allow a flow at all:
-// the checkup skips the flow with the finding's fix instead of running it.
+// disabling are the lint findings that, as errors, say the app (or org) does not allow a flow
+// at all: the checkup skips the flow with the finding's fix instead of running it.
 var disabling = map[string]bool{
 	"client-credentials-disabled": true, "jwt-no-certificate": true, "username-password-eca": true,
 	"username-password-blocked": true, "device-flow-disabled": true, "device-flow-uninstalled": true,
 	"user-agent-blocked": true, "token-exchange-disabled": true, "pkce-required": true, "pkce-required-org": true,
+	"refresh-token-not-selected": true, // an error only for the refresh flow
 }
 
 // flowLint returns the lint findings of flow f that are not flow-independent (errors and
@@ -239,19 +246,27 @@ func (c *checker) flowLint(f flows.Flow) (own []connectedapp.Finding, blocked *c
 	if c.in.Settings == nil {
 		return nil, nil
 	}
-	general := map[string]bool{}
-	for _, g := range c.rep.Lint {
-		general[g.Code] = true
-	}
 	for _, fd := range connectedapp.LintIn(c.cat, c.lintProfile(f), *c.in.Settings, c.now()) {
-		if general[fd.Code] || fd.Severity == connectedapp.Info {
+		if c.general[fd.Code] || fd.Severity == connectedapp.Info {
 			continue
 		}
-		if disabling[fd.Code] && blocked == nil {
-			fd := fd
-			blocked = &fd
+		if disabling[fd.Code] && fd.Severity == connectedapp.Error {
+			if blocked == nil {
+				fd := fd
+				blocked = &fd
+			}
+			continue
 		}
 		own = append(own, fd)
+	}
+	if blocked != nil {
+		return nil, blocked // what else the flow would need does not matter while the app does not allow it
+	}
+	// The report's lint section: every flow's findings once.
+	for _, fd := range own {
+		if !slices.ContainsFunc(c.rep.Lint, func(g connectedapp.Finding) bool { return g.Code == fd.Code && g.Problem == fd.Problem }) {
+			c.rep.Lint = append(c.rep.Lint, fd)
+		}
 	}
 	return own, blocked
 }
@@ -294,7 +309,9 @@ func (c *checker) plan() []step {
 				first = append(first, step{row: row, run: func(ctx context.Context, row Row) Row {
 					req := c.in.Request
 					req.JWTAudience = aud
-					return c.runFlow(ctx, sp, req, row)
+					row = c.runFlow(ctx, sp, req, row)
+					row.Detail = "aud " + aud + ": " + row.Detail
+					return row
 				}})
 			}
 		case flows.Device:
@@ -395,11 +412,11 @@ func (c *checker) audiences() []audience {
 		case a == "https://test.salesforce.com":
 			label = "test.salesforce.com"
 		case a == origin(r.MyDomainURL):
-			label = "My Domain " + a
+			label = "My Domain"
 		case c.in.SiteURL != "" && a == strings.TrimRight(c.in.SiteURL, "/"):
-			label = "Experience Cloud site " + a
+			label = "Experience Cloud site"
 		case a == origin(r.LoginURL):
-			label = "login host " + a
+			label = "login host"
 		}
 		out = append(out, audience{label: label, url: a})
 	}
@@ -426,7 +443,7 @@ func (c *checker) flowRow(sp flows.Spec, res *flows.Result, row Row) Row {
 			instanceURL: res.Token.InstanceURL, scopes: res.GrantedScopes}
 		c.tokens = append(c.tokens, tk)
 		c.secrets = append(c.secrets, tk.access, tk.refresh, res.Token.IDToken)
-		if tk.refresh != "" {
+		if tk.refresh != "" && !slices.Contains(c.refreshs, tk.refresh) {
 			c.refreshs = append(c.refreshs, tk.refresh)
 		}
 		row.Status, row.Detail = Works, describe(res)
@@ -455,6 +472,14 @@ func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
 			row.Fix = x.Fixes[0].Title + ": " + x.Fixes[0].Fix
 			row.SetupPath = x.Fixes[0].SetupPath
 		}
+	}
+	// A flow whose enablement the settings do not tell (none given, or a Connected App's
+	// device flow, which has no metadata field) and that the org refuses as not enabled is
+	// not allowed by the app: a skip, not a failure.
+	if row.Flow != "" && res.OAuthError != nil && strings.Contains(strings.ToLower(res.OAuthError.Description), "not enabled") &&
+		(c.in.Settings == nil || slices.ContainsFunc(row.Lint, func(fd connectedapp.Finding) bool { return strings.HasSuffix(fd.Code, "-unknown") })) {
+		row.Status = Skipped
+		row.Detail = "the app does not allow it (the org answered " + res.OAuthError.Error() + ")"
 	}
 	// A lint error of this flow is the surest fix: the app's settings say why.
 	for _, fd := range row.Lint {
@@ -548,7 +573,7 @@ func (c *checker) refresh(ctx context.Context, sp flows.Spec, row Row) Row {
 		row.Variant = "a refresh token made here"
 	case req.RefreshToken == "":
 		row.Status = Skipped
-		row.Detail = "no refresh token: the profile stores none and no flow here issued one (the web server flow does, with --browser)"
+		row.Detail = "no refresh token to spend; the profile stores none and no flow here issued one (the web server flow does, with --browser)"
 		return row
 	case c.in.Settings == nil || c.in.Settings.RefreshTokenRotation:
 		row.Status = Skipped
@@ -561,7 +586,8 @@ func (c *checker) refresh(ctx context.Context, sp flows.Spec, row Row) Row {
 	res := mustRun(ctx, sp, req)
 	out := c.flowRow(sp, res, row)
 	if out.Status == Works && res.RefreshTokenRotated {
-		c.refreshs = append(c.refreshs, res.RefreshToken)
+		// the token spent is void now; revoke keeps to the new one
+		c.refreshs = slices.DeleteFunc(c.refreshs, func(t string) bool { return t == req.RefreshToken })
 	}
 	return out
 }
@@ -600,6 +626,10 @@ func (c *checker) introspect(ctx context.Context, row Row) Row {
 	tk, ok := c.probe("api")
 	if !ok {
 		row.Status, row.Detail = Skipped, noToken
+		return row
+	}
+	if c.in.Request.ClientSecret == "" {
+		row.Status, row.Detail = Skipped, "introspection authenticates the app with its consumer secret, and the profile has none"
 		return row
 	}
 	row.Variant = "the " + string(tk.flow) + " token"
@@ -648,16 +678,17 @@ func (c *checker) rest(ctx context.Context, row Row) Row {
 func (c *checker) revoke(ctx context.Context, row Row) Row {
 	var list []string
 	seen := map[string]bool{c.in.Request.RefreshToken: true, "": true}
-	for _, rt := range c.refreshs {
-		if !seen[rt] {
-			seen[rt] = true
-			list = append(list, rt)
-		}
-	}
+	// Access tokens first: revoking a refresh token also voids the access tokens made with it.
 	for _, t := range c.tokens {
 		if !seen[t.access] {
 			seen[t.access] = true
 			list = append(list, t.access)
+		}
+	}
+	for _, rt := range c.refreshs {
+		if !seen[rt] {
+			seen[rt] = true
+			list = append(list, rt)
 		}
 	}
 	if len(list) == 0 {
