@@ -167,7 +167,9 @@ func TestMisconfiguredAppFailuresAndFixes(t *testing.T) {
 	if rep.Passed() {
 		t.Error("a report with failures passed")
 	}
-	if !slices.ContainsFunc(rep.Lint, func(f connectedapp.Finding) bool { return strings.HasPrefix(f.Code, "callback-") && f.Severity == connectedapp.Error }) {
+	if !slices.ContainsFunc(rep.Lint, func(f connectedapp.Finding) bool {
+		return strings.HasPrefix(f.Code, "callback-") && f.Severity == connectedapp.Error
+	}) {
 		t.Errorf("lint found no callback problem: %v", rep.Lint)
 	}
 	for step, want := range map[string]string{
