@@ -1,0 +1,731 @@
+// Package checkup checks a whole app at once: it lints the app's settings, runs every flow the
+// app allows that needs no browser (and the browser flows when asked), then introspects,
+// calls userinfo and the REST API with a token it got, and revokes every token it created.
+// The answer is a matrix of flow by result (works; fails, why and the fix from guidance's error
+// catalogue; skipped and why), exported as text, Markdown, HTML and JSON with every secret
+// redacted. It has no Fyne import: the CLI's check command and the window's Check button both
+// call Run.
+package checkup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/connectedapplab/connectedapplab/connectedapp"
+	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
+)
+
+// Status is a row's result.
+type Status string
+
+const (
+	Running   Status = "running" // only in progress reports: the step has started
+	Works     Status = "works"
+	Fails     Status = "fails"
+	Skipped   Status = "skipped"
+	Cancelled Status = "cancelled"
+)
+
+// Row is one line of the matrix: one flow (one JWT audience), or one follow-up operation
+// (introspect, userinfo, rest, revoke).
+type Row struct {
+	Step    string     `json:"step"`              // the flow name, or introspect, userinfo, rest, revoke
+	Flow    flows.Flow `json:"flow,omitempty"`    // the flow, for flow rows
+	Variant string     `json:"variant,omitempty"` // e.g. "aud My Domain" for the JWT bearer audiences
+	Status  Status     `json:"status"`
+	// Detail is what came back (works), the error as one line (fails), or why not (skipped,
+	// cancelled).
+	Detail string `json:"detail"`
+	// Meaning, Fix and SetupPath say, for a failure or a skip the app's settings explain,
+	// what it means and what to change (guidance's error catalogue, or the lint finding).
+	Meaning    string                 `json:"meaning,omitempty"`
+	Fix        string                 `json:"fix,omitempty"`
+	SetupPath  string                 `json:"setup_path,omitempty"`
+	Lint       []connectedapp.Finding `json:"lint,omitempty"` // the flow's own lint errors and warnings
+	DurationMS float64                `json:"duration_ms"`
+}
+
+// Name is the row's label: the step, and the variant when there is one.
+func (r Row) Name() string {
+	if r.Variant == "" {
+		return r.Step
+	}
+	return r.Step + " (" + r.Variant + ")"
+}
+
+// Report is the checkup's answer.
+type Report struct {
+	Version  string    `json:"version"` // the lab's version
+	Date     time.Time `json:"date"`
+	Profile  string    `json:"profile,omitempty"`
+	LoginURL string    `json:"login_url"`
+	ClientID string    `json:"client_id"`
+	App      string    `json:"app,omitempty"` // the app's name when its settings are known
+	// SettingsKnown is false when no app settings were given: lint is skipped and every flow
+	// with its inputs is tried.
+	SettingsKnown bool                   `json:"settings_known"`
+	Browser       bool                   `json:"browser"` // the browser flows were asked for
+	Lint          []connectedapp.Finding `json:"lint"`    // the flow-independent findings
+	Rows          []Row                  `json:"rows"`
+	Cancelled     bool                   `json:"cancelled"`
+}
+
+// Counts returns how many rows work, fail, were skipped and were cancelled.
+func (r *Report) Counts() (works, fails, skipped, cancelled int) {
+	for _, row := range r.Rows {
+		switch row.Status {
+		case Works:
+			works++
+		case Fails:
+			fails++
+		case Skipped:
+			skipped++
+		case Cancelled:
+			cancelled++
+		}
+	}
+	return
+}
+
+// Passed reports whether every row that ran works and nothing was cancelled.
+func (r *Report) Passed() bool {
+	_, fails, _, cancelled := r.Counts()
+	return fails == 0 && cancelled == 0 && !r.Cancelled
+}
+
+// Input is what a checkup runs on.
+type Input struct {
+	// Profile names the profile, for the report.
+	Profile string
+	// Request is the profile as a flow request: login and My Domain URLs, client ID and
+	// secret, callback URL, scopes, username, password and security token, JWT key, a stored
+	// refresh token, and the options (OpenBrowser for the browser flows). Its Flow is ignored.
+	Request flows.Request
+	// Settings are the app's settings when known (the profile's app settings, a settings
+	// file, or read from the org); nil: lint is skipped and every flow with its inputs is tried.
+	Settings *connectedapp.Settings
+	// Catalog is the flow catalogue; nil means flows.Catalog().
+	Catalog []flows.Spec
+	// Browser runs the browser flows too (Request.Options.OpenBrowser opens them).
+	Browser bool
+	// SiteURL is an Experience Cloud site URL (https://acme.my.site.com/partners): the JWT
+	// bearer flow is also tried with it as the audience.
+	SiteURL string
+	// Version is the lab's version, for the report.
+	Version string
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Progress (may be nil) gets each row twice: when it starts (Status Running) and when it
+	// ends. It is called on Run's goroutine and must not block long.
+	Progress func(Row)
+}
+
+// token is one token this checkup created.
+type token struct {
+	flow        flows.Flow
+	access      string
+	refresh     string
+	instanceURL string
+	scopes      []string
+}
+
+type checker struct {
+	in       Input
+	cat      []flows.Spec
+	now      func() time.Time
+	gs       guidance.Settings
+	rep      *Report
+	tokens   []token
+	secrets  []string
+	refreshs []string        // live refresh tokens created here, newest last
+	general  map[string]bool // the codes of the flow-independent lint findings
+}
+
+// step is one planned row: run it, or, once cancelled, mark it.
+type step struct {
+	row Row
+	run func(ctx context.Context, row Row) Row // nil: the row is decided (skipped)
+}
+
+// Run runs the checkup and returns its report. Cancelling ctx stops it at the step under way;
+// the report then holds what ran, and every row not run is Cancelled. Run starts no goroutine
+// that outlives it.
+func Run(ctx context.Context, in Input) *Report {
+	c := &checker{in: in, cat: in.Catalog, now: in.Now}
+	if c.cat == nil {
+		c.cat = flows.Catalog()
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	r := in.Request
+	c.rep = &Report{Version: in.Version, Date: c.now().UTC(), Profile: in.Profile, LoginURL: r.LoginURL,
+		ClientID: r.ClientID, SettingsKnown: in.Settings != nil, Browser: in.Browser, Lint: []connectedapp.Finding{}, Rows: []Row{}}
+	c.secrets = append(c.secrets, r.ClientSecret, r.Password, r.SecurityToken, r.Password+r.SecurityToken,
+		string(r.JWTPrivateKeyPEM), r.RefreshToken, r.SubjectToken, r.SAMLAssertion)
+	if s := in.Settings; s != nil {
+		c.rep.App = s.Name
+		if s.Label != "" {
+			c.rep.App = s.Label
+		}
+		c.gs = guidanceSettings(*s)
+		c.rep.Lint = connectedapp.LintIn(c.cat, c.lintProfile(""), *s, c.now())
+		c.general = map[string]bool{}
+		for _, g := range c.rep.Lint {
+			c.general[g.Code] = true
+		}
+	}
+	c.gs.CallbackURL = r.CallbackURL
+
+	steps := c.plan()
+	for _, st := range steps {
+		row := st.row
+		if ctx.Err() != nil {
+			row.Status, row.Detail = Cancelled, "not run: the checkup was cancelled"
+			c.rep.Cancelled = true
+			c.add(row)
+			continue
+		}
+		if st.run == nil {
+			c.add(row)
+			continue
+		}
+		start := time.Now()
+		running := row
+		running.Status = Running
+		c.report(running)
+		row = st.run(ctx, row)
+		row.DurationMS = float64(time.Since(start).Microseconds()) / 1000
+		if ctx.Err() != nil && row.Status != Works {
+			row.Status, row.Detail, row.Meaning, row.Fix, row.SetupPath = Cancelled, "stopped: the checkup was cancelled", "", "", ""
+			c.rep.Cancelled = true
+		}
+		c.add(row)
+	}
+	c.rep.scrub(c.secrets)
+	return c.rep
+}
+
+func (c *checker) add(row Row) {
+	c.rep.Rows = append(c.rep.Rows, row)
+	c.report(row)
+}
+
+func (c *checker) report(row Row) {
+	if c.in.Progress != nil {
+		row.Detail = scrubText(row.Detail, c.secrets)
+		c.in.Progress(row)
+	}
+}
+
+// lintProfile is the lint view of the request for flow f.
+func (c *checker) lintProfile(f flows.Flow) connectedapp.Profile {
+	r := c.in.Request
+	has := r.ClientSecret != ""
+	return connectedapp.Profile{Flow: f, CallbackURL: r.CallbackURL, Scopes: r.Scopes, LoginURL: r.LoginURL, HasSecret: &has}
+}
+
+// disabling are the lint findings that, as errors, say the app (or org) does not allow a flow
+// at all: the checkup skips the flow with the finding's fix instead of running it.
+var disabling = map[string]bool{
+	"client-credentials-disabled": true, "jwt-no-certificate": true, "username-password-eca": true,
+	"username-password-blocked": true, "device-flow-disabled": true, "device-flow-uninstalled": true,
+	"user-agent-blocked": true, "token-exchange-disabled": true, "pkce-required": true, "pkce-required-org": true,
+	"refresh-token-not-selected": true, // an error only for the refresh flow
+}
+
+// flowLint returns the lint findings of flow f that are not flow-independent (errors and
+// warnings), and the first finding that says the app does not allow f.
+func (c *checker) flowLint(f flows.Flow) (own []connectedapp.Finding, blocked *connectedapp.Finding) {
+	if c.in.Settings == nil {
+		return nil, nil
+	}
+	for _, fd := range connectedapp.LintIn(c.cat, c.lintProfile(f), *c.in.Settings, c.now()) {
+		if c.general[fd.Code] || fd.Severity == connectedapp.Info {
+			continue
+		}
+		if disabling[fd.Code] && fd.Severity == connectedapp.Error {
+			if blocked == nil {
+				fd := fd
+				blocked = &fd
+			}
+			continue
+		}
+		own = append(own, fd)
+	}
+	if blocked != nil {
+		return nil, blocked // what else the flow would need does not matter while the app does not allow it
+	}
+	// The report's lint section: every flow's findings once.
+	for _, fd := range own {
+		if !slices.ContainsFunc(c.rep.Lint, func(g connectedapp.Finding) bool { return g.Code == fd.Code && g.Problem == fd.Problem }) {
+			c.rep.Lint = append(c.rep.Lint, fd)
+		}
+	}
+	return own, blocked
+}
+
+// plan lists every row in the order they run: the flows that make tokens (catalogue order),
+// then token exchange and refresh (they spend tokens made before), then the operations.
+func (c *checker) plan() []step {
+	var first, last []step
+	for _, sp := range c.cat {
+		sp := sp
+		row := Row{Step: string(sp.Flow), Flow: sp.Flow}
+		own, blocked := c.flowLint(sp.Flow)
+		row.Lint = own
+		switch {
+		case sp.Browser && !c.in.Browser:
+			row.Status, row.Detail = Skipped, "needs a browser: run the checkup with --browser (the Check button's \"Include browser flows\")"
+			first = append(first, step{row: row})
+			continue
+		case blocked != nil:
+			row.Status, row.Detail, row.Fix, row.SetupPath = Skipped, "the app does not allow it: "+blocked.Problem, blocked.Fix, blocked.SetupPath
+			first = append(first, step{row: row})
+			continue
+		}
+		switch sp.Flow {
+		case flows.Refresh:
+			last = append(last, step{row: row, run: func(ctx context.Context, row Row) Row { return c.refresh(ctx, sp, row) }})
+		case flows.TokenExchange:
+			// before refresh: it may issue a refresh token
+			last = append([]step{{row: row, run: func(ctx context.Context, row Row) Row { return c.tokenExchange(ctx, sp, row) }}}, last...)
+		case flows.JWTBearer:
+			if miss := c.missing(sp, c.in.Request); miss != "" {
+				row.Status, row.Detail = Skipped, miss
+				first = append(first, step{row: row})
+				continue
+			}
+			for _, a := range c.audiences() {
+				row := row
+				row.Variant = "aud " + a.label
+				aud := a.url
+				first = append(first, step{row: row, run: func(ctx context.Context, row Row) Row {
+					req := c.in.Request
+					req.JWTAudience = aud
+					row = c.runFlow(ctx, sp, req, row)
+					row.Detail = "aud " + aud + ": " + row.Detail
+					return row
+				}})
+			}
+		case flows.Device:
+			first = append(first, step{row: row, run: func(ctx context.Context, row Row) Row { return c.device(ctx, sp, row) }})
+		default:
+			if miss := c.missing(sp, c.in.Request); miss != "" {
+				row.Status, row.Detail = Skipped, miss
+				first = append(first, step{row: row})
+				continue
+			}
+			first = append(first, step{row: row, run: func(ctx context.Context, row Row) Row { return c.runFlow(ctx, sp, c.in.Request, row) }})
+		}
+	}
+	ops := []step{
+		{row: Row{Step: "introspect"}, run: c.introspect},
+		{row: Row{Step: "userinfo"}, run: c.userinfo},
+		{row: Row{Step: "rest"}, run: c.rest},
+		{row: Row{Step: "revoke"}, run: c.revoke},
+	}
+	return append(append(first, last...), ops...)
+}
+
+// missing says which required field of sp the request lacks ("" when none).
+func (c *checker) missing(sp flows.Spec, r flows.Request) string {
+	var miss []string
+	for _, n := range sp.Fields {
+		if n.Required && !has(r, n.Field) {
+			miss = append(miss, string(n.Field))
+		}
+	}
+	if len(miss) == 0 {
+		return ""
+	}
+	return "the profile has no " + strings.Join(miss, ", ") + ": add it to the profile to check this flow"
+}
+
+func has(r flows.Request, f flows.Field) bool {
+	switch f {
+	case flows.FieldLoginURL:
+		return r.LoginURL != ""
+	case flows.FieldMyDomainURL:
+		return r.MyDomainURL != ""
+	case flows.FieldClientID:
+		return r.ClientID != ""
+	case flows.FieldClientSecret:
+		return r.ClientSecret != ""
+	case flows.FieldCallbackURL:
+		return r.CallbackURL != ""
+	case flows.FieldScopes:
+		return len(r.Scopes) > 0
+	case flows.FieldUsername:
+		return r.Username != ""
+	case flows.FieldPassword:
+		return r.Password != ""
+	case flows.FieldSecurityToken:
+		return r.SecurityToken != ""
+	case flows.FieldJWTKey:
+		return len(r.JWTPrivateKeyPEM) > 0
+	case flows.FieldJWTAudience:
+		return r.JWTAudience != ""
+	case flows.FieldRefreshToken:
+		return r.RefreshToken != ""
+	case flows.FieldSubjectToken:
+		return r.SubjectToken != ""
+	case flows.FieldSubjectTokenType:
+		return r.SubjectTokenType != ""
+	case flows.FieldSAMLAssertion:
+		return r.SAMLAssertion != ""
+	}
+	return false
+}
+
+type audience struct{ label, url string }
+
+// audiences are the JWT audiences that apply: the ones the JWT bearer flow itself tries for
+// this login host (flows.JWTAudiences), the My Domain URL, and the Experience Cloud site.
+func (c *checker) audiences() []audience {
+	r := c.in.Request
+	r.JWTAudience = ""
+	list := flows.JWTAudiences(r)
+	if o := origin(r.MyDomainURL); o != "" {
+		list = append(list, o)
+	}
+	if c.in.SiteURL != "" {
+		list = append(list, strings.TrimRight(c.in.SiteURL, "/"))
+	}
+	var out []audience
+	seen := map[string]bool{}
+	for _, a := range list {
+		if a == "" || seen[a] {
+			continue
+		}
+		seen[a] = true
+		label := a
+		switch {
+		case a == "https://login.salesforce.com":
+			label = "login.salesforce.com"
+		case a == "https://test.salesforce.com":
+			label = "test.salesforce.com"
+		case a == origin(r.MyDomainURL):
+			label = "My Domain"
+		case c.in.SiteURL != "" && a == strings.TrimRight(c.in.SiteURL, "/"):
+			label = "Experience Cloud site"
+		case a == origin(r.LoginURL):
+			label = "login host"
+		}
+		out = append(out, audience{label: label, url: a})
+	}
+	return out
+}
+
+func origin(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
+}
+
+// runFlow runs one flow and turns its result into a row.
+func (c *checker) runFlow(ctx context.Context, sp flows.Spec, req flows.Request, row Row) Row {
+	res, _ := sp.Run(ctx, req, nil)
+	return c.flowRow(sp, res, row)
+}
+
+func (c *checker) flowRow(sp flows.Spec, res *flows.Result, row Row) Row {
+	if res.Err == nil && res.Token != nil {
+		tk := token{flow: sp.Flow, access: res.Token.AccessToken, refresh: res.Token.RefreshToken,
+			instanceURL: res.Token.InstanceURL, scopes: res.GrantedScopes}
+		c.tokens = append(c.tokens, tk)
+		c.secrets = append(c.secrets, tk.access, tk.refresh, res.Token.IDToken)
+		if tk.refresh != "" && !slices.Contains(c.refreshs, tk.refresh) {
+			c.refreshs = append(c.refreshs, tk.refresh)
+		}
+		row.Status, row.Detail = Works, describe(res)
+		for _, ch := range res.Checks {
+			if !ch.OK && ch.Name != "jwt_audience" {
+				row.Status = Fails
+				row.Detail = "a token came back, but the " + ch.Name + " check failed: " + ch.Detail
+			}
+		}
+		return row
+	}
+	return c.failRow(sp.Flow, res, row)
+}
+
+// failRow fills a failed row from guidance's explanation of the error.
+func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
+	row.Status = Fails
+	row.Detail = "failed"
+	if res.Err != nil {
+		row.Detail = res.Err.Error()
+	}
+	rep := guidance.Explain(guidance.Input{Flow: f, Settings: c.gs, Result: res, Now: c.now()})
+	if x := rep.Error; x != nil {
+		row.Meaning = x.Meaning
+		if len(x.Fixes) > 0 {
+			row.Fix = x.Fixes[0].Title + ": " + x.Fixes[0].Fix
+			row.SetupPath = x.Fixes[0].SetupPath
+		}
+	}
+	// A flow whose enablement the settings do not tell (none given, or a Connected App's
+	// device flow, which has no metadata field) and that the org refuses as not enabled is
+	// not allowed by the app: a skip, not a failure.
+	if row.Flow != "" && res.OAuthError != nil && strings.Contains(strings.ToLower(res.OAuthError.Description), "not enabled") &&
+		(c.in.Settings == nil || slices.ContainsFunc(row.Lint, func(fd connectedapp.Finding) bool { return strings.HasSuffix(fd.Code, "-unknown") })) {
+		row.Status = Skipped
+		row.Detail = "the app does not allow it (the org answered " + res.OAuthError.Error() + ")"
+	}
+	// A lint error of this flow is the surest fix: the app's settings say why.
+	for _, fd := range row.Lint {
+		if fd.Severity == connectedapp.Error {
+			row.Fix, row.SetupPath = fd.Fix, fd.SetupPath
+			if row.Meaning == "" {
+				row.Meaning = fd.Problem
+			}
+			break
+		}
+	}
+	return row
+}
+
+// describe is one line on what a flow returned.
+func describe(res *flows.Result) string {
+	var b strings.Builder
+	b.WriteString("access token")
+	if len(res.GrantedScopes) > 0 {
+		b.WriteString(", scopes " + strings.Join(res.GrantedScopes, " "))
+	}
+	if res.RefreshTokenIssued {
+		b.WriteString(", refresh token")
+		if res.RefreshTokenRotated {
+			b.WriteString(" (rotated)")
+		}
+	} else {
+		b.WriteString(", no refresh token")
+	}
+	if res.Token.IDToken != "" {
+		b.WriteString(", ID token")
+	}
+	return b.String()
+}
+
+// device runs the device flow up to the user code: approving it needs a person.
+func (c *checker) device(ctx context.Context, sp flows.Spec, row Row) Row {
+	if miss := c.missing(sp, c.in.Request); miss != "" {
+		row.Status, row.Detail = Skipped, miss
+		return row
+	}
+	dctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var at string
+	res, _ := sp.Run(dctx, c.in.Request, func(p flows.Progress) {
+		if p.Step == "user-code" {
+			at = p.VerificationURL
+			stop()
+		}
+	})
+	if at != "" && ctx.Err() == nil {
+		row.Status = Works
+		row.Detail = "a user code came back (enter it at " + at + "); approving it needs a person, so the checkup stops there"
+		return row
+	}
+	return c.failRow(sp.Flow, res, row)
+}
+
+// tokenExchange trades the profile's subject token, or an access token made before, for a new one.
+func (c *checker) tokenExchange(ctx context.Context, sp flows.Spec, row Row) Row {
+	req := c.in.Request
+	if req.SubjectToken == "" {
+		if len(c.tokens) == 0 {
+			row.Status, row.Detail = Skipped, "no subject token: the profile has none and no flow before it made an access token"
+			return row
+		}
+		req.SubjectToken = c.tokens[0].access
+		req.SubjectTokenType = "access_token"
+		row.Detail = "subject: the " + string(c.tokens[0].flow) + " access token"
+	}
+	if miss := c.missing(sp, req); miss != "" {
+		row.Status, row.Detail = Skipped, miss
+		return row
+	}
+	out := c.flowRow(sp, mustRun(ctx, sp, req), row)
+	return out
+}
+
+func mustRun(ctx context.Context, sp flows.Spec, req flows.Request) *flows.Result {
+	res, _ := sp.Run(ctx, req, nil)
+	return res
+}
+
+// refresh spends a refresh token made here, else the profile's stored one when the app does
+// not rotate refresh tokens (a rotation would void the stored token).
+func (c *checker) refresh(ctx context.Context, sp flows.Spec, row Row) Row {
+	req := c.in.Request
+	switch {
+	case len(c.refreshs) > 0:
+		req.RefreshToken = c.refreshs[len(c.refreshs)-1]
+		row.Variant = "a refresh token made here"
+	case req.RefreshToken == "":
+		row.Status = Skipped
+		row.Detail = "no refresh token to spend; the profile stores none and no flow here issued one (the web server flow does, with --browser)"
+		return row
+	case c.in.Settings == nil || c.in.Settings.RefreshTokenRotation:
+		row.Status = Skipped
+		row.Detail = "the profile's stored refresh token is not spent: the app rotates refresh tokens (or its settings are unknown), and a refresh would void it"
+		row.Fix = "run the checkup with --browser to refresh a token made for the checkup"
+		return row
+	default:
+		row.Variant = "the profile's refresh token"
+	}
+	res := mustRun(ctx, sp, req)
+	out := c.flowRow(sp, res, row)
+	if out.Status == Works && res.RefreshTokenRotated {
+		// the token spent is void now; revoke keeps to the new one
+		c.refreshs = slices.DeleteFunc(c.refreshs, func(t string) bool { return t == req.RefreshToken })
+	}
+	return out
+}
+
+// probe is the token the operations use: the first one whose scopes include want, else the first.
+func (c *checker) probe(want string) (token, bool) {
+	for _, t := range c.tokens {
+		for _, s := range t.scopes {
+			if s == want {
+				return t, true
+			}
+		}
+	}
+	if len(c.tokens) > 0 {
+		return c.tokens[0], true
+	}
+	return token{}, false
+}
+
+const noToken = "no access token: no flow before it worked"
+
+func (c *checker) opRow(row Row, tk token, err error, ok string) Row {
+	if err == nil {
+		row.Status, row.Detail = Works, ok
+		return row
+	}
+	res := &flows.Result{Flow: tk.flow, Err: err}
+	var oe *flows.OAuthError
+	if errors.As(err, &oe) {
+		res.OAuthError = oe
+	}
+	return c.failRow(tk.flow, res, row)
+}
+
+func (c *checker) introspect(ctx context.Context, row Row) Row {
+	tk, ok := c.probe("api")
+	if !ok {
+		row.Status, row.Detail = Skipped, noToken
+		return row
+	}
+	if c.in.Request.ClientSecret == "" {
+		row.Status, row.Detail = Skipped, "introspection authenticates the app with its consumer secret, and the profile has none"
+		return row
+	}
+	row.Variant = "the " + string(tk.flow) + " token"
+	in, _, err := flows.Introspect(ctx, c.in.Request, tk.access, "access_token")
+	msg := ""
+	if err == nil {
+		msg = "inactive"
+		if in.Active {
+			msg = "active"
+			if in.Exp > 0 {
+				msg += fmt.Sprintf(", expires if idle at %s", time.Unix(in.Exp, 0).UTC().Format(time.RFC3339))
+			}
+		}
+	}
+	return c.opRow(row, tk, err, msg)
+}
+
+func (c *checker) userinfo(ctx context.Context, row Row) Row {
+	tk, ok := c.probe("openid")
+	if !ok {
+		row.Status, row.Detail = Skipped, noToken
+		return row
+	}
+	row.Variant = "the " + string(tk.flow) + " token"
+	res, err := flows.UserInfo(ctx, c.in.Request, tk.access)
+	msg := "answered"
+	if m, ok := res.Body.(map[string]any); ok && m["preferred_username"] != nil {
+		msg = fmt.Sprintf("answered for %v", m["preferred_username"])
+	}
+	return c.opRow(row, tk, err, msg)
+}
+
+func (c *checker) rest(ctx context.Context, row Row) Row {
+	tk, ok := c.probe("api")
+	if !ok {
+		row.Status, row.Detail = Skipped, noToken
+		return row
+	}
+	row.Variant = "the " + string(tk.flow) + " token"
+	res, err := flows.REST(ctx, c.in.Request, tk.instanceURL, tk.access, "")
+	return c.opRow(row, tk, err, fmt.Sprintf("GET %s answered %d", flows.DefaultRESTPath, res.Status))
+}
+
+// revoke revokes every refresh token and access token this checkup created (never the
+// profile's stored refresh token).
+func (c *checker) revoke(ctx context.Context, row Row) Row {
+	var list []string
+	seen := map[string]bool{c.in.Request.RefreshToken: true, "": true}
+	// Access tokens first: revoking a refresh token also voids the access tokens made with it.
+	for _, t := range c.tokens {
+		if !seen[t.access] {
+			seen[t.access] = true
+			list = append(list, t.access)
+		}
+	}
+	for _, rt := range c.refreshs {
+		if !seen[rt] {
+			seen[rt] = true
+			list = append(list, rt)
+		}
+	}
+	if len(list) == 0 {
+		row.Status, row.Detail = Skipped, "nothing to revoke: the checkup made no token"
+		return row
+	}
+	var failed []string
+	for _, t := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		if _, err := flows.Revoke(ctx, c.in.Request, t); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	if len(failed) > 0 {
+		row.Status = Fails
+		row.Detail = fmt.Sprintf("%d of %d tokens not revoked: %s", len(failed), len(list), failed[0])
+		row.Fix = "revoke them in Setup > Connected Apps OAuth Usage, or wait for them to expire"
+		return row
+	}
+	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d tokens the checkup made", len(list))
+	return row
+}
+
+// guidanceSettings is what the app's settings tell guidance.
+func guidanceSettings(s connectedapp.Settings) guidance.Settings {
+	g := guidance.Settings{AppKind: guidance.AppConnected, AppScopes: s.Scopes, AppSessionTimeoutMinutes: s.SessionTimeoutMinutes,
+		OrgSessionTimeoutMinutes: s.Org.SessionTimeoutMinutes, IDTokenValidityMinutes: s.IDTokenValidityMinutes,
+		UsernamePasswordBlocked: s.Org.BlockUsernamePasswordFlow, AppInstalled: s.Installed}
+	if s.Kind == connectedapp.External {
+		g.AppKind = guidance.AppExternalClient
+	}
+	rot, pkce, jwt := s.RefreshTokenRotation, s.PKCERequired, s.NamedUserJWT
+	g.RefreshTokenRotation, g.PKCERequired, g.JWTAccessTokens = &rot, &pkce, &jwt
+	if p, err := guidance.ParseRefreshPolicy(s.RefreshTokenPolicy.String()); err == nil {
+		g.RefreshTokenPolicy = p
+	}
+	return g
+}
