@@ -26,6 +26,7 @@ func NewTree(window Window) *Tree {
 	t := &Tree{window: window}
 	t.commands = []*Command{
 		appCommand(),
+		benchCommand(),
 		diagnoseCommand(),
 		emulateCommand(),
 		explainCommand(),
