@@ -5,6 +5,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,10 +42,15 @@ func TestRunTimelineSVGAgainstTheDemoOrg(t *testing.T) {
 	svg := string(b)
 	// The session's end is introspection's exp, a reading of the org's session.
 	end := time.Unix(int64(got.Introspection.Exp), 0).In(time.Local).Format("15:04")
-	for _, want := range []string{"<svg ", "Access token", "expires if idle until " + end, "none came back with this token", `class="now"`} {
+	for _, want := range []string{"<svg ", "Access token", "none came back with this token", `class="now"`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("the SVG lacks %q:\n%s", want, svg)
 		}
+	}
+	// The label gives the date too when the end falls on another day than the login
+	// ("expires if idle until Dec 3 00:51" for a login at 22:51).
+	if !regexp.MustCompile(`expires if idle until ([A-Z][a-z]{2} \d{1,2} )?` + regexp.QuoteMeta(end) + `<`).MatchString(svg) {
+		t.Errorf("the SVG lacks \"expires if idle until [date] %s\":\n%s", end, svg)
 	}
 }
 
