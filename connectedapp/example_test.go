@@ -30,6 +30,5 @@ func ExampleLint() {
 	// Output:
 	// error callback-port: the callback URL's port differs: the profile uses port 1717, the app has http://localhost:1718/OauthRedirect
 	// error refresh-token-not-selected: the profile requests refresh_token but the app does not have it
-	// warning refresh-token-not-selected: no refresh token will be issued: the app does not have refresh_token
 	// would fail: true
 }

@@ -39,6 +39,16 @@ type Finding struct {
 	// Source names where the Salesforce fact behind a dated finding is documented
 	// (the platform table's source); nil for findings about the app's own settings.
 	Source *guidance.DocRef `json:"source,omitempty"`
+	// Blocks names the flow this error says the app or org does not allow at all (the flow
+	// is switched off, or this kind of app does not support it); empty when the finding is
+	// about how a flow the app allows will behave. A checkup skips a blocked flow, with the
+	// finding's fix, instead of running it.
+	Blocks flows.Flow `json:"blocks,omitempty"`
+}
+
+// BlocksFlow reports whether f says the app or org does not allow flow fl at all.
+func (f Finding) BlocksFlow(fl flows.Flow) bool {
+	return f.Severity == Error && fl != "" && f.Blocks == fl
 }
 
 // String is the one-line form: "error callback-port: problem".
@@ -98,6 +108,17 @@ func (l *linter) add(sev Severity, code string, at setting, problem, cause, fix,
 	path, field := where(l.s.Kind, at)
 	l.out = append(l.out, Finding{Code: code, Severity: sev, Problem: problem, Cause: cause, Fix: fix,
 		SetupPath: path, MetadataField: field, WireError: wire})
+}
+
+// reported reports whether a finding with code was added already.
+func (l *linter) reported(code string) bool {
+	return slices.ContainsFunc(l.out, func(f Finding) bool { return f.Code == code })
+}
+
+// block adds an error that says the app or org does not allow the profile's flow at all.
+func (l *linter) block(code string, at setting, problem, cause, fix, wire string) {
+	l.add(Error, code, at, problem, cause, fix, wire)
+	l.out[len(l.out)-1].Blocks = l.p.Flow
 }
 
 // Lint checks the app's settings against the profile and returns every problem it finds,
@@ -301,6 +322,9 @@ func (l *linter) scopes() {
 		}
 		switch canonicalScope(sc) {
 		case "refresh_token":
+			if l.p.Flow == flows.Refresh || l.reported("refresh-token-not-selected") {
+				continue // the refresh flow's own finding below says it; offline_access is the same scope
+			}
 			l.add(Error, "refresh-token-not-selected", setScopes, "the profile requests refresh_token but the app does not have it",
 				"requested scopes must be a subset of the app's selected scopes",
 				"select \"Perform requests at any time (refresh_token, offline_access)\" (metadata RefreshToken) on the app, or drop refresh_token from the profile",
@@ -320,10 +344,11 @@ func (l *linter) scopes() {
 	f, refreshes := l.p.Flow, l.spec.Refresh.Can()
 	switch {
 	case f == flows.Refresh && !l.s.HasScope("refresh_token"):
-		l.add(Error, "refresh-token-not-selected", setScopes, "the refresh flow needs a refresh token, and the app does not grant refresh_token",
+		l.block("refresh-token-not-selected", setScopes, "the refresh flow needs a refresh token, and the app does not grant refresh_token",
 			"without refresh_token (or offline_access) on the app no flow ever issued a refresh token to refresh with",
 			"select refresh_token (metadata RefreshToken) on the app and get a new refresh token with an interactive flow", "")
-	case refreshes && f != flows.Refresh && !l.s.HasScope("refresh_token"):
+	case refreshes && f != flows.Refresh && !l.s.HasScope("refresh_token") && !hasScope(l.p.Scopes, "refresh_token"):
+		// (a profile that requests refresh_token got the error above: one finding per code)
 		l.add(Warning, "refresh-token-not-selected", setScopes, "no refresh token will be issued: the app does not have refresh_token",
 			"Salesforce returns a refresh token only when refresh_token or offline_access is granted",
 			"select refresh_token (metadata RefreshToken) on the app and request it", "")
@@ -393,10 +418,10 @@ func (l *linter) pkce() {
 		if l.s.Kind == External {
 			cause = "External Client Apps require PKCE by default, and the profile sends no code_challenge"
 		}
-		l.add(Error, "pkce-required", setPKCE, "PKCE is required but off in the profile", cause,
+		l.block("pkce-required", setPKCE, "PKCE is required but off in the profile", cause,
 			"run web-server-pkce (or turn PKCE on in the profile); or turn off the requirement on the app", wire)
 	case l.s.Org.PKCERequired:
-		l.add(Error, "pkce-required-org", setOrgPKCE, "the org requires PKCE but it is off in the profile",
+		l.block("pkce-required-org", setOrgPKCE, "the org requires PKCE but it is off in the profile",
 			"the org-wide PKCE requirement applies to every app", "run web-server-pkce (or turn PKCE on in the profile)", wire)
 	}
 }
@@ -446,7 +471,7 @@ func (l *linter) perFlow() {
 	switch l.p.Flow {
 	case flows.ClientCredentials:
 		if !s.ClientCredentialsEnabled {
-			l.add(Error, "client-credentials-disabled", setClientCredentials, "the client credentials flow is not enabled on the app",
+			l.block("client-credentials-disabled", setClientCredentials, "the client credentials flow is not enabled on the app",
 				"Salesforce refuses client_credentials unless the app enables it", "enable the client credentials flow and choose a Run As user",
 				"invalid_grant: client credentials flow not enabled (exact text unconfirmed)")
 		}
@@ -469,7 +494,7 @@ func (l *linter) perFlow() {
 		}
 	case flows.JWTBearer:
 		if strings.TrimSpace(s.Certificate) == "" {
-			l.add(Error, "jwt-no-certificate", setCertificate, "the app has no certificate for the JWT bearer flow",
+			l.block("jwt-no-certificate", setCertificate, "the app has no certificate for the JWT bearer flow",
 				"Salesforce verifies the assertion's RS256 signature with the certificate uploaded on the app",
 				"upload the X.509 certificate of the key that signs the JWT (\"Use digital signatures\")", "invalid_grant: invalid assertion")
 		}
@@ -492,7 +517,7 @@ func (l *linter) perFlow() {
 		}
 	case flows.UsernamePassword:
 		if s.Kind == External {
-			l.out = append(l.out, Finding{Code: "username-password-eca", Severity: Error,
+			l.out = append(l.out, Finding{Code: "username-password-eca", Severity: Error, Blocks: flows.UsernamePassword,
 				Problem: "External Client Apps do not support the username-password flow",
 				Cause:   "the flow exists only for Connected Apps (and for them it " + guidance.Change(guidance.ChangeUnPwRetired).Status(l.now) + ")",
 				Fix:     "use the web server flow with PKCE for users, or client credentials / JWT bearer for integrations", WireError: "invalid_grant: authentication failure"})
@@ -504,7 +529,7 @@ func (l *linter) perFlow() {
 				"orgs created Summer '23 or later block it by default, and the failure reads like a wrong password; Login History says \"Username-Password Flow Disabled\"",
 				"check \"Allow OAuth Username-Password Flows\" in the org", "invalid_grant: authentication failure")
 		case *s.Org.BlockUsernamePasswordFlow:
-			l.add(Error, "username-password-blocked", setOrgUsernamePassword, "the org blocks the username-password flow",
+			l.block("username-password-blocked", setOrgUsernamePassword, "the org blocks the username-password flow",
 				"\"Allow OAuth Username-Password Flows\" is off (blockOAuthUnPwFlow=true); the error looks like a wrong password",
 				"allow the flow in the org, or better, move to the web server flow with PKCE or client credentials", "invalid_grant: authentication failure")
 		}
@@ -524,18 +549,18 @@ func (l *linter) perFlow() {
 				"\"Enable for Device Flow\" is a Setup checkbox with no ConnectedApp metadata field",
 				"check \"Enable for Device Flow\" on the app", "invalid_grant: device flow is not enabled for the app")
 		case !*s.DeviceFlowEnabled:
-			l.add(Error, "device-flow-disabled", setDeviceFlow, "the device flow is not enabled on the app",
+			l.block("device-flow-disabled", setDeviceFlow, "the device flow is not enabled on the app",
 				"Salesforce refuses the device flow unless the app enables it", "enable the device flow on the app",
 				"invalid_grant: device flow is not enabled for the app")
 		}
 		if s.Kind == Connected && s.Installed != nil && !*s.Installed {
-			l.add(Error, "device-flow-uninstalled", setInstalled, "the device flow is blocked for uninstalled Connected Apps",
+			l.block("device-flow-uninstalled", setInstalled, "the device flow is blocked for uninstalled Connected Apps",
 				"since "+guidance.Change(guidance.ChangeDeviceUninstalled).When+" Salesforce blocks the device flow for every uninstalled connected app, including the default Salesforce CLI app",
 				"install the app in the org (or use an External Client App)", "invalid_client: app must be installed into org")
 		}
 	case flows.UserAgent:
 		if s.Org.BlockUserAgentFlow {
-			l.add(Error, "user-agent-blocked", setOrgUserAgent, "the org blocks the user-agent flow",
+			l.block("user-agent-blocked", setOrgUserAgent, "the org blocks the user-agent flow",
 				"\"Allow OAuth User-Agent Flows\" is off (blockOAuthUsrAgtFlow=true)",
 				"allow the flow in the org, or use the web server flow with PKCE", "")
 		}
@@ -547,7 +572,7 @@ func (l *linter) perFlow() {
 		}
 	case flows.TokenExchange:
 		if !s.TokenExchangeEnabled {
-			l.add(Error, "token-exchange-disabled", setTokenExchange, "the token exchange flow is not enabled on the app",
+			l.block("token-exchange-disabled", setTokenExchange, "the token exchange flow is not enabled on the app",
 				"the app must enable token exchange and name a token exchange handler", "enable the token exchange flow and assign an Apex handler", "")
 		}
 	case flows.Refresh:

@@ -168,11 +168,104 @@ func TestLint(t *testing.T) {
 				if strings.ContainsAny(f.Problem+f.Fix, "\n") {
 					t.Errorf("finding %s is not one line: %q", f.Code, f.Problem)
 				}
+				if f.Blocks != "" && (f.Blocks != tc.profile.Flow || f.Severity != Error) {
+					t.Errorf("finding %s (%s) blocks %q in a %q profile", f.Code, f.Severity, f.Blocks, tc.profile.Flow)
+				}
 				if i > 0 && rank(got[i-1].Severity) > rank(f.Severity) {
 					t.Errorf("findings not sorted errors first: %v", have)
 				}
 			}
 		})
+	}
+}
+
+// The app lacks refresh_token: each flow gets refresh-token-not-selected once at most, whether
+// the profile requests refresh_token, offline_access, both or neither, and with the severity
+// that fits (an error for a profile that asks for it and for the refresh flow, a warning
+// for a flow that would otherwise issue one).
+func TestLintRefreshTokenNotSelectedOnce(t *testing.T) {
+	s := baseApp(Connected)
+	s.Scopes = []string{"api", "openid"}
+	s.Certificate, s.ClientCredentialsEnabled, s.ClientCredentialsUser = "PEM", true, "int@example.com"
+	for _, sp := range flows.Catalog() {
+		for _, scopes := range [][]string{nil, {"api"}, {"api", "refresh_token"}, {"api", "offline_access"}, {"refresh_token", "offline_access"}} {
+			p := Profile{Flow: sp.Flow, CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: scopes,
+				LoginURL: "https://acme.my.salesforce.com"}
+			var got []Finding
+			for _, f := range LintAt(p, s, lintNow) {
+				if f.Code == "refresh-token-not-selected" {
+					got = append(got, f)
+				}
+			}
+			asks := slices.Contains(scopes, "refresh_token") || slices.Contains(scopes, "offline_access")
+			var want Severity
+			switch {
+			case sp.Flow == flows.Refresh || asks:
+				want = Error
+			case sp.Refresh.Can():
+				want = Warning
+			}
+			wantN := 1
+			if want == "" {
+				wantN = 0
+			}
+			switch {
+			case len(got) != wantN:
+				t.Errorf("%s %v: %d refresh-token-not-selected findings, want %d: %v", sp.Flow, scopes, len(got), wantN, got)
+			case len(got) == 1 && got[0].Severity != want:
+				t.Errorf("%s %v: %s, want %s", sp.Flow, scopes, got[0].Severity, want)
+			case len(got) == 1 && got[0].BlocksFlow(sp.Flow) != (sp.Flow == flows.Refresh):
+				// requesting a scope the app lacks fails the flow; only the refresh flow has nothing to refresh
+				t.Errorf("%s %v: blocks %q", sp.Flow, scopes, got[0].Blocks)
+			}
+		}
+	}
+}
+
+// The errors that say the app or org does not allow a flow at all carry the flow they block;
+// errors about how an allowed flow will fail do not.
+func TestLintBlocks(t *testing.T) {
+	cb := "http://localhost:1717/OauthRedirect"
+	for _, tc := range []struct {
+		kind   Kind
+		p      Profile
+		edit   func(*Settings)
+		code   string
+		blocks bool
+	}{
+		{Connected, Profile{Flow: flows.ClientCredentials, LoginURL: "https://acme.my.salesforce.com"}, nil, "client-credentials-disabled", true},
+		{Connected, Profile{Flow: flows.ClientCredentials, LoginURL: "https://acme.my.salesforce.com"},
+			func(s *Settings) { s.ClientCredentialsEnabled = true }, "client-credentials-no-user", false},
+		{Connected, Profile{Flow: flows.JWTBearer}, nil, "jwt-no-certificate", true},
+		{External, Profile{Flow: flows.UsernamePassword}, nil, "username-password-eca", true},
+		{Connected, Profile{Flow: flows.UsernamePassword}, func(s *Settings) { s.Org.BlockUsernamePasswordFlow = yes() }, "username-password-blocked", true},
+		{External, Profile{Flow: flows.Device}, nil, "device-flow-disabled", true},
+		{Connected, Profile{Flow: flows.Device}, func(s *Settings) { s.DeviceFlowEnabled = yes(); s.Installed = no() }, "device-flow-uninstalled", true},
+		{Connected, Profile{Flow: flows.UserAgent, CallbackURL: cb}, func(s *Settings) { s.Org.BlockUserAgentFlow = true }, "user-agent-blocked", true},
+		{Connected, Profile{Flow: flows.TokenExchange}, nil, "token-exchange-disabled", true},
+		{External, Profile{Flow: flows.WebServer, CallbackURL: cb}, nil, "pkce-required", true},
+		{Connected, Profile{Flow: flows.WebServer, CallbackURL: cb}, func(s *Settings) { s.Org.PKCERequired = true }, "pkce-required-org", true},
+		{Connected, Profile{Flow: flows.Refresh}, func(s *Settings) { s.Scopes = []string{"api"} }, "refresh-token-not-selected", true},
+		{Connected, Profile{Flow: flows.WebServerPKCE, CallbackURL: cb, Scopes: []string{"refresh_token"}}, func(s *Settings) { s.Scopes = []string{"api"} }, "refresh-token-not-selected", false},
+		{Connected, Profile{Flow: flows.WebServerPKCE, CallbackURL: "http://localhost:1718/OauthRedirect"}, nil, "callback-port", false},
+		{Connected, Profile{Flow: flows.Refresh}, func(s *Settings) { s.RefreshTokenPolicy = RefreshTokenPolicy{Type: RefreshZero} }, "refresh-policy-zero", false},
+	} {
+		s := baseApp(tc.kind)
+		if tc.edit != nil {
+			tc.edit(&s)
+		}
+		fs := LintAt(tc.p, s, lintNow)
+		i := slices.IndexFunc(fs, func(f Finding) bool { return f.Code == tc.code && f.Severity == Error })
+		if i < 0 {
+			t.Errorf("%s %s: no error %s in %v", tc.kind, tc.p.Flow, tc.code, codes(fs))
+			continue
+		}
+		if got := fs[i].BlocksFlow(tc.p.Flow); got != tc.blocks {
+			t.Errorf("%s %s: %s blocks the flow: %v, want %v", tc.kind, tc.p.Flow, tc.code, got, tc.blocks)
+		}
+		if fs[i].BlocksFlow(flows.Device) && tc.p.Flow != flows.Device {
+			t.Errorf("%s blocks a flow other than the profile's", tc.code)
+		}
 	}
 }
 
