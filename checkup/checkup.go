@@ -151,11 +151,19 @@ type checker struct {
 type step struct {
 	row Row
 	run func(ctx context.Context, row Row) Row // nil: the row is decided (skipped)
+	// cleanup steps (revoke) run even after a cancel, when there is something to clean up,
+	// on a context that a cancel does not end, bounded by CleanupTimeout.
+	cleanup bool
 }
 
+// CleanupTimeout bounds the revocation of the tokens a checkup made. It runs even when the
+// checkup was cancelled (Ctrl-C, the Cancel button), so that no token is left behind.
+const CleanupTimeout = 15 * time.Second
+
 // Run runs the checkup and returns its report. Cancelling ctx stops it at the step under way;
-// the report then holds what ran, and every row not run is Cancelled. Run starts no goroutine
-// that outlives it.
+// the report then holds what ran, and every row not run is Cancelled, except revoke: the
+// tokens made before the cancel are still revoked (within CleanupTimeout). Run starts no
+// goroutine that outlives it.
 func Run(ctx context.Context, in Input) *Report {
 	c := &checker{in: in, cat: in.Catalog, now: in.Now}
 	if c.cat == nil {
@@ -186,9 +194,12 @@ func Run(ctx context.Context, in Input) *Report {
 	steps := c.plan()
 	for _, st := range steps {
 		row := st.row
-		if ctx.Err() != nil {
-			row.Status, row.Detail = Cancelled, "not run: the checkup was cancelled"
+		cancelled := ctx.Err() != nil
+		if cancelled {
 			c.rep.Cancelled = true
+		}
+		if cancelled && !(st.cleanup && c.made()) {
+			row.Status, row.Detail = Cancelled, "not run: the checkup was cancelled"
 			c.add(row)
 			continue
 		}
@@ -196,13 +207,22 @@ func Run(ctx context.Context, in Input) *Report {
 			c.add(row)
 			continue
 		}
+		runCtx, stop := ctx, context.CancelFunc(func() {})
+		if st.cleanup {
+			runCtx, stop = context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
+		}
 		start := time.Now()
 		running := row
 		running.Status = Running
 		c.report(running)
-		row = st.run(ctx, row)
+		row = st.run(runCtx, row)
+		stop()
 		row.DurationMS = float64(time.Since(start).Microseconds()) / 1000
-		if ctx.Err() != nil && row.Status != Works {
+		switch {
+		case st.cleanup && ctx.Err() != nil:
+			c.rep.Cancelled = true
+			row.Detail = "after the cancel: " + row.Detail
+		case ctx.Err() != nil && row.Status != Works:
 			row.Status, row.Detail, row.Meaning, row.Fix, row.SetupPath = Cancelled, "stopped: the checkup was cancelled", "", "", ""
 			c.rep.Cancelled = true
 		}
@@ -210,6 +230,11 @@ func Run(ctx context.Context, in Input) *Report {
 	}
 	c.rep.scrub(c.secrets)
 	return c.rep
+}
+
+// made reports whether the checkup holds a token it made (one that revoke would revoke).
+func (c *checker) made() bool {
+	return len(c.tokens) > 0 || len(c.refreshs) > 0
 }
 
 func (c *checker) add(row Row) {
@@ -231,17 +256,9 @@ func (c *checker) lintProfile(f flows.Flow) connectedapp.Profile {
 	return connectedapp.Profile{Flow: f, CallbackURL: r.CallbackURL, Scopes: r.Scopes, LoginURL: r.LoginURL, HasSecret: &has}
 }
 
-// disabling are the lint findings that, as errors, say the app (or org) does not allow a flow
-// at all: the checkup skips the flow with the finding's fix instead of running it.
-var disabling = map[string]bool{
-	"client-credentials-disabled": true, "jwt-no-certificate": true, "username-password-eca": true,
-	"username-password-blocked": true, "device-flow-disabled": true, "device-flow-uninstalled": true,
-	"user-agent-blocked": true, "token-exchange-disabled": true, "pkce-required": true, "pkce-required-org": true,
-	"refresh-token-not-selected": true, // an error only for the refresh flow
-}
-
 // flowLint returns the lint findings of flow f that are not flow-independent (errors and
-// warnings), and the first finding that says the app does not allow f.
+// warnings), and the first finding that says the app does not allow f (connectedapp's
+// Finding.BlocksFlow): the checkup skips that flow with the finding's fix instead of running it.
 func (c *checker) flowLint(f flows.Flow) (own []connectedapp.Finding, blocked *connectedapp.Finding) {
 	if c.in.Settings == nil {
 		return nil, nil
@@ -250,7 +267,7 @@ func (c *checker) flowLint(f flows.Flow) (own []connectedapp.Finding, blocked *c
 		if c.general[fd.Code] || fd.Severity == connectedapp.Info {
 			continue
 		}
-		if disabling[fd.Code] && fd.Severity == connectedapp.Error {
+		if fd.BlocksFlow(f) {
 			if blocked == nil {
 				fd := fd
 				blocked = &fd
@@ -329,7 +346,7 @@ func (c *checker) plan() []step {
 		{row: Row{Step: "introspect"}, run: c.introspect},
 		{row: Row{Step: "userinfo"}, run: c.userinfo},
 		{row: Row{Step: "rest"}, run: c.rest},
-		{row: Row{Step: "revoke"}, run: c.revoke},
+		{row: Row{Step: "revoke"}, run: c.revoke, cleanup: true},
 	}
 	return append(append(first, last...), ops...)
 }

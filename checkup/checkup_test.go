@@ -305,3 +305,74 @@ func TestCancelMidway(t *testing.T) {
 		t.Errorf("%d goroutines after the checkup, %d before:\n%s", n, before, buf[:runtime.Stack(buf, true)])
 	}
 }
+
+// A cancel after a flow made a token: the rest is cancelled, but revoke still runs, and the
+// token the org issued no longer works.
+func TestCancelStillRevokesWhatItMade(t *testing.T) {
+	org := sfemutest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req := request(t, org, "Web App")
+	rec := newRecorder(t)
+	req.Options.Transport = rec
+	rep := Run(ctx, Input{Request: req, Settings: appSettings(t, org, "Web_App"), Progress: func(r Row) {
+		if r.Step == "username-password" && r.Status == Works {
+			cancel() // as Ctrl-C would, right after the token came back
+		}
+	}})
+	if !rep.Cancelled || rep.Passed() {
+		t.Errorf("cancelled %v, passed %v", rep.Cancelled, rep.Passed())
+	}
+	after := false
+	for _, row := range rep.Rows {
+		switch {
+		case row.Step == "username-password":
+			if row.Status != Works {
+				t.Errorf("username-password %s: %s", row.Status, row.Detail)
+			}
+			after = true
+		case row.Step == "revoke":
+			if row.Status != Works || !strings.HasPrefix(row.Detail, "after the cancel: revoked the 1 tokens") {
+				t.Errorf("revoke %s: %s", row.Status, row.Detail)
+			}
+		case after && row.Status != Cancelled:
+			t.Errorf("%s after the cancel: %s", row.Name(), row.Status)
+		}
+	}
+	toks := rec.Tokens()
+	if len(toks) != 1 {
+		t.Fatalf("the org issued %d tokens, want the username-password access token", len(toks))
+	}
+	in, _, err := flows.Introspect(context.Background(), request(t, org, "Web App"), toks[0], "access_token")
+	if err != nil || in.Active {
+		t.Errorf("the token made before the cancel: introspection %+v, %v; want inactive", in, err)
+	}
+}
+
+// Which flows the app does not allow is connectedapp's to say (Finding.BlocksFlow): a
+// profile that asks the Mobile App (no refresh_token scope) for refresh_token still runs
+// username-password (it sends the scope, and the org grants what the app has), with the lint
+// error listed; only the refresh flow is not allowed.
+func TestBlockedFlowsComeFromConnectedapp(t *testing.T) {
+	org := sfemutest.Start(t)
+	req := request(t, org, "Mobile App")
+	req.Scopes = []string{"api", "refresh_token"}
+	settings := appSettings(t, org, "Mobile_App")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rep := Run(ctx, Input{Request: req, Settings: settings})
+	up := rowOf(t, rep, "username-password")
+	if up.Status != Works || !slices.ContainsFunc(up.Lint, func(f connectedapp.Finding) bool { return f.Code == "refresh-token-not-selected" }) {
+		t.Errorf("username-password %s (%s), lint %v", up.Status, up.Detail, up.Lint)
+	}
+	rf := rowOf(t, rep, "refresh")
+	var blocking []string
+	for _, f := range connectedapp.LintAt(connectedapp.Profile{Flow: flows.Refresh, Scopes: req.Scopes}, *settings, time.Now()) {
+		if f.BlocksFlow(flows.Refresh) {
+			blocking = append(blocking, f.Fix)
+		}
+	}
+	if len(blocking) != 1 || rf.Status != Skipped || !strings.HasPrefix(rf.Detail, "the app does not allow it") || rf.Fix != blocking[0] {
+		t.Errorf("refresh %s: %s (fix %q); connectedapp's blocking fixes %q", rf.Status, rf.Detail, rf.Fix, blocking)
+	}
+}
