@@ -499,16 +499,42 @@ func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
 		row.Detail = "the app does not allow it (the org answered " + res.OAuthError.Error() + ")"
 	}
 	// A lint error of this flow is the surest fix: the app's settings say why.
-	for _, fd := range row.Lint {
-		if fd.Severity == connectedapp.Error {
-			row.Fix, row.SetupPath = fd.Fix, fd.SetupPath
-			if row.Meaning == "" {
-				row.Meaning = fd.Problem
-			}
-			break
+	if fd := causeOf(row.Lint, res.OAuthError); fd != nil {
+		row.Fix, row.SetupPath = fd.Fix, fd.SetupPath
+		if row.Meaning == "" {
+			row.Meaning = fd.Problem
 		}
 	}
 	return row
+}
+
+// causeOf picks the lint error that explains a failure: the one whose wire error is what the
+// org answered, else one with the same error code, else the first error (nil: none).
+func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Finding {
+	var first, sameCode *connectedapp.Finding
+	for i := range lint {
+		fd := &lint[i]
+		if fd.Severity != connectedapp.Error {
+			continue
+		}
+		if first == nil {
+			first = fd
+		}
+		if oe == nil || fd.WireError == "" {
+			continue
+		}
+		wire := strings.ToLower(fd.WireError)
+		if strings.HasPrefix(wire, strings.ToLower(oe.Error())) {
+			return fd
+		}
+		if code, _, _ := strings.Cut(wire, ":"); sameCode == nil && code == strings.ToLower(oe.Code) {
+			sameCode = fd
+		}
+	}
+	if sameCode != nil {
+		return sameCode
+	}
+	return first
 }
 
 // describe is one line on what a flow returned.

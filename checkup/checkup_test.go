@@ -145,7 +145,8 @@ func rowOf(t *testing.T, r *Report, step string) Row {
 }
 
 // The misconfigured app, as its demo profile uses it (callback on port 1717, which the app
-// lacks; no Run As user): the expected failures, each with its fix.
+// lacks; no Run As user; refresh_token requested, which the app lacks): the expected
+// failures, each with the fix of the lint error that explains it.
 func TestMisconfiguredAppFailuresAndFixes(t *testing.T) {
 	org := sfemutest.Start(t, sfemutest.FreeCallback(), sfemutest.Tweak(func(o *sfemu.Org) {
 		for i := range o.Apps {
@@ -155,6 +156,7 @@ func TestMisconfiguredAppFailuresAndFixes(t *testing.T) {
 		}
 	}))
 	req := request(t, org, "Misconfigured App")
+	req.Scopes = []string{"api", "refresh_token"} // as the demo profile: a second lint error, which is not the cause of every failure
 	req.Options.ListenTimeout = time.Second
 	req.Options.OpenBrowser = sfemutest.Browser(sfemu.DemoUser, org.User(t, sfemu.DemoUser).Password)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
