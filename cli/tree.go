@@ -27,6 +27,7 @@ func NewTree(window Window) *Tree {
 	t.commands = []*Command{
 		appCommand(),
 		benchCommand(),
+		checkCommand(),
 		diagnoseCommand(),
 		emulateCommand(),
 		explainCommand(),

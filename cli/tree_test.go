@@ -59,7 +59,7 @@ func TestHelpListsEveryCommandAndWindowFlag(t *testing.T) {
 	if w.opened != 0 {
 		t.Error("the help opened the window")
 	}
-	want := []string{"app", "bench", "diagnose", "emulate", "explain", "help", "profiles", "run", "version", "window"}
+	want := []string{"app", "bench", "check", "diagnose", "emulate", "explain", "help", "profiles", "run", "version", "window"}
 	var got []string
 	for _, c := range tree.commands {
 		got = append(got, c.Name)
