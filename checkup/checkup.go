@@ -508,33 +508,40 @@ func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
 	return row
 }
 
-// causeOf picks the lint error that explains a failure: the one whose wire error is what the
-// org answered, else one with the same error code, else the first error (nil: none).
+// causeOf picks the lint finding that explains a failure: the one whose wire error is what
+// the org answered, else an error with the same error code, else an error whose wire error
+// lint does not know. Without an OAuth error (a timeout, a browser that never came back) it
+// is the first error. nil: no finding explains it, and guidance's fix stands.
 func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Finding {
-	var first, sameCode *connectedapp.Finding
+	var first, sameCode, unknownWire *connectedapp.Finding
 	for i := range lint {
 		fd := &lint[i]
+		wire := strings.ToLower(fd.WireError)
+		if oe != nil && wire != "" && strings.HasPrefix(wire, strings.ToLower(oe.Error())) {
+			return fd
+		}
 		if fd.Severity != connectedapp.Error {
 			continue
 		}
 		if first == nil {
 			first = fd
 		}
-		if oe == nil || fd.WireError == "" {
-			continue
-		}
-		wire := strings.ToLower(fd.WireError)
-		if strings.HasPrefix(wire, strings.ToLower(oe.Error())) {
-			return fd
-		}
-		if code, _, _ := strings.Cut(wire, ":"); sameCode == nil && code == strings.ToLower(oe.Code) {
+		code, _, _ := strings.Cut(wire, ":")
+		switch {
+		case oe == nil:
+		case wire == "" && unknownWire == nil:
+			unknownWire = fd
+		case wire != "" && sameCode == nil && code == strings.ToLower(oe.Code):
 			sameCode = fd
 		}
 	}
-	if sameCode != nil {
+	switch {
+	case oe == nil:
+		return first
+	case sameCode != nil:
 		return sameCode
 	}
-	return first
+	return unknownWire
 }
 
 // describe is one line on what a flow returned.

@@ -177,6 +177,7 @@ func TestMisconfiguredAppFailuresAndFixes(t *testing.T) {
 	for step, want := range map[string]string{
 		"web-server":         "callback",
 		"client-credentials": "Run As user",
+		"device":             "Device Flow", // guidance's, not the refresh_token lint error's
 	} {
 		row := rowOf(t, rep, step)
 		if !strings.Contains(row.Fix, want) || row.SetupPath == "" {
