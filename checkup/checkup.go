@@ -192,6 +192,8 @@ func Run(ctx context.Context, in Input) *Report {
 	c.gs.CallbackURL = r.CallbackURL
 
 	steps := c.plan()
+	// the lint section: errors, then warnings, then the rest, each in the order found
+	slices.SortStableFunc(c.rep.Lint, func(a, b connectedapp.Finding) int { return severityRank(a.Severity) - severityRank(b.Severity) })
 	for _, st := range steps {
 		row := st.row
 		cancelled := ctx.Err() != nil
@@ -230,6 +232,16 @@ func Run(ctx context.Context, in Input) *Report {
 	}
 	c.rep.scrub(c.secrets)
 	return c.rep
+}
+
+func severityRank(s connectedapp.Severity) int {
+	switch s {
+	case connectedapp.Error:
+		return 0
+	case connectedapp.Warning:
+		return 1
+	}
+	return 2
 }
 
 // made reports whether the checkup holds a token it made (one that revoke would revoke).
@@ -760,7 +772,11 @@ func (c *checker) revoke(ctx context.Context, row Row) Row {
 		row.Fix = "revoke them in Setup > Connected Apps OAuth Usage, or wait for them to expire"
 		return row
 	}
-	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d tokens the checkup made", len(list))
+	noun := "tokens"
+	if len(list) == 1 {
+		noun = "token"
+	}
+	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d %s the checkup made", len(list), noun)
 	return row
 }
 

@@ -335,7 +335,7 @@ func TestCancelStillRevokesWhatItMade(t *testing.T) {
 			}
 			after = true
 		case row.Step == "revoke":
-			if row.Status != Works || !strings.HasPrefix(row.Detail, "after the cancel: revoked the 1 tokens") {
+			if row.Status != Works || !strings.HasPrefix(row.Detail, "after the cancel: revoked the 1 token the checkup made") {
 				t.Errorf("revoke %s: %s", row.Status, row.Detail)
 			}
 		case after && row.Status != Cancelled:

@@ -27,9 +27,13 @@ needs no browser (and the browser flows with --browser), then introspection, use
 call with a token it got, and revokes every token it made, also after Ctrl-C. The answer is a matrix
 of flow by result: works; fails, why and the fix; skipped and why. Secrets are redacted in every
 format. --out writes the report to FILE (created 0600, replaced whole, never half-written).
+Secrets the keychain does not hold come from SF_CLIENT_SECRET, SF_PASSWORD, SF_SECURITY_TOKEN
+or --secrets-stdin.
 
 Exit codes: 0 every step that ran works, 1 a step failed or the checkup was cancelled,
 2 bad input (an unknown profile or format, an unwritable --out): nothing was sent.
+
+flags:
 `
 
 // checkHook, when set, changes the options every flow of a checkup runs with: tests put

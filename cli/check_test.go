@@ -707,3 +707,29 @@ func TestCheckCtrlCRevokesWhatItMade(t *testing.T) {
 		t.Errorf("the token made before the cancel: active %v, %v; want revoked", in != nil && in.Active, err)
 	}
 }
+
+// With --memory-secrets (no keychain), the secrets come from the environment, as for run.
+func TestCheckSecretsFromTheEnvironment(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Web App")
+	u := c.org.User(t, sfemu.DemoUser)
+	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken}
+	var out, errb bytes.Buffer
+	code := Main(context.Background(), []string{"check", "--config-dir", c.dir, "--memory-secrets", "--profile", "bare", "--format", "json"},
+		&Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	r := decodeCheck(t, out.String())
+	if code != ExitOK || r.matrix()["username-password"] != checkup.Works || r.matrix()["introspect"] != checkup.Works {
+		t.Errorf("exit %d, matrix %v, stderr %s", code, r.matrix(), errb.String())
+	}
+	if n := strings.Count(errb.String(), "--memory-secrets:"); n != 1 {
+		t.Errorf("the --memory-secrets notice %d times:\n%s", n, errb.String())
+	}
+	for _, s := range env {
+		if strings.Contains(out.String()+errb.String(), s) {
+			t.Errorf("a secret from the environment was printed")
+		}
+	}
+}
