@@ -124,6 +124,11 @@ type Input struct {
 	// Progress (may be nil) gets each row twice: when it starts (Status Running) and when it
 	// ends. It is called on Run's goroutine and must not block long.
 	Progress func(Row)
+	// FlowProgress (may be nil) gets what the running flow reports as it goes ("waiting for
+	// browser", "could not open a browser; open this URL yourself: ..."), secrets redacted;
+	// not the device flow's user code, which the checkup does not ask anyone to enter. It may
+	// be called from the flow's goroutines and must not block long.
+	FlowProgress func(flows.Progress)
 }
 
 // token is one token this checkup created.
@@ -462,7 +467,7 @@ func origin(raw string) string {
 
 // runFlow runs one flow and turns its result into a row.
 func (c *checker) runFlow(ctx context.Context, sp flows.Spec, req flows.Request, row Row) Row {
-	res, _ := sp.Run(ctx, req, nil)
+	res, _ := sp.Run(ctx, req, c.flowProgress)
 	return c.flowRow(sp, res, row)
 }
 
@@ -587,6 +592,7 @@ func (c *checker) device(ctx context.Context, sp flows.Spec, row Row) Row {
 	defer stop()
 	var at string
 	res, _ := sp.Run(dctx, c.in.Request, func(p flows.Progress) {
+		c.flowProgress(p)
 		if p.Step == "user-code" {
 			at = p.VerificationURL
 			stop()
@@ -616,13 +622,23 @@ func (c *checker) tokenExchange(ctx context.Context, sp flows.Spec, row Row) Row
 		row.Status, row.Detail = Skipped, miss
 		return row
 	}
-	out := c.flowRow(sp, mustRun(ctx, sp, req), row)
+	out := c.flowRow(sp, c.mustRun(ctx, sp, req), row)
 	return out
 }
 
-func mustRun(ctx context.Context, sp flows.Spec, req flows.Request) *flows.Result {
-	res, _ := sp.Run(ctx, req, nil)
+func (c *checker) mustRun(ctx context.Context, sp flows.Spec, req flows.Request) *flows.Result {
+	res, _ := sp.Run(ctx, req, c.flowProgress)
 	return res
+}
+
+// flowProgress hands a flow's progress to Input.FlowProgress, redacted.
+func (c *checker) flowProgress(p flows.Progress) {
+	if c.in.FlowProgress == nil || p.Step == "user-code" {
+		return
+	}
+	p.Message = scrubText(p.Message, c.secrets)
+	p.AuthorizeURL = scrubText(p.AuthorizeURL, c.secrets)
+	c.in.FlowProgress(p)
 }
 
 // refresh spends a refresh token made here, else the profile's stored one when the app does
@@ -645,7 +661,7 @@ func (c *checker) refresh(ctx context.Context, sp flows.Spec, row Row) Row {
 	default:
 		row.Variant = "the profile's refresh token"
 	}
-	res := mustRun(ctx, sp, req)
+	res := c.mustRun(ctx, sp, req)
 	out := c.flowRow(sp, res, row)
 	if out.Status == Works && res.RefreshTokenRotated {
 		// the token spent is void now; revoke keeps to the new one

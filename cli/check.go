@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/connectedapplab/connectedapplab/checkup"
 	"github.com/connectedapplab/connectedapplab/connectedapp"
@@ -110,8 +111,19 @@ func checkCmd(ctx context.Context, env *Env) int {
 	if err != nil {
 		return fail(exitCode(err, ExitUsage), err.Error())
 	}
-	if _, tty := terminalFD(env.Stderr); tty || f.progress {
+	_, tty := terminalFD(env.Stderr)
+	if tty || f.progress {
 		in.Progress = func(r checkup.Row) { checkProgress(env.Stderr, r) }
+	}
+	in.FlowProgress = func(p flows.Progress) {
+		// With progress on, every step of the flow; else only a URL the user must open.
+		switch {
+		case p.Step == "done" || p.Step == "failed": // the step's own line says it
+		case tty || f.progress:
+			fmt.Fprintln(env.Stderr, "    "+oneLine(p.Message))
+		case p.Step == "browser" && p.AuthorizeURL != "" && strings.Contains(p.Message, p.AuthorizeURL):
+			fmt.Fprintln(env.Stderr, oneLine("check: "+p.Message))
+		}
 	}
 
 	rep := checkup.Run(ctx, in)

@@ -733,3 +733,26 @@ func TestCheckSecretsFromTheEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// A browser that cannot be opened: the URL to open by hand is on stderr even without
+// --progress; with --progress the flows' own steps are there too, under their step.
+func TestCheckShowsTheURLWhenNoBrowserOpens(t *testing.T) {
+	c := startCheckOrg(t)
+	checkHook = func(o *flows.Options) {
+		o.Transport = c.rec
+		o.OpenBrowser = func(context.Context, string) error { return errors.New("no display") }
+	}
+	a := c.org.App(t, "Web App")
+	c.addProfile("web", a, c.org.CallbackURL, nil, nil)
+	code, _, errOut := c.run("--profile", "web", "--browser", "--listen-timeout", "1s")
+	if code != ExitFailed || strings.Count(errOut, "check: could not open a browser (no display); open this URL yourself: "+c.org.LoginURL+"/services/oauth2/authorize?") != 3 {
+		t.Errorf("exit %d, stderr:\n%s", code, errOut)
+	}
+	_, _, errOut = c.run("--profile", "web", "--browser", "--listen-timeout", "1s", "--progress")
+	if !strings.Contains(errOut, "· web-server ...\n    listening on "+c.org.CallbackURL) || !strings.Contains(errOut, "\n    could not open a browser (no display)") {
+		t.Errorf("--progress:\n%s", errOut)
+	}
+	if strings.Contains(errOut, a.ClientSecret) || strings.Contains(errOut, c.org.User(t, sfemu.DemoUser).Password) {
+		t.Error("stderr shows a secret")
+	}
+}
