@@ -123,7 +123,8 @@ func TestCLIExecutableHasNoWindowAndRunsCommands(t *testing.T) {
 	if code, out, _ := exe("", "--version"); code != 0 || !strings.Contains(out, "fyne none") {
 		t.Errorf("connectedapplab-cli --version: exit %d, %q", code, out)
 	}
-	if code, out, _ := exe("", "help"); code != 0 || strings.Contains(out, "  window ") || !strings.Contains(out, "  run ") {
+	if code, out, _ := exe("", "help"); code != 0 || strings.Contains(out, "  window ") || !strings.Contains(out, "  run ") ||
+		!strings.HasPrefix(out, "usage: connectedapplab-cli ") || strings.Contains(out, "--demo") {
 		t.Errorf("connectedapplab-cli help: exit %d, %q", code, out)
 	}
 	org := sfemutest.Start(t)

@@ -207,8 +207,13 @@ func (t *Tree) windowCommand() *Command {
 // Usage prints the commands, the window's flags and the exit statuses.
 func (t *Tree) Usage(w io.Writer) {
 	var b strings.Builder
-	b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
-	b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
+	if t.window != nil {
+		b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
+	} else { // connectedapplab-cli (go build -tags headless)
+		b.WriteString("usage: connectedapplab-cli [--version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("The command line without the window; connectedapplab, which comes with it, opens the window.\n\ncommands:\n")
+	}
 	for _, c := range t.commands {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
 	}
