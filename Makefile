@@ -1,8 +1,9 @@
 # Packaging shortcuts; the scripts hold the logic (docs/PACKAGING.md).
 .PHONY: build test check run fuzz clients package package-linux package-windows package-darwin check-packages icon clean
 
-build:              ## the binary, ./connectedapplab
+build:              ## both executables: ./connectedapplab (the window and every command) and ./connectedapplab-cli (the commands alone, no Fyne)
 	go build -o connectedapplab .
+	CGO_ENABLED=0 go build -tags headless -o connectedapplab-cli .
 
 test:               ## the whole suite, as CI runs it
 	scripts/test
@@ -23,7 +24,7 @@ fuzz:               ## every fuzz target for FUZZTIME each (default 4s)
 clients:            ## the real Salesforce clients against a fresh emulate
 	scripts/test-clients
 
-package:            ## Linux .tar.xz and Windows .exe into dist/, then check them
+package:            ## Linux .tar.xz and Windows .exe (window and -cli) into dist/, then check them
 	scripts/package all
 	scripts/check-packages all
 

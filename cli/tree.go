@@ -101,10 +101,48 @@ func (t *Tree) Run(ctx context.Context, c *Command, env *Env) int {
 		return c.Run(ctx, env)
 	}
 	e := *env
-	out, errw := NewTerminalWriter(env.Stdout), NewTerminalWriter(env.Stderr)
+	head := &usageHead{w: env.Stderr}
+	out, errw := NewTerminalWriter(env.Stdout), NewTerminalWriter(head)
 	e.Stdout, e.Stderr = out, errw
 	defer flushWriters(out, errw)
-	return c.Run(ctx, &e)
+	code := c.Run(ctx, &e)
+	if code == ExitUsage && helpAsked(env.Args) && head.usage() {
+		return ExitOK // -h or --help answered with the usage: what was asked (flag.ErrHelp is no bad input)
+	}
+	return code
+}
+
+// helpAsked reports whether args hold -h, -help or --help as an argument of their own,
+// before any "--".
+func helpAsked(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "--":
+			return false
+		case "-h", "-help", "--help":
+			return true
+		}
+	}
+	return false
+}
+
+// usageHead passes writes on to w and keeps what was written first: a command whose flag
+// parsing answered -h began its stderr with its usage ("usage: …", or the flag package's
+// "Usage of …"); an error (an unknown flag, a bad value) begins otherwise.
+type usageHead struct {
+	w    io.Writer
+	head []byte
+}
+
+func (u *usageHead) Write(p []byte) (int, error) {
+	if n := 16 - len(u.head); n > 0 {
+		u.head = append(u.head, p[:min(n, len(p))]...)
+	}
+	return u.w.Write(p)
+}
+
+func (u *usageHead) usage() bool {
+	return strings.HasPrefix(strings.ToLower(string(u.head)), "usage")
 }
 
 func (t *Tree) command(name string) *Command {
@@ -170,8 +208,13 @@ func (t *Tree) windowCommand() *Command {
 // Usage prints the commands, the window's flags and the exit statuses.
 func (t *Tree) Usage(w io.Writer) {
 	var b strings.Builder
-	b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
-	b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
+	if t.window != nil {
+		b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
+	} else { // connectedapplab-cli (go build -tags headless)
+		b.WriteString("usage: connectedapplab-cli [--version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("The command line without the window; connectedapplab, which comes with it, opens the window.\n\ncommands:\n")
+	}
 	for _, c := range t.commands {
 		fmt.Fprintf(&b, "  %-10s %s\n", c.Name, c.Summary)
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -125,33 +126,72 @@ func TestWindowFlagsReachTheWindowCommand(t *testing.T) {
 	}
 }
 
-// Every command answers -h with its usage (exit 0, or 2 for the commands whose flag parsing
-// has always treated -h as bad input) and does nothing else: emulate serves nothing, run
-// sends nothing.
+// Every command and every subcommand answers -h and --help with its usage, exit 0, and does
+// nothing else: emulate serves nothing, run sends nothing. The subcommands are read from each
+// command's usage ("connectedapplab app lint …", or the "commands:" list of profiles).
 func TestEveryCommandAnswersDashH(t *testing.T) {
 	w := &fakeWindow{}
 	tree := NewTree(w.command)
+	subRE := regexp.MustCompile(`(?m)^ {2,}(?:connectedapplab [a-z]+ )?([a-z]+)\b`)
+	seen := map[string]bool{}
 	for _, c := range tree.commands {
-		code, _, out, errOut := runTree(t, tree, c.Name, "-h")
-		text := out + errOut
-		switch c.Name {
-		case "version":
-			if code != ExitOK || !strings.HasPrefix(out, "connectedapplab ") {
-				t.Errorf("version -h: exit %d, %q", code, text)
+		for _, help := range []string{"-h", "--help"} {
+			code, _, out, errOut := runTree(t, tree, c.Name, help)
+			text := out + errOut
+			switch c.Name {
+			case "version":
+				if code != ExitOK || !strings.HasPrefix(out, "connectedapplab ") {
+					t.Errorf("version %s: exit %d, %q", help, code, text)
+				}
+				continue
+			case "help":
+				if code != ExitOK || !strings.Contains(out, "commands:") {
+					t.Errorf("help %s: exit %d, %q", help, code, text)
+				}
+				continue
 			}
-			continue
-		case "help":
-			if code != ExitOK || !strings.Contains(out, "commands:") {
-				t.Errorf("help -h: exit %d, %q", code, text)
+			name := "connectedapplab " + c.Name
+			if c.Name == "window" {
+				name = "connectedapplab [window]"
 			}
-			continue
+			if code != ExitOK || !strings.Contains(strings.ToLower(text), "usage") || !strings.Contains(text, name) {
+				t.Errorf("%s %s: exit %d, output %q", c.Name, help, code, text)
+			}
+			if help == "--help" {
+				continue
+			}
+			// Subcommands: "  connectedapplab app lint …" lines, or the indented list after "commands:".
+			usage := text
+			if _, list, ok := strings.Cut(text, "commands:\n"); ok {
+				usage, _, _ = strings.Cut(list, "\n\n")
+			} else if !strings.Contains(text, name+" ") {
+				continue
+			}
+			for _, m := range subRE.FindAllStringSubmatch(usage, -1) {
+				sub := m[1]
+				if strings.Contains(usage, "connectedapplab "+c.Name+" ") && !strings.Contains(m[0], "connectedapplab "+c.Name+" ") {
+					continue // a continuation line of a long usage, not a subcommand
+				}
+				seen[c.Name+" "+sub] = true
+				for _, h := range []string{"-h", "--help"} {
+					code, _, out, errOut := runTree(t, tree, c.Name, sub, h)
+					if code != ExitOK || !strings.Contains(strings.ToLower(out+errOut), "usage") {
+						t.Errorf("%s %s %s: exit %d, output %.200q", c.Name, sub, h, code, out+errOut)
+					}
+				}
+			}
 		}
-		name := "connectedapplab " + c.Name
-		if c.Name == "window" {
-			name = "connectedapplab [window]"
+	}
+	t.Logf("subcommands: %v", seen)
+	for _, sub := range []string{"app lint", "app read", "bench rotation", "diagnose approvals", "profiles add", "profiles import"} {
+		if !seen[sub] { // the usage parsing above still finds the subcommands
+			t.Errorf("%s was not found in its command's usage", sub)
 		}
-		if code != ExitOK && code != ExitUsage || !strings.Contains(text, "usage:") || !strings.Contains(text, name) {
-			t.Errorf("%s -h: exit %d, output %q", c.Name, code, text)
+	}
+	// A help flag that is a flag's value, or an unknown flag before it, is no help: exit 2.
+	for _, args := range [][]string{{"run", "--nope", "-h"}, {"emulate", "--addr", "-h"}, {"run", "--flow", "-h"}} {
+		if code, _, _, _ := runTree(t, tree, args...); code != ExitUsage {
+			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
 		}
 	}
 	if w.opened != 0 {

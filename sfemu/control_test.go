@@ -1,6 +1,7 @@
 package sfemu
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -201,5 +202,35 @@ func TestDemoAndDescribe(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(d.Notes, " "), "February 20, 2027") {
 		t.Error("notes lack the username-password retirement")
+	}
+}
+
+// LoadOrg reads at most MaxOrgFile bytes: a valid org padded to the cap loads, one byte more
+// is a one-line error naming the file and the limit (the file is not read into memory whole),
+// and a directory is refused the same way.
+func TestLoadOrgRefusesOversizeFile(t *testing.T) {
+	dir := t.TempDir()
+	b, err := json.Marshal(Demo())
+	if err != nil {
+		t.Fatal(err)
+	}
+	padded := func(name string, size int) string {
+		p := filepath.Join(dir, name)
+		body := append(append([]byte{}, b...), bytes.Repeat([]byte(" "), size-len(b))...)
+		if err := os.WriteFile(p, body, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if _, err := LoadOrg(padded("at-cap.json", MaxOrgFile)); err != nil {
+		t.Fatalf("an org file of exactly MaxOrgFile bytes: %v", err)
+	}
+	big := padded("big.json", MaxOrgFile+1)
+	_, err = LoadOrg(big)
+	if err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), big) || !strings.Contains(err.Error(), "4 MiB limit") {
+		t.Fatalf("oversize org file: %v; want one line naming %s and the 4 MiB limit", err, big)
+	}
+	if _, err := LoadOrg(dir); err == nil || strings.Contains(err.Error(), "\n") || !strings.Contains(err.Error(), "not a regular file") {
+		t.Fatalf("a directory as the org file: %v", err)
 	}
 }

@@ -8,8 +8,9 @@
 // two loopback ports: the generic login host (login.salesforce.com) and the org's My Domain
 // host. The clock is injectable so idle sessions (§7) can be tested without waiting.
 //
-// sfemu imports nothing of the Connected App Lab module; it is the "other side" for the
-// client's tests and the server behind demo mode.
+// sfemu imports nothing of the Connected App Lab module but internal/userfile (the size-capped
+// read of a user's file, a leaf that imports nothing of the module); it is the "other side"
+// for the client's tests and the server behind demo mode.
 package sfemu
 
 import (
@@ -22,10 +23,11 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
 // App kinds (§8.1 ConnectedApp, §8.4 External Client App).
@@ -328,11 +330,15 @@ type Behaviour struct {
 	SAMLRequireSignature bool `json:"saml_require_signature,omitempty"`
 }
 
-// LoadOrg reads a JSON org description and validates it.
+// MaxOrgFile caps an org file (userfile.DocumentLimit, 4 MiB; the demo org is under 20 KB).
+const MaxOrgFile = userfile.DocumentLimit
+
+// LoadOrg reads a JSON org description and validates it. Only a regular file of at most
+// MaxOrgFile bytes is read; anything else is a one-line error naming the path.
 func LoadOrg(path string) (*Org, error) {
-	b, err := os.ReadFile(path)
+	b, err := userfile.Read(path, "org file", MaxOrgFile)
 	if err != nil {
-		return nil, fmt.Errorf("org file: %w", err)
+		return nil, err
 	}
 	var o Org
 	dec := json.NewDecoder(strings.NewReader(string(b)))

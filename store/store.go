@@ -102,6 +102,22 @@ func (s *Store) WithFlows(names []string) *Store {
 	return &c
 }
 
+// OpenWithFlows is Open, then WithFlows with the name of every entry of catalog: the flow
+// catalogue (flows.Catalog()) and how to name an entry, passed in because store imports no
+// other package of this module. Every opener of the user's profiles (the window, the command
+// line) checks flows against the catalogue, so an unknown flow is refused with the list.
+func OpenWithFlows[T any](dir string, kc Keychain, catalog []T, name func(T) string) (*Store, error) {
+	s, err := Open(dir, kc)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, len(catalog))
+	for i, e := range catalog {
+		names[i] = name(e)
+	}
+	return s.WithFlows(names), nil
+}
+
 // validate is p.Validate plus the store's flow names.
 func (s *Store) validate(p *Profile) error {
 	if err := p.Validate(); err != nil {

@@ -208,6 +208,34 @@ func TestStoreWithFlowsRefusesUnknownFlows(t *testing.T) {
 	}
 }
 
+// OpenWithFlows takes the names from a catalogue: an import naming a flow outside it is a
+// one-line error that names every allowed flow, and nothing is written; a flow of the
+// catalogue imports.
+func TestOpenWithFlowsRefusesAnImportedUnknownFlow(t *testing.T) {
+	type entry struct{ id string }
+	catalog := []entry{{"web-server"}, {"device"}, {"username-password"}}
+	dir := t.TempDir()
+	s, err := OpenWithFlows(dir, MemoryKeychain(), catalog, func(e entry) string { return e.id })
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := []byte(`{"version":2,"profiles":[{"name":"imp","login_url":"https://login.salesforce.com","flow":"implicit"}]}`)
+	_, err = s.Import(data, ImportOptions{})
+	if err == nil || strings.Contains(err.Error(), "\n") ||
+		!strings.Contains(err.Error(), `flow "implicit" is unknown; use one of web-server, device, username-password`) {
+		t.Fatalf("import of an unknown flow: %v; want one line naming the allowed flows", err)
+	}
+	if ps, err := s.List(); err != nil || len(ps) != 0 {
+		t.Fatalf("the refused import wrote %d profiles (%v)", len(ps), err)
+	}
+	if _, err := s.Import([]byte(strings.Replace(string(data), "implicit", "device", 1)), ImportOptions{}); err != nil {
+		t.Fatalf("import of a catalogue flow: %v", err)
+	}
+	if _, err := OpenWithFlows("", MemoryKeychain(), catalog, func(e entry) string { return e.id }); err == nil {
+		t.Fatal("OpenWithFlows without a directory opened a store")
+	}
+}
+
 func TestStoreNamesUniqueIgnoringCase(t *testing.T) {
 	s, _ := openTemp(t)
 	if _, err := s.Add(sample("Prod")); err != nil {

@@ -10,6 +10,13 @@
 //	go run scripts/pkgcheck/main.go app DIR.app NAME ID VERSION
 //	                                                the bundle layout `fyne package -os darwin` makes: Info.plist
 //	                                                with these values, the universal executable, icon.icns
+//	go run scripts/pkgcheck/main.go cli FILE      connectedapplab-cli: an ELF, PE (console subsystem) or universal
+//	                                                Mach-O executable built by Go with -tags headless, without Fyne
+//	go run scripts/pkgcheck/main.go clirun [WINE64] FILE
+//	                                                connectedapplab-cli runs: --version, --help and -h exit 0, no
+//	                                                command is one line pointing to the window's executable (exit
+//	                                                2), and `run --flow username-password --json` gets a token from
+//	                                                its own `emulate`
 //	go run scripts/pkgcheck/main.go flows LINUX_BINARY WINE64 EXE
 //	                                                the non-browser flows run by both binaries, each against its
 //	                                                own `emulate`, report the same (scripts/check-windows)
@@ -19,6 +26,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"debug/buildinfo"
 	"debug/elf"
 	"debug/macho"
 	"debug/pe"
@@ -30,6 +38,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"sort"
 	"strings"
 	"syscall"
@@ -64,6 +73,12 @@ func main() {
 		}
 		return
 	}
+	if (len(os.Args) == 3 || len(os.Args) == 4) && os.Args[1] == "clirun" {
+		if err := checkCLIRun(os.Args[2:]); err != nil {
+			fail(err.Error())
+		}
+		return
+	}
 	if len(os.Args) == 5 && os.Args[1] == "flows" {
 		if err := checkFlows(os.Args[2], os.Args[3], os.Args[4]); err != nil {
 			fail(err.Error())
@@ -71,7 +86,7 @@ func main() {
 		return
 	}
 	if len(os.Args) != 3 {
-		fail("usage: pkgcheck elf|pe|macho|emulate FILE, or pkgcheck flows LINUX_BINARY WINE64 EXE")
+		fail("usage: pkgcheck elf|pe|macho|emulate|cli FILE, pkgcheck clirun [WINE64] FILE, or pkgcheck flows LINUX_BINARY WINE64 EXE")
 	}
 	var err error
 	switch os.Args[1] {
@@ -83,6 +98,8 @@ func main() {
 		err = checkEmulate(os.Args[2])
 	case "macho":
 		err = checkMachO(os.Args[2])
+	case "cli":
+		err = checkCLI(os.Args[2])
 	default:
 		err = fmt.Errorf("unknown check %q", os.Args[1])
 	}
@@ -632,4 +649,149 @@ func icnsTypes(path string) (string, error) {
 		off += n
 	}
 	return strings.Join(types, " "), nil
+}
+
+// checkCLI checks connectedapplab-cli, the executable without the window: a Go build with
+// -tags headless whose modules include no Fyne (so it loads no OpenGL or X11); on Linux
+// statically linked, stripped x86-64; on Windows a PE32+ amd64 console program (its output
+// shows in cmd and PowerShell); on macOS a universal arm64 + x86-64 executable.
+func checkCLI(path string) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	var parts []io.ReaderAt // the Go executables in the file (two in a universal Mach-O)
+	var what string
+	if f, err := elf.Open(path); err == nil {
+		defer f.Close()
+		if f.Machine != elf.EM_X86_64 {
+			return fmt.Errorf("%s is for %v, want x86-64", path, f.Machine)
+		}
+		if f.Section(".symtab") != nil {
+			return fmt.Errorf("%s is not stripped (has .symtab)", path)
+		}
+		if libs, _ := f.ImportedLibraries(); len(libs) > 0 {
+			return fmt.Errorf("%s needs %s; the command line is built with CGO_ENABLED=0 and needs no library", path, strings.Join(libs, " "))
+		}
+		r, _ := os.Open(path)
+		defer r.Close()
+		parts, what = []io.ReaderAt{r}, "linux x86-64, stripped, static"
+	} else if f, err := pe.Open(path); err == nil {
+		defer f.Close()
+		oh, ok := f.OptionalHeader.(*pe.OptionalHeader64)
+		if !ok || f.Machine != pe.IMAGE_FILE_MACHINE_AMD64 {
+			return fmt.Errorf("%s is not a PE32+ amd64 executable", path)
+		}
+		if oh.Subsystem != pe.IMAGE_SUBSYSTEM_WINDOWS_CUI {
+			return fmt.Errorf("%s has subsystem %d, want the console (%d): build it without -H windowsgui, so its output shows in cmd and PowerShell", path, oh.Subsystem, pe.IMAGE_SUBSYSTEM_WINDOWS_CUI)
+		}
+		r, _ := os.Open(path)
+		defer r.Close()
+		parts, what = []io.ReaderAt{r}, "windows PE32+ amd64, console subsystem"
+	} else if f, err := macho.OpenFat(path); err == nil {
+		defer f.Close()
+		if err := checkMachO(path); err != nil {
+			return err
+		}
+		r, _ := os.Open(path)
+		defer r.Close()
+		for _, a := range f.Arches {
+			parts = append(parts, io.NewSectionReader(r, int64(a.Offset), int64(a.Size)))
+		}
+		what = "macOS universal arm64 + x86-64"
+	} else {
+		return fmt.Errorf("%s is no ELF, PE or universal Mach-O executable", path)
+	}
+	for _, p := range parts {
+		bi, err := buildinfo.Read(p)
+		if err != nil {
+			return fmt.Errorf("%s: no Go build information: %v", path, err)
+		}
+		tags := ""
+		for _, s := range bi.Settings {
+			if s.Key == "-tags" {
+				tags = s.Value
+			}
+		}
+		if !slices.Contains(strings.Split(tags, ","), "headless") {
+			return fmt.Errorf("%s was built with tags %q, want headless", path, tags)
+		}
+		for _, m := range bi.Deps {
+			if strings.HasPrefix(m.Path, "fyne.io/") || strings.HasPrefix(m.Path, "github.com/go-gl/") {
+				return fmt.Errorf("%s links %s: the command line must not carry the window", path, m.Path)
+			}
+		}
+	}
+	fmt.Printf("cli executable: %s, %s, -tags headless, no Fyne or OpenGL module\n", mb(st.Size()), what)
+	return nil
+}
+
+// checkCLIRun runs connectedapplab-cli as a user would from a terminal: args are [WINE64]
+// FILE. --version, --help and `run -h` exit 0; no command and `window` print one line that
+// points to the window's executable and exit 2; `run --flow username-password --json` gets a
+// token from the executable's own `emulate` and prints none of the secrets it was given.
+func checkCLIRun(args []string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	r := runner{name: "cli", argv: args}
+	exec1 := func(env []string, a ...string) (int, string, string, error) {
+		cmd := r.cmd(ctx, a...)
+		cmd.Env = append(os.Environ(), env...)
+		var out, errOut bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errOut
+		err := cmd.Run()
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode(), out.String(), errOut.String(), nil
+		}
+		return 0, out.String(), errOut.String(), err
+	}
+	code, out, errOut, err := exec1(nil, "--version")
+	if err != nil || code != 0 || !strings.HasPrefix(out, "connectedapplab ") || !strings.Contains(out, "fyne none") {
+		return fmt.Errorf("--version: exit %d, %q %q (%v); want the version line of a build without Fyne", code, out, errOut, err)
+	}
+	fmt.Printf("cli --version: %s", out)
+	for _, a := range [][]string{{"--help"}, {"run", "-h"}, {"emulate", "--help"}} {
+		code, out, errOut, err := exec1(nil, a...)
+		if err != nil || code != 0 || !strings.Contains(strings.ToLower(out+errOut), "usage") {
+			return fmt.Errorf("%s: exit %d (%v), want 0 and the usage", strings.Join(a, " "), code, err)
+		}
+		if a[0] == "--help" && (strings.Contains(out, "\n  window ") || !strings.Contains(out, "\n  run ")) {
+			return fmt.Errorf("--help of the command line lists the window or no run command: %.300q", out)
+		}
+	}
+	for _, a := range [][]string{nil, {"window"}} {
+		code, out, errOut, err := exec1(nil, a...)
+		errOut = strings.ReplaceAll(errOut, "\r\n", "\n")
+		if err != nil || code != 2 || out != "" || strings.Count(errOut, "\n") != 1 ||
+			!strings.Contains(errOut, "this executable is the command line without the window; open the window with connectedapplab") {
+			return fmt.Errorf("%q: exit %d, stdout %q, stderr %q (%v); want one line pointing to connectedapplab, exit 2", a, code, out, errOut, err)
+		}
+	}
+	e, emu, err := startEmulator(ctx, r)
+	if err != nil {
+		return err
+	}
+	defer func() { emu.Process.Kill(); emu.Wait() }()
+	argv, env, err := flowCases[0].args(e, r, "")
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	code, out, errOut, err = exec1(env, append([]string{"run", "--json"}, argv...)...)
+	if err != nil || code != 0 {
+		return fmt.Errorf("run --flow username-password --json: exit %d (%v): %.300s", code, err, errOut)
+	}
+	var got struct {
+		OK bool `json:"ok"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || !got.OK {
+		return fmt.Errorf("run --json printed %.200q, not ok:true", out)
+	}
+	for _, kv := range env {
+		if _, v, _ := strings.Cut(kv, "="); strings.Contains(out+errOut, v) {
+			return fmt.Errorf("run printed the value of %s", kv[:strings.IndexByte(kv, '=')])
+		}
+	}
+	fmt.Printf("cli run --flow username-password --json: ok against its own emulate (%s) in %d ms\n", e.BaseURL, time.Since(start).Milliseconds())
+	return nil
 }

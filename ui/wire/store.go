@@ -19,7 +19,7 @@ func OpenStore(dir string) (ui.ProfileStore, error) {
 			return nil, err
 		}
 	}
-	s, err := store.Open(dir, nil)
+	s, err := store.OpenWithFlows(dir, nil, flows.Catalog(), func(sp flows.Spec) string { return string(sp.Flow) })
 	if err != nil {
 		return nil, err
 	}
