@@ -45,6 +45,8 @@ func NewTerminalWriter(w io.Writer) io.Writer {
 	return &terminalWriter{w: w}
 }
 
+func (t *terminalWriter) wrapped() io.Writer { return t.w }
+
 // Write escapes p and writes it; it reports len(p) when the escaped form was written whole.
 func (t *terminalWriter) Write(p []byte) (int, error) {
 	t.mu.Lock()

@@ -102,11 +102,15 @@ func colorWanted(tty, noColor bool, getenv func(string) string) bool {
 	return tty && !noColor && getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
 }
 
-// terminalFD returns the file descriptor behind w when w (or the writer a terminalWriter
-// wraps) is a terminal.
+// terminalFD returns the file descriptor behind w when w (or the writer our wrappers, a
+// terminalWriter or the tree's usageHead, pass writes on to) is a terminal.
 func terminalFD(w io.Writer) (int, bool) {
-	if t, ok := w.(*terminalWriter); ok {
-		w = t.w
+	for {
+		u, ok := w.(interface{ wrapped() io.Writer })
+		if !ok {
+			break
+		}
+		w = u.wrapped()
 	}
 	f, ok := w.(*os.File)
 	if !ok || !term.IsTerminal(int(f.Fd())) {

@@ -141,6 +141,8 @@ func (u *usageHead) Write(p []byte) (int, error) {
 	return u.w.Write(p)
 }
 
+func (u *usageHead) wrapped() io.Writer { return u.w }
+
 func (u *usageHead) usage() bool {
 	return strings.HasPrefix(strings.ToLower(string(u.head)), "usage")
 }
