@@ -58,6 +58,7 @@ type appView struct {
 	findingsScroll              *container.Scroll
 	box                         fyne.CanvasObject
 	loading                     bool
+	adminLogin                  func(admin string) // what the Log in first dialog's button does (tests)
 }
 
 // appHost is what the App settings view needs of the coordinator: the current profile's app
@@ -257,7 +258,7 @@ func (v *appView) changed() {
 		st.source = appSourceEdited
 		v.source.SetText(st.source)
 	}
-	st.known = true
+	st.known, st.defaults = true, false
 	v.h.markDirty() // saved with the profile, through Save profile
 	if st.linted {
 		p, s := v.h.readForm()
@@ -278,7 +279,10 @@ func (v *appView) renderFindings(st *appState) {
 	}
 	title := &widget.Label{Text: "Lint: " + lintSummary(st.findings), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, Selectable: true}
 	objs := []fyne.CanvasObject{title}
-	if len(st.findings) == 0 {
+	switch {
+	case st.defaults:
+		objs = append(objs, &widget.Label{Text: lintFromDefaults, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
+	case len(st.findings) == 0:
 		objs = append(objs, &widget.Label{Text: "Nothing to fix for this profile's flow.", Importance: widget.SuccessImportance})
 	}
 	groups := []struct {
