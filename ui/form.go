@@ -74,6 +74,7 @@ type profileForm struct {
 	loading bool
 	cbSeq   int
 
+	scopes        *scopeChecklist // told the chosen flow (showFor); nil until profileParts
 	onChanged     func()
 	checkCallback func(string) error // bind test, may be nil; runs off the UI goroutine
 	chooseKey     func()
@@ -211,6 +212,9 @@ func (f *profileForm) showFor(fl flows.Flow) {
 			row[0].Hide()
 			row[1].Hide()
 		}
+	}
+	if f.scopes != nil {
+		f.scopes.forFlow(f.catalog, fl)
 	}
 	if !f.grid.Size().IsZero() { // before the first layout there is nothing to lay out again
 		f.grid.Refresh()

@@ -158,7 +158,8 @@ func (l *Lab) build() {
 	l.form.showFor("")
 
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
-	l.profileColumn = newProfileColumn(l, l.form.content(), []fyne.CanvasObject{l.flowPick.content(), widget.NewSeparator(), l.scopes.content()})
+	upper, lower := profileParts(l.form, l.flowPick, l.scopes)
+	l.profileColumn = newProfileColumn(l, upper, lower)
 	l.run = newRunView(l, l.Cancel, l.now)
 	l.resultsPane = newResultsPane(l.run.stepsList())
 	l.actionsView = newActionsView(l, l.be)
