@@ -70,6 +70,9 @@ type profileForm struct {
 	policy     *keySelect
 
 	rows    map[string][2]fyne.CanvasObject // field name -> label, content
+	errs    map[string]*widget.Label        // field name -> what to change before Run (formcheck.go)
+	checked bool                            // problems are shown: edits check again (recheck)
+	recheck func()
 	grid    *fyne.Container
 	loading bool
 	cbSeq   int
@@ -82,7 +85,7 @@ type profileForm struct {
 }
 
 func newProfileForm() *profileForm {
-	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, catalog: flows.Catalog()}
+	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, errs: map[string]*widget.Label{}, catalog: flows.Catalog()}
 	changed := func(string) { f.changed() }
 	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
 	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
@@ -129,6 +132,8 @@ func newProfileForm() *profileForm {
 	var cells []fyne.CanvasObject // the grid is made once at the end: each Add would lay it out again
 	add := func(key, label string, content fyne.CanvasObject) {
 		l := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
+		f.errs[key] = errLine()
+		content = container.NewVBox(content, f.errs[key])
 		f.rows[key] = [2]fyne.CanvasObject{l, content}
 		cells = append(cells, l, content)
 	}
@@ -158,7 +163,13 @@ func newProfileForm() *profileForm {
 }
 
 func (f *profileForm) changed() {
-	if !f.loading && f.onChanged != nil {
+	if f.loading {
+		return
+	}
+	if f.recheck != nil {
+		f.recheck()
+	}
+	if f.onChanged != nil {
 		f.onChanged()
 	}
 }
@@ -329,6 +340,8 @@ func (f *profileForm) checkCallbackNow() {
 func (f *profileForm) load(p Profile, s Secrets) {
 	f.loading = true
 	defer func() { f.loading = false }()
+	f.checked = false
+	f.showProblems(nil)
 	f.name.SetText(p.Name)
 	f.setLoginURL(p.LoginURL)
 	f.myDomain.SetText(p.MyDomainURL)

@@ -158,7 +158,7 @@ func (l *Lab) build() {
 	l.form.showFor("")
 
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
-	upper, lower := profileParts(l.form, l.flowPick, l.scopes)
+	upper, lower := l.profileParts()
 	l.profileColumn = newProfileColumn(l, upper, lower)
 	l.run = newRunView(l, l.Cancel, l.now)
 	l.resultsPane = newResultsPane(l.run.stepsList())

@@ -24,6 +24,7 @@ type flowPicker struct {
 	refresh *widget.Label
 	legacy  *widget.Label
 	legIcon *widget.Icon
+	problem *widget.Label // "Choose the flow…" before Run (formcheck.go)
 
 	onChanged func(flows.Flow)
 }
@@ -39,8 +40,10 @@ func newFlowPicker(infos []guidance.FlowInfo) *flowPicker {
 	p.refresh = &widget.Label{Wrapping: fyne.TextWrapWord, TextStyle: fyne.TextStyle{Bold: true}}
 	p.legacy = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance}
 	p.legIcon = widget.NewIcon(theme.WarningIcon())
+	p.problem = errLine()
 	p.sel = keyed(&keySelect{Select: widget.Select{Options: opts, PlaceHolder: "Choose a flow", OnChanged: func(string) {
 		p.update()
+		p.showProblem(nil)
 		if p.onChanged != nil {
 			p.onChanged(p.flow())
 		}
@@ -70,6 +73,20 @@ func (p *flowPicker) set(f flows.Flow) {
 	p.update()
 }
 
+// showProblem shows the flow's problem among ps, or hides the line.
+func (p *flowPicker) showProblem(ps []fieldProblem) {
+	for _, fp := range ps {
+		if fp.row == "flow" {
+			p.problem.SetText("✗ " + fp.text)
+			p.problem.Show()
+			return
+		}
+	}
+	if p.problem.Visible() {
+		p.problem.Hide()
+	}
+}
+
 func (p *flowPicker) update() {
 	i := p.sel.SelectedIndex()
 	if i < 0 {
@@ -97,7 +114,7 @@ func (p *flowPicker) update() {
 func (p *flowPicker) content() fyne.CanvasObject {
 	return container.NewVBox(
 		container.NewBorder(nil, nil, &widget.Label{Text: "Flow", TextStyle: fyne.TextStyle{Bold: true}}, nil, p.sel),
-		p.refresh, p.needs, p.summary,
+		p.problem, p.refresh, p.needs, p.summary,
 		container.NewBorder(nil, nil, container.NewVBox(p.legIcon), nil, p.legacy),
 	)
 }
@@ -260,9 +277,10 @@ func (c *scopeChecklist) content() fyne.CanvasObject { return c.box }
 // (what the flow asks for), then the form with the fields that flow uses; the form tells
 // the scopes which flow is chosen. The flow comes first because it decides which fields the
 // form shows. All of it is in the upper part; nothing waits below the fold.
-func profileParts(f *profileForm, fp *flowPicker, sc *scopeChecklist) (upper fyne.CanvasObject, lower []fyne.CanvasObject) {
-	f.scopes = sc
-	return container.NewVBox(fp.content(), sc.content(), widget.NewSeparator(), f.content()), nil
+func (l *Lab) profileParts() (upper fyne.CanvasObject, lower []fyne.CanvasObject) {
+	l.form.scopes = l.scopes
+	l.form.recheck = l.recheck
+	return container.NewVBox(l.flowPick.content(), l.scopes.content(), widget.NewSeparator(), l.form.content()), nil
 }
 
 // lazyDetail is an accordion item's detail that creates its content's renderers only once it
