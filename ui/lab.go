@@ -170,7 +170,7 @@ func (l *Lab) build() {
 	outer := container.NewHSplit(l.profiles.content(), inner)
 	outer.Offset = 0.15
 	l.banner = container.NewVBox()
-	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), l.status), nil, nil, outer)
+	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, themePicker(l.opt.Prefs), l.status)), nil, nil, outer)
 }
 
 // Content is the window's content.
