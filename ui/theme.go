@@ -117,7 +117,9 @@ func (t *labTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 func over(c, under color.Color) color.NRGBA {
 	cr, cg, cb, ca := c.RGBA() // premultiplied
 	ur, ug, ub, _ := under.RGBA()
-	m := func(x, y uint32) uint8 { return uint8(math.Round((float64(x) + float64(y)*(1-float64(ca)/0xffff)) / 257)) }
+	m := func(x, y uint32) uint8 {
+		return uint8(math.Round((float64(x) + float64(y)*(1-float64(ca)/0xffff)) / 257))
+	}
 	return color.NRGBA{R: m(cr, ur), G: m(cg, ug), B: m(cb, ub), A: 0xff}
 }
 
