@@ -361,7 +361,19 @@ func (l *Lab) readApp(name, with string, token func(context.Context) (*flows.Tok
 	})
 }
 
+// exportApp checks the settings first (a missing contact email is said before any folder is
+// asked for), then asks for the folder.
 func (l *Lab) exportApp() {
+	l.showApp()
+	st := l.appFor(l.current)
+	st.s = l.app.read(st.s)
+	if err := connectedapp.ValidateForMetadata(st.s); err != nil {
+		if focus := l.app.fieldFor(st.s); focus != nil {
+			l.win.Canvas().Focus(focus) // before the dialog: the focus is there when it closes
+		}
+		l.showError("The settings cannot become metadata yet", "Fix this in App settings, then export again. Nothing was written.", err.Error())
+		return
+	}
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
 			l.showError("Could not open the folder", "Nothing was written.", err.Error())

@@ -301,3 +301,25 @@ func TestLintOfDefaultsSaysSoAndIsNeverGreen(t *testing.T) {
 		t.Errorf("edited settings still called defaults:\n%s", p.AppFindings())
 	}
 }
+
+// Export says what is missing before it asks for a folder: no folder dialog.
+func TestExportSaysTheMissingContactEmailBeforeTheFolderDialog(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	p := l.Probe()
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("My_App")
+	p.AppEntry("callbacks").SetText("http://localhost:1717/OauthRedirect")
+	p.AppEntry("scopes").SetText("api refresh_token")
+	test.Tap(p.AppButton("export"))
+	waitIdle()
+	if p.LastDialog() != "The settings cannot become metadata yet" {
+		t.Fatalf("dialog %q, want the missing contact email before any folder dialog", p.LastDialog())
+	}
+	p.AppEntry("contact").SetText("admin@example.com")
+	test.Tap(p.AppButton("export"))
+	waitIdle()
+	if p.LastDialog() != "Export metadata folder" {
+		t.Errorf("dialog %q with the settings complete, want the folder dialog", p.LastDialog())
+	}
+}

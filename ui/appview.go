@@ -131,6 +131,22 @@ func newAppView(h appHost, canRead bool) *appView {
 	return v
 }
 
+// fieldFor is the entry to fix first when s cannot become metadata, or nil.
+func (v *appView) fieldFor(s connectedapp.Settings) fyne.Focusable {
+	switch {
+	case s.Name == "" || connectedapp.ValidateForMetadata(connectedapp.Settings{Kind: s.Kind, Name: s.Name, ContactEmail: "a@b.c",
+		CallbackURLs: []string{"http://x"}, Scopes: []string{"api"}}) != nil:
+		return v.apiName
+	case s.ContactEmail == "" || !strings.Contains(s.ContactEmail, "@"):
+		return v.contact
+	case len(s.CallbackURLs) == 0:
+		return v.callbacks
+	case len(s.Scopes) == 0:
+		return v.scopes
+	}
+	return nil
+}
+
 func (v *appView) updatePeriod() {
 	if i := v.policy.SelectedIndex(); i >= 2 {
 		v.period.Show()
