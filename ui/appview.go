@@ -205,6 +205,10 @@ func (v *appView) load(st *appState) {
 	v.session.SetSelectedIndex(max(0, slices.Index(v.sessMins, s.SessionTimeoutMinutes)))
 	v.permitted.SetSelectedIndex(max(0, slices.Index(permittedValues, s.PermittedUsers)))
 	v.preauth.SetText(strings.Join(append(slices.Clone(s.Profiles), s.PermissionSets...), ", "))
+	if st.known && !st.linted { // the app's own settings (read from the org, saved, edited): their findings at once
+		p, sec := v.h.readForm()
+		st.findings, st.linted = connectedapp.Lint(lintProfile(p, sec), st.s), true
+	}
 	v.renderFindings(st)
 }
 

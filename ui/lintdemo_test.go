@@ -18,6 +18,7 @@ func TestRealDemoLintKnowsTheMisconfiguredApp(t *testing.T) {
 	p.ShowAppSettings()
 	wantContains(t, "App settings source", p.AppSource(), "Read from the emulated org")
 	wantContains(t, "callback URLs", p.AppEntry("callbacks").Text, "http://localhost:1718/callback")
+	wantContains(t, "findings before Lint is pressed", p.AppFindings(), "Errors: the flow will fail", "callback-port")
 	test.Tap(p.AppButton("lint"))
 	waitIdle(t, 10*time.Second)
 	f := p.AppFindings()

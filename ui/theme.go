@@ -73,6 +73,8 @@ var (
 		theme.ColorNameSuccess:     {R: 0x1b, G: 0x6e, B: 0x20, A: 0xff}, // was 1.48:1
 		theme.ColorNameWarning:     {R: 0x9a, G: 0x4a, B: 0x00, A: 0xff}, // was 2.16:1
 		theme.ColorNameError:       {R: 0xb7, G: 0x1c, B: 0x1c, A: 0xff},
+		// The outline of an entry and of an unticked check: 3:1, as WCAG asks of controls.
+		theme.ColorNameInputBorder: {R: 0x8a, G: 0x8a, B: 0x8a, A: 0xff},
 	}
 	darkText = map[fyne.ThemeColorName]color.NRGBA{
 		theme.ColorNameDisabled:    {R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff}, // hint text: was 1.5:1
@@ -80,6 +82,7 @@ var (
 		theme.ColorNamePrimary:     {R: 0x42, G: 0xa5, B: 0xf5, A: 0xff},
 		theme.ColorNameHyperlink:   {R: 0x64, G: 0xb5, B: 0xf6, A: 0xff},
 		theme.ColorNameError:       {R: 0xff, G: 0x6e, B: 0x61, A: 0xff},
+		theme.ColorNameInputBorder: {R: 0x6e, G: 0x6e, B: 0x72, A: 0xff},
 	}
 )
 

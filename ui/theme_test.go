@@ -50,6 +50,11 @@ func TestThemeTextMeetsWCAGAAInBothVariants(t *testing.T) {
 				t.Errorf("%s: text of a focused widget on %s measures %.2f:1", choice, s, r)
 			}
 		}
+		for _, s := range []fyne.ThemeColorName{theme.ColorNameBackground, theme.ColorNameInputBackground} {
+			if r := contrast(c(theme.ColorNameInputBorder), over(c(s), c(theme.ColorNameBackground))); r < 3 {
+				t.Errorf("%s: the outline of entries and checks on %s measures %.2f:1", choice, s, r)
+			}
+		}
 		focusedPrimary := over(c(theme.ColorNameFocus), c(theme.ColorNamePrimary))
 		if r := contrast(c(theme.ColorNameForegroundOnPrimary), focusedPrimary); r < 4.5 {
 			t.Errorf("%s: a focused primary button's text measures %.2f:1", choice, r)
