@@ -188,8 +188,18 @@ func (l *Lab) checkForm(fl flows.Flow) bool {
 	l.setStatus(fmt.Sprintf("Not run: %s a change (%s); each says what under it.", what, strings.Join(names, ", ")), widget.WarningImportance)
 	l.midTabs.SelectIndex(0) // the Profile tab, where the fields are
 	l.win.Canvas().Focus(ps[0].focus)
+	// Lay the column out now: the lines just shown have no place yet, and reveal needs it.
+	// Twice: a wrapped line knows its height only once it has its width.
+	for range 2 {
+		if c := l.profileScroll.Content; c != nil {
+			c.Resize(fyne.NewSize(c.Size().Width, max(c.MinSize().Height, l.profileScroll.Size().Height)))
+		}
+	}
+	if line, ok := l.form.errs[ps[0].row]; ok {
+		revealIn(l.win.Canvas(), line) // the line under the field, then the field: both in view
+	}
 	if o, ok := ps[0].focus.(fyne.CanvasObject); ok {
-		reveal(o)
+		revealIn(l.win.Canvas(), o)
 	}
 	return false
 }
@@ -209,13 +219,20 @@ func (l *Lab) recheck() {
 // reveal scrolls every scroll that holds o so that o is in view (the focused widget, for
 // instance: Fyne does not scroll to it by itself).
 func reveal(o fyne.CanvasObject) {
-	c := canvasOf(o)
+	if c := canvasOf(o); c != nil {
+		revealIn(c, o)
+	}
+}
+
+// revealIn is reveal in canvas c, for an object the driver does not know yet (a line just
+// shown, never drawn). Positions are summed along the way from each scroll's content down
+// to o, as laid out.
+func revealIn(c fyne.Canvas, o fyne.CanvasObject) {
 	if c == nil || c.Content() == nil {
 		return
 	}
-	d := fyne.CurrentApp().Driver()
-	for _, s := range scrollsAround(c.Content(), o) {
-		top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s.Content).Y
+	for _, at := range scrollsAround(c.Content(), o) {
+		s, top := at.scroll, at.y
 		view := s.Size().Height
 		off := s.Offset
 		const pad = 8
@@ -231,14 +248,25 @@ func reveal(o fyne.CanvasObject) {
 	}
 }
 
+// scrollAt is a scroll that holds an object, and the object's y in the scroll's content.
+type scrollAt struct {
+	scroll *container.Scroll
+	y      float32
+}
+
 // scrollsAround lists the scrolls on the way from root to o, outermost first.
-func scrollsAround(root, o fyne.CanvasObject) []*container.Scroll {
-	var path []*container.Scroll
+func scrollsAround(root, o fyne.CanvasObject) []scrollAt {
+	type step struct {
+		obj    fyne.CanvasObject
+		scroll *container.Scroll
+	}
+	var path []step
 	var walk func(n fyne.CanvasObject) bool
 	walk = func(n fyne.CanvasObject) bool {
 		if n == nil {
 			return false
 		}
+		path = append(path, step{obj: n})
 		if n == o {
 			return true
 		}
@@ -247,12 +275,8 @@ func scrollsAround(root, o fyne.CanvasObject) []*container.Scroll {
 		case *fyne.Container:
 			kids = x.Objects
 		case *container.Scroll:
-			path = append(path, x)
-			if walk(x.Content) {
-				return true
-			}
-			path = path[:len(path)-1]
-			return false
+			path[len(path)-1].scroll = x
+			kids = []fyne.CanvasObject{x.Content}
 		case *container.Split:
 			kids = []fyne.CanvasObject{x.Leading, x.Trailing}
 		case *container.AppTabs:
@@ -271,10 +295,24 @@ func scrollsAround(root, o fyne.CanvasObject) []*container.Scroll {
 				return true
 			}
 		}
+		path = path[:len(path)-1]
 		return false
 	}
 	if !walk(root) {
 		return nil
 	}
-	return path
+	var out []scrollAt
+	for i, st := range path {
+		if st.scroll == nil {
+			continue
+		}
+		y := float32(0)
+		for _, below := range path[i+1:] { // the content's own position is the scroll offset: skip it
+			if below.obj != st.scroll.Content {
+				y += below.obj.Position().Y
+			}
+		}
+		out = append(out, scrollAt{st.scroll, y})
+	}
+	return out
 }

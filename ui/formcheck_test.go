@@ -48,6 +48,7 @@ func TestRunShowsEveryProblemUnderItsFieldAndFocusesTheFirst(t *testing.T) {
 		t.Errorf("focus on %T, want the login host entry", got)
 	}
 	inView(t, l, l.form.hostURL)
+	inView(t, l, l.form.errs["host"]) // and what to change, under it
 
 	// Fixing a field takes its line away at once; the others stay.
 	test.Type(l.form.clientID, "3MVG9example")
