@@ -78,7 +78,6 @@ var (
 	}
 	darkText = map[fyne.ThemeColorName]color.NRGBA{
 		theme.ColorNameDisabled:    {R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff}, // hint text: was 1.5:1
-		theme.ColorNamePlaceHolder: {R: 0x9e, G: 0x9e, B: 0x9e, A: 0xff},
 		theme.ColorNamePrimary:     {R: 0x42, G: 0xa5, B: 0xf5, A: 0xff},
 		theme.ColorNameHyperlink:   {R: 0x64, G: 0xb5, B: 0xf6, A: 0xff},
 		theme.ColorNameError:       {R: 0xff, G: 0x6e, B: 0x61, A: 0xff},
