@@ -89,7 +89,7 @@ func newProfileForm() *profileForm {
 	changed := func(string) { f.changed() }
 	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
 	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
-	f.hostHint = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
+	f.hostHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapBreak} // a long My Domain URL wraps, never cut short
 	f.host = keyed(&keySelect{Select: widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
 		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}})
 	f.myDomain = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}})
