@@ -115,6 +115,7 @@ func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) 
 	a.SetIcon(assets.WindowIcon)
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
+	ui.ApplyTheme(a, prefs) // the saved light/dark/system choice, with colours that meet WCAG AA
 
 	be := wire.NewBackend(wire.Options{})
 	opt := ui.Options{Prefs: prefs}

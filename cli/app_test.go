@@ -38,7 +38,7 @@ func TestAppLintExitsOneWhenThereAreErrors(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	for _, want := range []string{"error   callback-port:", "setup: Setup > App Manager", "field: ConnectedApp oauthConfig/callbackUrl",
+	for _, want := range []string{"error   callback-port:", "setup: Setup → App Manager", "field: ConnectedApp oauthConfig/callbackUrl",
 		"Salesforce says: redirect_uri_mismatch"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)

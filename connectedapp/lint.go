@@ -462,7 +462,7 @@ func (l *linter) secret() {
 		l.out = append(l.out, Finding{Code: "secret-required", Severity: Error,
 			Problem: fmt.Sprintf("%s always needs the consumer secret, and the profile has none", l.p.Flow),
 			Cause:   "this grant authenticates the client with its secret; no setting turns that off",
-			Fix:     "give the profile the app's consumer secret (Setup > App Manager > (your app) > View > Manage Consumer Details)", WireError: "invalid_client: invalid client credentials"})
+			Fix:     "give the profile the app's consumer secret (" + guidance.SetupPath("App Manager", "(your app)", "View", "Manage Consumer Details") + ")", WireError: "invalid_client: invalid client credentials"})
 	}
 }
 
@@ -490,7 +490,7 @@ func (l *linter) perFlow() {
 			l.out = append(l.out, Finding{Code: "client-credentials-login-host", Severity: Error,
 				Problem: "client credentials are sent to " + l.p.LoginURL + ", a generic login host",
 				Cause:   "the client credentials flow works only on the org's My Domain host",
-				Fix:     "set the login URL to https://MyDomain.my.salesforce.com (Setup > My Domain shows it)", WireError: "invalid_grant: request not supported on this domain"})
+				Fix:     "set the login URL to https://MyDomain.my.salesforce.com (" + guidance.SetupPath("My Domain") + " shows it)", WireError: "invalid_grant: request not supported on this domain"})
 		}
 	case flows.JWTBearer:
 		if strings.TrimSpace(s.Certificate) == "" {

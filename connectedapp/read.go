@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // Reader reads a live app's settings through the Metadata API's SOAP readMetadata call at
@@ -94,7 +95,7 @@ func (r *Reader) Read(ctx context.Context, kind Kind, name string) (Settings, er
 		}
 		s, err = r.ReadExternalClientApp(ctx, name)
 		if errors.Is(err, ErrNotFound) {
-			return Settings{}, fmt.Errorf("%w: no Connected App or External Client App named %q in the org; check the API name in Setup > App Manager", ErrNotFound, name)
+			return Settings{}, fmt.Errorf("%w: no Connected App or External Client App named %q in the org; check the API name in %s", ErrNotFound, name, guidance.SetupPath("App Manager"))
 		}
 		return s, err
 	}
@@ -121,7 +122,7 @@ func (r *Reader) ReadConnectedApp(ctx context.Context, name string) (Settings, e
 		}
 		return s, nil
 	}
-	return Settings{}, fmt.Errorf("%w: no Connected App named %q in the org; check the API name in Setup > App Manager", ErrNotFound, name)
+	return Settings{}, fmt.Errorf("%w: no Connected App named %q in the org; check the API name in %s", ErrNotFound, name, guidance.SetupPath("App Manager"))
 }
 
 // ReadExternalClientApp reads an External Client App: readMetadata of
@@ -189,7 +190,7 @@ func (r *Reader) ReadExternalClientApp(ctx context.Context, name string) (Settin
 			}
 		}
 		if i == 0 && app == nil {
-			return Settings{}, fmt.Errorf("%w: no External Client App named %q in the org; check the API name in Setup > External Client App Manager", ErrNotFound, name)
+			return Settings{}, fmt.Errorf("%w: no External Client App named %q in the org; check the API name in %s", ErrNotFound, name, guidance.SetupPath("External Client App Manager"))
 		}
 	}
 	s, err := fromECA(app, g, o, p)

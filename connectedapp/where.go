@@ -1,5 +1,11 @@
 package connectedapp
 
+import (
+	"strings"
+
+	"github.com/connectedapplab/connectedapplab/guidance"
+)
+
 // setting names one behaviour-changing setting; where() says where an admin changes it. The
 // names are the ones the flow catalogue uses for what a flow depends on (flows.Spec.AppSettings).
 type setting string
@@ -35,8 +41,15 @@ func Where(kind Kind, name string) (setupPath, field string, ok bool) {
 	return setupPath, field, setupPath != ""
 }
 
-// where returns the Setup path and the metadata field of a setting for an app kind.
+// where returns the Setup path and the metadata field of a setting for an app kind. The
+// paths below are written with " > " between steps; every path leaves here with the
+// separator all Setup paths share (guidance.SetupArrow).
 func where(kind Kind, s setting) (setupPath, field string) {
+	setupPath, field = setupSteps(kind, s)
+	return strings.ReplaceAll(setupPath, " > ", guidance.SetupArrow), field
+}
+
+func setupSteps(kind Kind, s setting) (setupPath, field string) {
 	const (
 		caApp  = "Setup > App Manager > (your app) > Edit > API (Enable OAuth Settings) > "
 		caPol  = "Setup > Connected Apps > Manage Connected Apps > (your app) > Edit Policies > "

@@ -1,5 +1,7 @@
 package guidance
 
+import "strings"
+
 // Where each setting lives: the Setup path a person clicks and the Metadata API field a
 // deployment sets (reference §8). Connected Apps and External Client Apps keep the same
 // settings in different places; when the app kind is unknown both are given.
@@ -160,4 +162,14 @@ func advice(sev Severity, title, reason, fix string, at place, src ...DocRef) Ad
 		a.Source = src[0]
 	}
 	return a
+}
+
+// SetupArrow separates the steps of a Setup path, everywhere a path is written (guidance,
+// lint, the window): "Setup → App Manager".
+const SetupArrow = " → "
+
+// SetupPath is the Setup path through steps: SetupPath("App Manager", "the app") is
+// "Setup → App Manager → the app".
+func SetupPath(steps ...string) string {
+	return strings.Join(append([]string{"Setup"}, steps...), SetupArrow)
 }

@@ -193,3 +193,20 @@ func TestBuildTimelineFromIntrospectionAndJWT(t *testing.T) {
 		}
 	})
 }
+
+// A lifetime row says "assumed" or "estimated" once (issue 20: "(assumed) (estimated)").
+func TestLifetimeRowShownQualifiesOnce(t *testing.T) {
+	for _, tc := range []struct {
+		row  LifetimeRow
+		want string
+	}{
+		{LifetimeRow{Value: "2 hours (assumed)", Estimated: true}, "2 hours (assumed)"},
+		{LifetimeRow{Value: "12:00 (in 2 hours), estimated", Estimated: true}, "12:00 (in 2 hours), estimated"},
+		{LifetimeRow{Value: "Valid until revoked", Estimated: true}, "Valid until revoked (estimated)"},
+		{LifetimeRow{Value: "30 minutes"}, "30 minutes"},
+	} {
+		if got := tc.row.Shown(); got != tc.want {
+			t.Errorf("%+v shown as %q, want %q", tc.row, got, tc.want)
+		}
+	}
+}

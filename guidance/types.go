@@ -9,6 +9,7 @@
 package guidance
 
 import (
+	"strings"
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -103,6 +104,15 @@ type LifetimeRow struct {
 	At        *time.Time // the instant the row is about, when it has one
 	Estimated bool       // true when the value is an estimate, not a reading
 	Doc       DocRef     // where the Salesforce fact behind the row is documented
+}
+
+// Shown is the row's value as a person reads it: an estimate says so once, whether the
+// value already says it ("2 hours (assumed)", "…, estimated") or not.
+func (r LifetimeRow) Shown() string {
+	if !r.Estimated || strings.Contains(r.Value, "assumed") || strings.Contains(r.Value, "estimated") {
+		return r.Value
+	}
+	return r.Value + " (estimated)"
 }
 
 // Advice is one thing to know or to change.

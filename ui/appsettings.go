@@ -1,19 +1,25 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/connectedapp"
+	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // The App settings tab: the Salesforce side of the current profile (the Connected App or
@@ -26,6 +32,7 @@ import (
 type appState struct {
 	s        connectedapp.Settings
 	known    bool   // read from the org or edited here: Run lints against it
+	defaults bool   // Salesforce's defaults made from the profile, never read nor edited: lint says so
 	source   string // where the settings came from
 	findings []connectedapp.Finding
 	linted   bool
@@ -39,6 +46,11 @@ const (
 	appSourceSaved = "Saved with this profile: Run lints the profile against these settings. They are not saved in the org: " +
 		"export the metadata folder and deploy it."
 	appSourceReadPrefix = "Read from the org at "
+	appSourceDemo       = "Read from the emulated org when the demo started: the app's real settings there. " +
+		"Read from org reads them again; edits here are not saved in the org."
+	// lintFromDefaults heads a lint result computed from the defaults: it is never green.
+	lintFromDefaults = "Checked against Salesforce's defaults, not the app: these settings were copied from the profile, " +
+		"never read from the org. Press Read from org (an admin's login), or edit them to match Setup, then Lint again."
 )
 
 // appFor returns the app state of profile p: the one of this window when there is one, else
@@ -52,6 +64,9 @@ func (l *Lab) appFor(p Profile) *appState {
 		var s connectedapp.Settings // no defaults under it: what was saved is all there is
 		if bad = json.Unmarshal(p.AppSettings, &s); bad == nil {
 			st := &appState{s: s, known: true, source: appSourceSaved}
+			if l.demo != nil {
+				st.source = appSourceDemo
+			}
 			l.apps[p.ID] = st
 			return st
 		}
@@ -71,7 +86,7 @@ func (l *Lab) appFor(p Profile) *appState {
 			s.RefreshTokenPolicy = pol
 		}
 	}
-	st := &appState{s: s, source: appSourceDefaults}
+	st := &appState{s: s, source: appSourceDefaults, defaults: true}
 	if bad != nil {
 		// Not known, so saving the profile keeps the saved settings as they are (readForm).
 		st.source = "The settings saved with this profile cannot be read (" + bad.Error() + "); these are Salesforce's defaults. " +
@@ -140,14 +155,24 @@ func lintSummary(fs []connectedapp.Finding) string {
 	return out
 }
 
-func lintImportance(fs []connectedapp.Finding) widget.Importance {
-	switch e, w, _ := connectedapp.Count(fs); {
+// lintImportance is the colour of a lint result: never green when it was computed from the
+// defaults (st.defaults), whatever it found.
+func lintImportance(st *appState) widget.Importance {
+	switch e, w, _ := connectedapp.Count(st.findings); {
 	case e > 0:
 		return widget.DangerImportance
-	case w > 0:
+	case w > 0 || st.defaults:
 		return widget.WarningImportance
 	}
 	return widget.SuccessImportance
+}
+
+// lintOutcome is a lint result on one line, saying when it was computed from the defaults.
+func lintOutcome(st *appState) string {
+	if st.defaults {
+		return lintSummary(st.findings) + ", against Salesforce's defaults, not the app's settings (Read from org to check the app)"
+	}
+	return lintSummary(st.findings)
 }
 
 // lintBeforeRun lints the app of the profile about to run, when its settings are known, and
@@ -193,7 +218,7 @@ func (l *Lab) LintApp() {
 	l.showApp()
 	st := l.appFor(l.current)
 	st.s = l.app.read(st.s)
-	st.known = true
+	st.known = st.known || !st.defaults
 	p, s := l.readForm()
 	st.findings, st.linted = connectedapp.Lint(lintProfile(p, s), st.s), true
 	l.app.renderFindings(st)
@@ -201,11 +226,13 @@ func (l *Lab) LintApp() {
 	if flow == "" {
 		flow = "no flow chosen"
 	}
-	l.setStatus(fmt.Sprintf("Lint (%s): %s.", flow, lintSummary(st.findings)), lintImportance(st.findings))
+	l.setStatus(fmt.Sprintf("Lint (%s): %s.", flow, lintOutcome(st)), lintImportance(st))
 }
 
-// ReadAppFromOrg reads the app named in the API name field from the org of the last run, with
-// its access token (an admin's: the Metadata API needs Customize Application and View Setup).
+// ReadAppFromOrg reads the app named in the API name field from the org, with an admin's
+// access token (the Metadata API needs Customize Application and View Setup): the admin
+// chosen beside the actions, logged in headless here; else the last run's token; else it
+// offers to log in as one of the profiles that can log in headless.
 func (l *Lab) ReadAppFromOrg() {
 	l.showApp()
 	if l.be.ReadAppSettings == nil {
@@ -213,25 +240,100 @@ func (l *Lab) ReadAppFromOrg() {
 	}
 	name := strings.TrimSpace(l.app.apiName.Text)
 	if name == "" {
-		l.showError("Which app?", "Type the app's API name (Setup > App Manager > the app > View shows it), then press Read from org again.", "")
+		l.showError("Which app?", "Type the app's API name ("+guidance.SetupPath("App Manager", "the app", "View")+" shows it), then press Read from org again.", "")
+		return
+	}
+	if admin, ok := l.adminRequest(); ok && l.be.RunFlow != nil {
+		l.readAppAs(name, l.adminSel.Selected, admin)
 		return
 	}
 	if !l.hasToken() || l.last.result.Token.InstanceURL == "" {
-		l.showError("Log in first", "Read from org uses the access token and instance_url of the last run. Run a flow as an admin "+
-			"(a user with Customize Application and View Setup) first; in the demo, the \"Admin: reads app settings\" profile.", "")
+		l.offerAdminLogin(name)
 		return
 	}
-	tok := l.last.result.Token
+	l.readApp(name, "the last run's token ("+l.last.profile.Name+")", func(context.Context) (*flows.TokenResponse, error) {
+		return l.last.result.Token, nil
+	})
+}
+
+// adminLoginTimeout bounds the headless admin login before a read from the org.
+const adminLoginTimeout = 2 * time.Minute
+
+// readAppAs logs in headless as the admin profile named who (its request admin), then reads.
+func (l *Lab) readAppAs(name, who string, admin flows.Request) {
+	run := l.be.RunFlow
+	l.readApp(name, "the admin profile \""+who+"\"", func(ctx context.Context) (*flows.TokenResponse, error) {
+		ctx, cancel := context.WithTimeout(ctx, adminLoginTimeout)
+		defer cancel()
+		res := run(ctx, admin, nil)
+		switch {
+		case res == nil:
+			return nil, errors.New("the admin login returned nothing")
+		case res.Err != nil:
+			return nil, fmt.Errorf("the admin login (%s) failed: %w", who, res.Err)
+		case res.Token == nil || res.Token.AccessToken == "" || res.Token.InstanceURL == "":
+			return nil, fmt.Errorf("the admin login (%s) returned no access token and instance_url", who)
+		}
+		return res.Token, nil
+	})
+}
+
+// offerAdminLogin says why Read from org needs a login and, when some profile can log in
+// headless, offers to log in as it right there.
+func (l *Lab) offerAdminLogin(name string) {
+	why := "Read from org needs an admin's access token: a user with Customize Application and View Setup (the Metadata API)."
+	names := l.adminNames()[1:]
+	if len(names) == 0 {
+		l.showError("Log in first", why+" Add a profile for an admin user with a flow that logs in without a browser "+
+			"(username-password, JWT bearer or client credentials), or run a flow as an admin first: Read from org then uses that run's token.", "")
+		return
+	}
+	sel := &widget.Select{Options: names, Selected: names[0]}
+	for _, n := range names {
+		if strings.Contains(strings.ToLower(n), "admin") {
+			sel.Selected = n
+			break
+		}
+	}
+	login := func(who string) {
+		l.adminSel.SetSelected(who) // the admin beside the actions: the next read uses it too
+		if admin, ok := l.adminRequest(); ok {
+			l.readAppAs(name, who, admin)
+		}
+	}
+	l.app.adminLogin = login
+	body := container.NewVBox(
+		&widget.Label{Text: why + " Log in as one of these profiles now (no browser), or run a flow as an admin first: " +
+			"Read from org then uses that run's token.", Wrapping: fyne.TextWrapWord},
+		container.NewBorder(nil, nil, &widget.Label{Text: "Admin profile", TextStyle: fyne.TextStyle{Bold: true}}, nil, sel))
+	d := dialog.NewCustomConfirm("Log in first", "Log in and read", "Cancel", body, func(ok bool) {
+		if ok && sel.Selected != "" {
+			login(sel.Selected)
+		}
+	}, l.win)
+	d.Resize(fyne.NewSize(560, 0))
+	l.lastDialog = "Log in first"
+	d.Show()
+}
+
+// readApp gets a token (token, off the UI goroutine), reads the app name with it and lints.
+// with says whose token it is, for the status line.
+func (l *Lab) readApp(name, with string, token func(context.Context) (*flows.TokenResponse, error)) {
 	read, ctx, id, kind := l.be.ReadAppSettings, l.ctx, l.current.ID, connectedapp.Kind("")
 	l.app.readBtn.Disable()
-	l.setStatus("Reading "+name+" from "+tok.InstanceURL+"…", widget.MediumImportance)
+	l.setStatus("Reading "+name+" from the org with "+with+"…", widget.MediumImportance)
 	type got struct {
-		s   connectedapp.Settings
-		err error
+		s    connectedapp.Settings
+		inst string
+		err  error
 	}
 	background(func() got {
+		tok, err := token(ctx)
+		if err != nil {
+			return got{err: err}
+		}
 		s, err := read(ctx, tok.InstanceURL, tok.AccessToken, kind, name)
-		return got{s, err}
+		return got{s, tok.InstanceURL, err}
 	}, func(r got) {
 		if l.app == nil {
 			return
@@ -246,8 +348,8 @@ func (l *Lab) ReadAppFromOrg() {
 		if st == nil {
 			st = l.appFor(l.current)
 		}
-		st.s, st.known = r.s, true
-		st.source = appSourceReadPrefix + tok.InstanceURL + " (" + name + "), not saved yet: Save profile (Ctrl+S) keeps them with the profile."
+		st.s, st.known, st.defaults = r.s, true, false
+		st.source = appSourceReadPrefix + r.inst + " (" + name + ") with " + with + ", not saved yet: Save profile (Ctrl+S) keeps them with the profile."
 		if id != l.current.ID {
 			return // another profile was picked meanwhile; its own state is untouched
 		}
@@ -255,11 +357,23 @@ func (l *Lab) ReadAppFromOrg() {
 		p, s := l.readForm()
 		st.findings, st.linted = connectedapp.Lint(lintProfile(p, s), st.s), true
 		l.app.load(st)
-		l.setStatus("Read "+name+" from the org. Lint: "+lintSummary(st.findings)+".", lintImportance(st.findings))
+		l.setStatus("Read "+name+" from the org. Lint: "+lintSummary(st.findings)+".", lintImportance(st))
 	})
 }
 
+// exportApp checks the settings first (a missing contact email is said before any folder is
+// asked for), then asks for the folder.
 func (l *Lab) exportApp() {
+	l.showApp()
+	st := l.appFor(l.current)
+	st.s = l.app.read(st.s)
+	if err := connectedapp.ValidateForMetadata(st.s); err != nil {
+		if focus := l.app.fieldFor(st.s); focus != nil {
+			l.win.Canvas().Focus(focus) // before the dialog: the focus is there when it closes
+		}
+		l.showError("The settings cannot become metadata yet", "Fix this in App settings, then export again. Nothing was written.", err.Error())
+		return
+	}
 	d := dialog.NewFolderOpen(func(u fyne.ListableURI, err error) {
 		if err != nil {
 			l.showError("Could not open the folder", "Nothing was written.", err.Error())

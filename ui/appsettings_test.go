@@ -277,3 +277,49 @@ func TestAppSettingsKeptWhenSaveFails(t *testing.T) {
 		t.Errorf("stored App settings %s (%v), want the API name typed before the failed save", ps[0].AppSettings, err)
 	}
 }
+
+// Outside the demo, settings never read nor edited are the defaults copied from the profile:
+// a lint of them says so and is never green, even when it finds nothing.
+func TestLintOfDefaultsSaysSoAndIsNeverGreen(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	p := l.Probe()
+	p.ShowAppSettings()
+	test.Tap(p.AppButton("lint"))
+	waitIdle()
+	if !strings.Contains(p.AppFindings(), lintFromDefaults) || strings.Contains(p.AppFindings(), "Nothing to fix") {
+		t.Errorf("findings of the defaults:\n%s", p.AppFindings())
+	}
+	if p.StatusImportance() == widget.SuccessImportance || !strings.Contains(p.Status(), "against Salesforce's defaults") {
+		t.Errorf("status %q (importance %v): want a warning that says defaults", p.Status(), p.StatusImportance())
+	}
+	// Once edited, the settings are the app's: a clean lint may be green.
+	l.app.secretWeb.SetChecked(false)
+	test.Tap(p.AppButton("lint"))
+	waitIdle()
+	if strings.Contains(p.AppFindings(), lintFromDefaults) {
+		t.Errorf("edited settings still called defaults:\n%s", p.AppFindings())
+	}
+}
+
+// Export says what is missing before it asks for a folder: no folder dialog.
+func TestExportSaysTheMissingContactEmailBeforeTheFolderDialog(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	p := l.Probe()
+	p.ShowAppSettings()
+	p.AppEntry("api").SetText("My_App")
+	p.AppEntry("callbacks").SetText("http://localhost:1717/OauthRedirect")
+	p.AppEntry("scopes").SetText("api refresh_token")
+	test.Tap(p.AppButton("export"))
+	waitIdle()
+	if p.LastDialog() != "The settings cannot become metadata yet" {
+		t.Fatalf("dialog %q, want the missing contact email before any folder dialog", p.LastDialog())
+	}
+	p.AppEntry("contact").SetText("admin@example.com")
+	test.Tap(p.AppButton("export"))
+	waitIdle()
+	if p.LastDialog() != "Export metadata folder" {
+		t.Errorf("dialog %q with the settings complete, want the folder dialog", p.LastDialog())
+	}
+}

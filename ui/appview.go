@@ -58,6 +58,7 @@ type appView struct {
 	findingsScroll              *container.Scroll
 	box                         fyne.CanvasObject
 	loading                     bool
+	adminLogin                  func(admin string) // what the Log in first dialog's button does (tests)
 }
 
 // appHost is what the App settings view needs of the coordinator: the current profile's app
@@ -130,6 +131,22 @@ func newAppView(h appHost, canRead bool) *appView {
 	return v
 }
 
+// fieldFor is the entry to fix first when s cannot become metadata, or nil.
+func (v *appView) fieldFor(s connectedapp.Settings) fyne.Focusable {
+	switch {
+	case s.Name == "" || connectedapp.ValidateForMetadata(connectedapp.Settings{Kind: s.Kind, Name: s.Name, ContactEmail: "a@b.c",
+		CallbackURLs: []string{"http://x"}, Scopes: []string{"api"}}) != nil:
+		return v.apiName
+	case s.ContactEmail == "" || !strings.Contains(s.ContactEmail, "@"):
+		return v.contact
+	case len(s.CallbackURLs) == 0:
+		return v.callbacks
+	case len(s.Scopes) == 0:
+		return v.scopes
+	}
+	return nil
+}
+
 func (v *appView) updatePeriod() {
 	if i := v.policy.SelectedIndex(); i >= 2 {
 		v.period.Show()
@@ -188,6 +205,10 @@ func (v *appView) load(st *appState) {
 	v.session.SetSelectedIndex(max(0, slices.Index(v.sessMins, s.SessionTimeoutMinutes)))
 	v.permitted.SetSelectedIndex(max(0, slices.Index(permittedValues, s.PermittedUsers)))
 	v.preauth.SetText(strings.Join(append(slices.Clone(s.Profiles), s.PermissionSets...), ", "))
+	if st.known && !st.linted { // the app's own settings (read from the org, saved, edited): their findings at once
+		p, sec := v.h.readForm()
+		st.findings, st.linted = connectedapp.Lint(lintProfile(p, sec), st.s), true
+	}
 	v.renderFindings(st)
 }
 
@@ -257,7 +278,7 @@ func (v *appView) changed() {
 		st.source = appSourceEdited
 		v.source.SetText(st.source)
 	}
-	st.known = true
+	st.known, st.defaults = true, false
 	v.h.markDirty() // saved with the profile, through Save profile
 	if st.linted {
 		p, s := v.h.readForm()
@@ -278,7 +299,10 @@ func (v *appView) renderFindings(st *appState) {
 	}
 	title := &widget.Label{Text: "Lint: " + lintSummary(st.findings), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord, Selectable: true}
 	objs := []fyne.CanvasObject{title}
-	if len(st.findings) == 0 {
+	switch {
+	case st.defaults:
+		objs = append(objs, &widget.Label{Text: lintFromDefaults, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
+	case len(st.findings) == 0:
 		objs = append(objs, &widget.Label{Text: "Nothing to fix for this profile's flow.", Importance: widget.SuccessImportance})
 	}
 	groups := []struct {

@@ -27,7 +27,7 @@ func (l *Lab) useDemo(d *Demo) {
 	// The org's own controls sit in the banner: the actions bar is full with the token's.
 	var right []fyne.CanvasObject
 	if d.AdvanceClock != nil {
-		right = append(right, l.advanceSel, l.advanceBtn)
+		right = append(right, wideSelect(l.advanceSel), l.advanceBtn) // the choice in full, not "3…"
 	}
 	if len(d.Notes) > 0 {
 		notesText := strings.Join(d.Notes, "\n")

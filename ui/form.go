@@ -70,10 +70,14 @@ type profileForm struct {
 	policy     *keySelect
 
 	rows    map[string][2]fyne.CanvasObject // field name -> label, content
+	errs    map[string]*widget.Label        // field name -> what to change before Run (formcheck.go)
+	checked bool                            // problems are shown: edits check again (recheck)
+	recheck func()
 	grid    *fyne.Container
 	loading bool
 	cbSeq   int
 
+	scopes        *scopeChecklist // told the chosen flow (showFor); nil until profileParts
 	onChanged     func()
 	checkCallback func(string) error // bind test, may be nil; runs off the UI goroutine
 	chooseKey     func()
@@ -81,11 +85,11 @@ type profileForm struct {
 }
 
 func newProfileForm() *profileForm {
-	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, catalog: flows.Catalog()}
+	f := &profileForm{rows: map[string][2]fyne.CanvasObject{}, errs: map[string]*widget.Label{}, catalog: flows.Catalog()}
 	changed := func(string) { f.changed() }
 	f.name = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "a name you will recognise, e.g. prod-integration", OnChanged: changed}})
 	f.hostURL = keyed(&keyEntry{Entry: widget.Entry{OnChanged: func(string) { f.updateHost(); f.changed() }}})
-	f.hostHint = &widget.Label{Importance: widget.LowImportance, Truncation: fyne.TextTruncateEllipsis}
+	f.hostHint = &widget.Label{Importance: widget.LowImportance, Wrapping: fyne.TextWrapBreak} // a long My Domain URL wraps, never cut short
 	f.host = keyed(&keySelect{Select: widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
 		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}})
 	f.myDomain = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}})
@@ -128,6 +132,8 @@ func newProfileForm() *profileForm {
 	var cells []fyne.CanvasObject // the grid is made once at the end: each Add would lay it out again
 	add := func(key, label string, content fyne.CanvasObject) {
 		l := &widget.Label{Text: label, TextStyle: fyne.TextStyle{Bold: true}}
+		f.errs[key] = errLine()
+		content = container.NewVBox(content, f.errs[key])
 		f.rows[key] = [2]fyne.CanvasObject{l, content}
 		cells = append(cells, l, content)
 	}
@@ -157,7 +163,13 @@ func newProfileForm() *profileForm {
 }
 
 func (f *profileForm) changed() {
-	if !f.loading && f.onChanged != nil {
+	if f.loading {
+		return
+	}
+	if f.recheck != nil {
+		f.recheck()
+	}
+	if f.onChanged != nil {
 		f.onChanged()
 	}
 }
@@ -211,6 +223,9 @@ func (f *profileForm) showFor(fl flows.Flow) {
 			row[0].Hide()
 			row[1].Hide()
 		}
+	}
+	if f.scopes != nil {
+		f.scopes.forFlow(f.catalog, fl)
 	}
 	if !f.grid.Size().IsZero() { // before the first layout there is nothing to lay out again
 		f.grid.Refresh()
@@ -325,6 +340,8 @@ func (f *profileForm) checkCallbackNow() {
 func (f *profileForm) load(p Profile, s Secrets) {
 	f.loading = true
 	defer func() { f.loading = false }()
+	f.checked = false
+	f.showProblems(nil)
 	f.name.SetText(p.Name)
 	f.setLoginURL(p.LoginURL)
 	f.myDomain.SetText(p.MyDomainURL)

@@ -139,3 +139,11 @@ func (w *keyButton) TypedKey(e *fyne.KeyEvent) {
 		w.Button.TypedKey(e)
 	}
 }
+
+// The focused widget scrolls into view (reveal, formcheck.go): Tab moves the focus through
+// the whole form, and Fyne would leave it on a widget below the fold.
+
+func (w *keyEntry) FocusGained()  { w.Entry.FocusGained(); reveal(w) }
+func (w *keySelect) FocusGained() { w.Select.FocusGained(); reveal(w) }
+func (w *keyCheck) FocusGained()  { w.Check.FocusGained(); reveal(w) }
+func (w *keyButton) FocusGained() { w.Button.FocusGained(); reveal(w) }

@@ -158,7 +158,8 @@ func (l *Lab) build() {
 	l.form.showFor("")
 
 	l.status = &widget.Label{Text: "Pick a profile, choose a flow and press Run (Ctrl+Enter).", Truncation: fyne.TextTruncateEllipsis}
-	l.profileColumn = newProfileColumn(l, l.form.content(), []fyne.CanvasObject{l.flowPick.content(), widget.NewSeparator(), l.scopes.content()})
+	upper, lower := l.profileParts()
+	l.profileColumn = newProfileColumn(l, upper, lower)
 	l.run = newRunView(l, l.Cancel, l.now)
 	l.resultsPane = newResultsPane(l.run.stepsList())
 	l.actionsView = newActionsView(l, l.be)
@@ -169,7 +170,7 @@ func (l *Lab) build() {
 	outer := container.NewHSplit(l.profiles.content(), inner)
 	outer.Offset = 0.15
 	l.banner = container.NewVBox()
-	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), l.status), nil, nil, outer)
+	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, themePicker(l.opt.Prefs), l.status)), nil, nil, outer)
 }
 
 // Content is the window's content.

@@ -299,7 +299,8 @@ func TestRefreshUsesTheRefreshTokenOfTheLastRun(t *testing.T) {
 		return res
 	}
 	st := NewMemoryStore([]Profile{{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: flows.WebServer,
-		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}}}, nil)
+		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}}},
+		map[string]Secrets{"w": {ClientSecret: "web-secret"}}) // the web server flow needs it: Run checks the form first
 	l, _ := newTestLab(t, be, st)
 	test.Tap(l.runBtn)
 	waitIdle()

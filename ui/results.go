@@ -38,10 +38,7 @@ func (v *lifetimesView) render(r *guidance.Report, now time.Time) {
 	v.expiresAt = r
 	v.grid.RemoveAll()
 	for _, row := range r.Lifetimes {
-		value := row.Value
-		if row.Estimated {
-			value += " (estimated)"
-		}
+		value := row.Shown() // "(assumed)" or "(estimated)", once
 		parts := []fyne.CanvasObject{
 			&widget.Label{Text: row.Label, TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord},
 			&widget.Label{Text: value, Wrapping: fyne.TextWrapWord, Selectable: true},

@@ -59,8 +59,7 @@ func (l *Lab) Run() {
 		return
 	}
 	p, s := l.readForm()
-	if p.Flow == "" {
-		l.setStatus("Choose a flow first (the Flow list under the form).", widget.WarningImportance)
+	if !l.checkForm(p.Flow) { // every field, problems shown under them (formcheck.go)
 		return
 	}
 	if l.be.RunFlow == nil {

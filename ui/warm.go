@@ -100,6 +100,10 @@ func firstViewTexts(o fyne.CanvasObject) []shownText {
 			for _, opt := range w.Options {
 				add(opt, text, fyne.TextStyle{})
 			}
+		case *widget.Accordion: // the headers; a closed item's detail is not drawn
+			for _, it := range w.Items {
+				add(it.Title, text, bold)
+			}
 		}
 	}
 	walk(o)

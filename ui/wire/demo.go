@@ -2,6 +2,7 @@ package wire
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/sfemu"
@@ -27,6 +29,7 @@ func StartDemo(ctx context.Context, org *sfemu.Org) (*ui.Demo, error) {
 	}
 	d := e.Describe()
 	profiles, secrets := DemoProfiles(d)
+	readDemoApps(ctx, profiles, secrets)
 	base := d.BaseURL
 	return &ui.Demo{
 		Store:  ui.NewMemoryStore(profiles, secrets),
@@ -121,4 +124,52 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 		mis.CallbackURL = web.CallbackURLs[0] // what the other profiles use: the app has another port
 	}
 	return ps, secrets
+}
+
+// demoAdminProfile is the demo profile that logs in as the org's admin.
+const demoAdminProfile = "demo-10"
+
+// readDemoApps reads the real settings of every demo profile's app from the emulated org,
+// through the Metadata API as the demo admin, and puts them on the profiles (AppSettings):
+// the App settings tab and the lint before Run then start from what the org holds, so the
+// misconfigured app shows its findings at once. A failure leaves a profile's settings
+// unknown, as outside the demo; it never stops the demo.
+func readDemoApps(ctx context.Context, ps []ui.Profile, secrets map[string]ui.Secrets) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	var admin *ui.Profile
+	for i := range ps {
+		if ps[i].ID == demoAdminProfile {
+			admin = &ps[i]
+		}
+	}
+	if admin == nil {
+		return
+	}
+	s := secrets[admin.ID]
+	res, err := flows.Run(ctx, flows.Request{Flow: admin.Flow, LoginURL: admin.LoginURL, ClientID: admin.ClientID,
+		ClientSecret: s.ClientSecret, Username: admin.Username, Password: s.Password, SecurityToken: s.SecurityToken,
+		Scopes: admin.Scopes}, nil)
+	if err != nil || res == nil || res.Token == nil || res.Token.AccessToken == "" {
+		return
+	}
+	read := map[string]json.RawMessage{}
+	for i := range ps {
+		p := &ps[i]
+		if p.AppAPIName == "" {
+			continue
+		}
+		raw, ok := read[p.AppAPIName]
+		if !ok {
+			kind := connectedapp.Connected
+			if p.AppKind == ui.AppKindExternal {
+				kind = connectedapp.External
+			}
+			if st, err := ReadAppSettings(ctx, res.Token.InstanceURL, res.Token.AccessToken, kind, p.AppAPIName); err == nil {
+				raw, _ = json.Marshal(st)
+			}
+			read[p.AppAPIName] = raw
+		}
+		p.AppSettings = raw
+	}
 }
