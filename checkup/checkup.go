@@ -785,7 +785,7 @@ func (c *checker) revoke(ctx context.Context, row Row) Row {
 	if len(failed) > 0 {
 		row.Status = Fails
 		row.Detail = fmt.Sprintf("%d of %d tokens not revoked: %s", len(failed), len(list), failed[0])
-		row.Fix = "revoke them in Setup > Connected Apps OAuth Usage, or wait for them to expire"
+		row.Fix = "revoke them in " + guidance.SetupPath("Connected Apps OAuth Usage") + ", or wait for them to expire"
 		return row
 	}
 	noun := "tokens"

@@ -218,7 +218,7 @@ func Advice(err error) string {
 			}
 			return "the consumer secret does not match: check --client-secret (or SF_CLIENT_SECRET)"
 		case strings.Contains(d, "authentication failure"):
-			return "check the username, the password and the security token; the org may also block the username-password flow (Setup > OAuth and OpenID Connect Settings)"
+			return "check the username, the password and the security token; the org may also block the username-password flow (Setup → OAuth and OpenID Connect Settings)"
 		case strings.Contains(d, "not supported on this domain"):
 			return "the client credentials flow works only on the org's My Domain URL: set --login-url https://YOURDOMAIN.my.salesforce.com"
 		case strings.Contains(d, "no client credentials user"):
