@@ -116,7 +116,7 @@ func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) 
 	w := a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
 
-	be := wire.NewBackend(wire.Options{})
+	be := wire.NewBackend(wire.Options{Version: cli.Version})
 	opt := ui.Options{Prefs: prefs}
 	if demo {
 		d, err := wire.StartDemo(ctx, nil)

@@ -89,6 +89,8 @@ type Lab struct {
 
 	lastDialog    string     // title of the last dialog shown (tests)
 	confirmRevoke func(bool) // confirms the open Revoke dialog (tests); nil when none is open
+
+	timelineTab *timelineView // the Timeline tab of the results (timelineview.go)
 }
 
 // New builds the window's content. Call Content for the canvas object, Install to add the
@@ -162,6 +164,8 @@ func (l *Lab) build() {
 	l.run = newRunView(l, l.Cancel, l.now)
 	l.resultsPane = newResultsPane(l.run.stepsList())
 	l.actionsView = newActionsView(l, l.be)
+	l.timelineTab = newTimelineView(l.now, l.tickEvery())
+	l.timelineTab.attach(l.tabs)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
 	inner := container.NewHSplit(l.profileColumn.box, right)
@@ -214,6 +218,7 @@ func (l *Lab) Close() {
 		l.cancel()
 	}
 	l.stopTick()
+	l.timelineTab.stop()
 	l.stop()
 	if l.demo != nil && l.demo.Stop != nil {
 		l.demo.Stop()
