@@ -91,6 +91,8 @@ type Lab struct {
 	confirmRevoke func(bool) // confirms the open Revoke dialog (tests); nil when none is open
 
 	timelineTab *timelineView // the Timeline tab of the results (timelineview.go)
+	checks      *checkView    // the app checkup, shown in place of the results (checkview.go)
+	benches     *benchView    // the rotation bench, likewise (benchview.go)
 }
 
 // New builds the window's content. Call Content for the canvas object, Install to add the
@@ -166,6 +168,9 @@ func (l *Lab) build() {
 	l.actionsView = newActionsView(l, l.be)
 	l.timelineTab = newTimelineView(l.now, l.tickEvery())
 	l.timelineTab.attach(l.tabs)
+	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.backToResults)
+	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
+	addViewButtons(l.actionsBar, l.be, l.Check, l.Bench)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
 	inner := container.NewHSplit(l.profileColumn.box, right)
