@@ -42,7 +42,8 @@ type benchView struct {
 	report  *rotationbench.Report
 }
 
-var graceChoices = []string{"none (as Salesforce)", "5 s", "30 s"}
+// graceChoices are the emulated app's reuse grace periods: none, as Salesforce documents.
+var graceChoices = []string{"none", "5 s", "30 s"}
 
 func newBenchView(ctx context.Context, run func(context.Context, BenchConfig) (*rotationbench.Report, error), back func()) *benchView {
 	v := &benchView{run: run, ctx: ctx, chart: newBenchChart()}
@@ -58,16 +59,17 @@ func newBenchView(ctx context.Context, run func(context.Context, BenchConfig) (*
 	v.grace = widget.NewSelect(graceChoices, nil)
 	v.grace.SetSelected(graceChoices[0])
 	v.rotation.SetChecked(true)
-	v.startB = keyed(&keyButton{Button: widget.Button{Text: "Run the bench", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: v.start}})
+	v.startB = keyed(&keyButton{Button: widget.Button{Text: "Run bench", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: v.start}})
 	v.cancelB = keyedOff(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: v.stop}})
 	backB := keyed(&keyButton{Button: widget.Button{Text: "Back to results", Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: back}})
 	v.summary = &widget.Label{Wrapping: fyne.TextWrapWord,
 		Text: "Sends N refreshes at once with the same refresh token to an emulated org of its own (app ECA PKCE), then replays " +
 			"the starting token: the \"intermittent invalid_grant\" of clients that refresh in parallel, reproduced offline."}
 	v.details = container.NewVBox()
-	title := &widget.Label{Text: "Rotation bench", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
-	controls := container.NewHBox(widget.NewLabel("Refreshes at once:"), v.n, v.rotation, widget.NewLabel("Reuse grace:"), v.grace, v.startB, v.cancelB)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, backB, title), container.NewHScroll(controls), v.summary, widget.NewSeparator())
+	title := &widget.Label{Text: "Rotation bench", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
+	controls := container.NewHBox(widget.NewLabel("Refreshes at once:"), v.n, v.rotation, widget.NewLabel("Reuse grace:"), v.grace)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.startB, v.cancelB, backB), title),
+		container.NewHScroll(controls), v.summary, widget.NewSeparator())
 	v.box = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(v.chart, v.details))))
 	return v
 }

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -29,6 +30,7 @@ type checkView struct {
 	run  func(ctx context.Context, in checkup.Input) *checkup.Report
 	save func(name string, write func(io.Writer) error) // asks where, then writes (a file dialog)
 	ctx  context.Context                                // the window's: closing it stops the checkup
+	tell func(string, widget.Importance)                // the window's status line
 
 	title   *widget.Label
 	summary *widget.Label
@@ -50,14 +52,14 @@ type checkView struct {
 }
 
 func newCheckView(ctx context.Context, run func(context.Context, checkup.Input) *checkup.Report,
-	save func(string, func(io.Writer) error), back func()) *checkView {
-	v := &checkView{run: run, save: save, ctx: ctx}
-	v.title = &widget.Label{Text: "App checkup", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord}
+	save func(string, func(io.Writer) error), tell func(string, widget.Importance), back func()) *checkView {
+	v := &checkView{run: run, save: save, ctx: ctx, tell: tell}
+	v.title = &widget.Label{Text: "App checkup", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
 	v.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.status = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	v.lint = container.NewVBox()
 	v.rows = container.NewVBox()
-	v.browser = widget.NewCheck("Include browser flows (opens the browser)", nil)
+	v.browser = widget.NewCheck("Include browser flows", nil)
 	v.cancelB = keyedOff(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: v.stop}})
 	v.againB = keyedOff(&keyButton{Button: widget.Button{Text: "Check again", Icon: theme.ViewRefreshIcon(), OnTapped: func() {
 		if v.again != nil {
@@ -70,15 +72,16 @@ func newCheckView(ctx context.Context, run func(context.Context, checkup.Input) 
 			OnTapped: func() { v.export(ext) }}}))
 	}
 	backB := keyed(&keyButton{Button: widget.Button{Text: "Back to results", Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: back}})
-	exportRow := container.NewHBox(&widget.Label{Text: "Export:"})
+	bottomRow := container.NewHBox(v.browser, layout.NewSpacer(), &widget.Label{Text: "Export:"})
 	for _, b := range v.exports {
-		exportRow.Add(b)
+		bottomRow.Add(b)
 	}
+	v.status.Hide()
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.cancelB, v.againB, backB), v.title),
-		v.browser, v.summary, widget.NewSeparator())
-	bottom := container.NewVBox(widget.NewSeparator(), container.NewHScroll(exportRow), v.status)
-	v.box = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(v.lint, v.rows))))
+		v.summary, widget.NewSeparator())
+	bottom := container.NewVBox(widget.NewSeparator(), container.NewHScroll(bottomRow), v.status)
+	v.box = container.NewBorder(top, bottom, nil, nil, container.NewVScroll(container.NewVBox(v.lint, v.rows)))
 	return v
 }
 
@@ -99,7 +102,7 @@ func (v *checkView) start(name string, load func() (checkup.Input, error)) {
 	v.summary.Importance = widget.MediumImportance
 	v.lint.RemoveAll()
 	v.rows.RemoveAll()
-	v.status.SetText("")
+	v.say("")
 	v.cancelB.Enable()
 	v.againB.Disable()
 	v.browser.Disable()
@@ -131,10 +134,20 @@ func (v *checkView) start(name string, load func() (checkup.Input, error)) {
 	})
 }
 
+// say shows a line below the matrix ("" hides it).
+func (v *checkView) say(text string) {
+	v.status.SetText(text)
+	if text == "" {
+		v.status.Hide()
+	} else {
+		v.status.Show()
+	}
+}
+
 // stop cancels the running checkup; the steps not run come back as cancelled.
 func (v *checkView) stop() {
 	if v.cancel != nil {
-		v.status.SetText("Cancelling: the step under way stops, the rest is not run…")
+		v.say("Cancelling: the step under way stops, the rest is not run…")
 		v.cancel()
 	}
 }
@@ -161,7 +174,7 @@ func (v *checkView) done(r *checkup.Report) {
 	for _, b := range v.exports {
 		b.Enable()
 	}
-	v.status.SetText("")
+	v.say("")
 	v.summary.SetText(checkSummary(r))
 	switch {
 	case r.Cancelled:
@@ -172,6 +185,9 @@ func (v *checkView) done(r *checkup.Report) {
 		v.summary.Importance = widget.DangerImportance
 	}
 	v.summary.Refresh()
+	if v.tell != nil {
+		v.tell("Checkup: "+v.summary.Text, v.summary.Importance)
+	}
 	v.lint.RemoveAll()
 	if r.SettingsKnown {
 		errs, warns, _ := connectedapp.Count(r.Lint)
@@ -202,40 +218,61 @@ func checkSummary(r *checkup.Report) string {
 	return "Some flows fail: " + r.Summary() + ". Each failure has its fix below."
 }
 
-// checkRowView is one row of the matrix: the step and its result, what came back or why
-// not, and the fix.
+// checkRowView is one row of the matrix, as one wrapped text: the step and its result, what
+// came back or why not, what it means and the fix.
 func checkRowView(r checkup.Row) fyne.CanvasObject {
-	icon, imp := theme.InfoIcon(), widget.LowImportance
+	icon, col := theme.InfoIcon(), theme.ColorNamePlaceHolder
 	switch r.Status {
 	case checkup.Works:
-		icon, imp = theme.NewSuccessThemedResource(theme.ConfirmIcon()), widget.SuccessImportance
+		icon, col = theme.NewSuccessThemedResource(theme.ConfirmIcon()), theme.ColorNameSuccess
 	case checkup.Fails:
-		icon, imp = theme.NewErrorThemedResource(theme.ErrorIcon()), widget.DangerImportance
+		icon, col = theme.NewErrorThemedResource(theme.ErrorIcon()), theme.ColorNameError
 	case checkup.Cancelled:
-		icon, imp = theme.NewWarningThemedResource(theme.WarningIcon()), widget.WarningImportance
+		icon, col = theme.NewWarningThemedResource(theme.WarningIcon()), theme.ColorNameWarning
 	case checkup.Running:
-		icon, imp = theme.MediaPlayIcon(), widget.HighImportance
+		icon, col = theme.MediaPlayIcon(), theme.ColorNamePrimary
 	}
 	status := string(r.Status)
 	if r.Status == checkup.Running {
 		status = "running…"
 	}
-	head := container.NewHBox(&widget.Label{Text: r.Name(), TextStyle: fyne.TextStyle{Bold: true}},
-		&widget.Label{Text: status, Importance: imp, TextStyle: fyne.TextStyle{Bold: true}})
-	parts := []fyne.CanvasObject{head}
+	small := widget.RichTextStyle{SizeName: theme.SizeNameCaptionText}
+	segs := []widget.RichTextSegment{
+		&widget.TextSegment{Text: r.Name(), Style: widget.RichTextStyle{Inline: true, TextStyle: fyne.TextStyle{Bold: true}}},
+		&widget.TextSegment{Text: "  " + status, Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}, ColorName: col}},
+	}
 	if r.Detail != "" && r.Status != checkup.Running {
-		parts = append(parts, caption(r.Detail))
+		segs = append(segs, &widget.TextSegment{Text: r.Detail, Style: small})
 	}
 	if r.Meaning != "" {
-		parts = append(parts, caption(r.Meaning))
+		segs = append(segs, &widget.TextSegment{Text: r.Meaning, Style: small})
 	}
 	if r.Fix != "" {
-		parts = append(parts, wrapped("Fix: "+r.Fix))
+		segs = append(segs, &widget.TextSegment{Text: "Fix: " + r.Fix, Style: widget.RichTextStyle{TextStyle: fyne.TextStyle{Bold: true}}})
 	}
 	if r.SetupPath != "" {
-		parts = append(parts, caption("Setup: "+r.SetupPath))
+		segs = append(segs, &widget.TextSegment{Text: "Setup: " + r.SetupPath, Style: small})
 	}
-	return container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...))
+	text := widget.NewRichText(segs...)
+	text.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewVBox(container.NewPadded(widget.NewIcon(icon))), nil, text)
+}
+
+// rowText is a row as the view shows it, one line per part (tests).
+func rowText(o fyne.CanvasObject) string {
+	var out []string
+	if c, ok := o.(*fyne.Container); ok {
+		for _, x := range c.Objects {
+			if rt, ok := x.(*widget.RichText); ok {
+				for _, s := range rt.Segments {
+					if ts, ok := s.(*widget.TextSegment); ok {
+						out = append(out, strings.TrimSpace(ts.Text))
+					}
+				}
+			}
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 // export writes the report as Markdown, HTML or JSON through save.
@@ -346,13 +383,13 @@ func (l *Lab) backToResults() {
 	l.showCenter(l.emptyHint)
 }
 
-// addViewButtons adds Check app and Rotation bench to the actions bar, when the backend can
-// run them.
-func addViewButtons(bar *fyne.Container, be Backend, check, bench func()) {
+// addViewButtons adds Check app beside Run (it checks the profile in the form) and Rotation
+// bench to the actions bar, when the backend can run them.
+func addViewButtons(runBar, actions *fyne.Container, be Backend, check, bench func()) {
 	if be.Checkup != nil {
-		bar.Add(keyed(&keyButton{Button: widget.Button{Text: "Check app", Icon: theme.ListIcon(), OnTapped: check}}))
+		runBar.Add(keyed(&keyButton{Button: widget.Button{Text: "Check app", Icon: theme.ListIcon(), OnTapped: check}}))
 	}
 	if be.RotationBench != nil {
-		bar.Add(keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}}))
+		actions.Add(keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}}))
 	}
 }

@@ -63,7 +63,7 @@ func shownCheck(t *testing.T, run func(context.Context, checkup.Input) *checkup.
 		run = checkup.Run
 	}
 	var saved []string
-	v := newCheckView(context.Background(), run, nil, func() {})
+	v := newCheckView(context.Background(), run, nil, nil, func() {})
 	v.save = func(name string, write func(io.Writer) error) {
 		var b bytes.Buffer
 		if err := write(&b); err != nil {
@@ -80,7 +80,7 @@ func shownCheck(t *testing.T, run func(context.Context, checkup.Input) *checkup.
 func shownRows(v *checkView) []string {
 	var out []string
 	for _, o := range v.rows.Objects {
-		lines := strings.Split(texts(o), "\n")
+		lines := strings.Split(rowText(o), "\n")
 		if len(lines) >= 2 {
 			out = append(out, lines[0]+"="+lines[1])
 		}
@@ -203,7 +203,11 @@ func TestCheckViewExportsHaveNoSecret(t *testing.T) {
 	if !slices.Contains(rows, "client-credentials=fails") || !slices.Contains(rows, "username-password=works") {
 		t.Fatalf("matrix %q, want client-credentials failing", rows)
 	}
-	if all := texts(v.rows); !strings.Contains(all, "Fix: ") || !strings.Contains(all, "Run As") {
+	var all string
+	for _, o := range v.rows.Objects {
+		all += rowText(o) + "\n"
+	}
+	if !strings.Contains(all, "Fix: ") || !strings.Contains(all, "Run As") {
 		t.Errorf("the failure has no fix about the Run As user:\n%s", all)
 	}
 	for _, b := range v.exports {

@@ -168,9 +168,9 @@ func (l *Lab) build() {
 	l.actionsView = newActionsView(l, l.be)
 	l.timelineTab = newTimelineView(l.now, l.tickEvery())
 	l.timelineTab.attach(l.tabs)
-	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.backToResults)
+	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.setStatus, l.backToResults)
 	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
-	addViewButtons(l.actionsBar, l.be, l.Check, l.Bench)
+	addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
 	inner := container.NewHSplit(l.profileColumn.box, right)
