@@ -318,8 +318,14 @@ func (c *benchChart) build() {
 			label = "won: " + label
 		}
 		l := text(label, xb+4, y+3, fg, won)
-		if xb+4+l.MinSize().Width > c.width-2 { // no room right of the bar: left of it
-			l.Move(fyne.NewPos(max(benchLabelCol, xa-4-l.MinSize().Width), y+3))
+		w := l.MinSize().Width
+		switch {
+		case xb+4+w <= c.width-2: // right of the bar
+		case xb-xa >= w+8: // inside it, in the colour that reads on it
+			l.Move(fyne.NewPos(xa+4, y+3))
+			l.Color = onOutcomeColor(s.Outcome)
+		default: // left of it, or as far left as the axis goes
+			l.Move(fyne.NewPos(max(benchLabelCol-w-4, xa-4-w), y+3))
 		}
 	}
 }
@@ -345,6 +351,19 @@ func outcomeColor(o rotationbench.Outcome) color.Color {
 		return theme.Color(theme.ColorNameError)
 	}
 	return theme.Color(theme.ColorNameWarning)
+}
+
+// onOutcomeColor is the text colour that reads on outcomeColor(o).
+func onOutcomeColor(o rotationbench.Outcome) color.Color {
+	switch o {
+	case rotationbench.OutcomeRotated, rotationbench.OutcomeLive:
+		return theme.Color(theme.ColorNameForegroundOnSuccess)
+	case rotationbench.OutcomeRefreshed:
+		return theme.Color(theme.ColorNameForegroundOnPrimary)
+	case rotationbench.OutcomeRefused, rotationbench.OutcomeRevoked:
+		return theme.Color(theme.ColorNameForegroundOnError)
+	}
+	return theme.Color(theme.ColorNameForegroundOnWarning)
 }
 
 // outcomeText is a step's outcome in a few words (tokens only redacted).
@@ -379,6 +398,14 @@ func (r *benchRenderer) MinSize() fyne.Size           { return r.c.MinSize() }
 func (r *benchRenderer) Refresh()                     { r.Layout(r.c.Size()); canvas.Refresh(r.c) }
 func (r *benchRenderer) Objects() []fyne.CanvasObject { r.c.build(); return r.c.objs }
 func (r *benchRenderer) Destroy()                     {}
+
+// benchButtons is the demo banner's Rotation bench button (none without a bench).
+func (l *Lab) benchButtons() []fyne.CanvasObject {
+	if l.be.RotationBench == nil {
+		return nil
+	}
+	return []fyne.CanvasObject{keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: l.Bench}})}
+}
 
 // Bench shows the rotation bench in place of the results.
 func (l *Lab) Bench() {
