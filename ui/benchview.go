@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -67,9 +68,10 @@ func newBenchView(ctx context.Context, run func(context.Context, BenchConfig) (*
 			"the starting token: the \"intermittent invalid_grant\" of clients that refresh in parallel, reproduced offline."}
 	v.details = container.NewVBox()
 	title := &widget.Label{Text: "Rotation bench", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
-	controls := container.NewHBox(widget.NewLabel("Refreshes at once:"), v.n, v.rotation, widget.NewLabel("Reuse grace:"), v.grace)
+	controls := container.New(layout.NewRowWrapLayoutWithCustomPadding(theme.Padding(), 0),
+		container.NewHBox(widget.NewLabel("Refreshes at once:"), v.n), v.rotation, container.NewHBox(widget.NewLabel("Reuse grace:"), v.grace))
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.startB, v.cancelB, backB), title),
-		container.NewHScroll(controls), v.summary, widget.NewSeparator())
+		controls, v.summary, widget.NewSeparator())
 	v.box = container.NewBorder(top, nil, nil, nil, container.NewVScroll(container.NewPadded(container.NewVBox(v.chart, v.details))))
 	return v
 }

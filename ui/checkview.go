@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,7 +55,7 @@ type checkView struct {
 func newCheckView(ctx context.Context, run func(context.Context, checkup.Input) *checkup.Report,
 	save func(string, func(io.Writer) error), tell func(string, widget.Importance), back func()) *checkView {
 	v := &checkView{run: run, save: save, ctx: ctx, tell: tell}
-	v.title = &widget.Label{Text: "App checkup", TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Truncation: fyne.TextTruncateEllipsis}
+	v.title = &widget.Label{Text: "App checkup", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	v.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.status = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
 	v.lint = container.NewVBox()
@@ -97,7 +98,7 @@ func (v *checkView) start(name string, load func() (checkup.Input, error)) {
 	ctx, cancel := context.WithCancel(v.ctx)
 	v.cancel = cancel
 	v.report, v.shown = nil, nil
-	v.title.SetText("Checking " + name)
+	v.title.SetText("Checkup of " + name)
 	v.summary.SetText("Each flow the app allows runs in turn; the rows fill in as they finish.")
 	v.summary.Importance = widget.MediumImportance
 	v.lint.RemoveAll()
@@ -203,9 +204,19 @@ func (v *checkView) done(r *checkup.Report) {
 	v.lint.Add(widget.NewSeparator())
 	v.rows.RemoveAll()
 	v.shown = nil
-	for _, row := range r.Rows {
+	for _, row := range matrixOrder(r.Rows) {
 		v.rows.Add(checkRowView(row))
 	}
+}
+
+// matrixOrder is the rows as the finished matrix shows them: what fails first (with its
+// fix), then what was cancelled, what works, and what was skipped; each group in the order
+// the checkup ran it. The exports keep the run's order.
+func matrixOrder(rows []checkup.Row) []checkup.Row {
+	rank := map[checkup.Status]int{checkup.Fails: 0, checkup.Cancelled: 1, checkup.Works: 2, checkup.Skipped: 3}
+	out := slices.Clone(rows)
+	slices.SortStableFunc(out, func(a, b checkup.Row) int { return rank[a.Status] - rank[b.Status] })
+	return out
 }
 
 func checkSummary(r *checkup.Report) string {

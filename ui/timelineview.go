@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -45,8 +46,9 @@ func newTimelineView(now func() time.Time, every time.Duration) *timelineView {
 	v.every10 = toggle("Call the API every 10 minutes", func(w *timeline.WhatIf, on bool) { w.Every10Minutes = on })
 	v.pause = toggle("Stop using it for a day", func(w *timeline.WhatIf, on bool) { w.StopForADay = on })
 	v.rotate = toggle("Refresh with rotation", func(w *timeline.WhatIf, on bool) { w.Rotation = on })
-	whatIf := container.NewHBox(&widget.Label{Text: "What if:", TextStyle: fyne.TextStyle{Bold: true}}, v.every10, v.pause, v.rotate)
-	v.box = container.NewBorder(container.NewHScroll(whatIf), nil, nil, nil, container.NewScroll(v.drawing))
+	whatIf := container.New(layout.NewRowWrapLayoutWithCustomPadding(theme.Padding(), 0),
+		&widget.Label{Text: "What if:", TextStyle: fyne.TextStyle{Bold: true}}, v.every10, v.pause, v.rotate)
+	v.box = container.NewBorder(whatIf, nil, nil, nil, container.NewScroll(v.drawing))
 	v.redraw()
 	return v
 }
