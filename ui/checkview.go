@@ -371,18 +371,20 @@ func (l *Lab) Check() {
 	if l.be.Checkup == nil {
 		return
 	}
-	l.showCenter(l.checks.box)
 	if l.checks.running {
+		l.showCenter(l.checks.box)
 		return
 	}
 	p, s := l.readForm()
 	if p.LoginURL == "" || p.ClientID == "" {
 		l.setStatus("Fill in the login URL and the client ID first: the checkup logs in with them.", widget.WarningImportance)
+		return
 	}
+	l.showCenter(l.checks.box)
 	clock := l.orgClock()
 	l.checks.again = l.Check
-	l.checks.start(p.Name, func() (checkup.Input, error) { return checkInput(p, s, clock) })
 	l.setStatus("Checking the app: every flow it allows, one by one… (Cancel in the checkup stops it)", widget.MediumImportance)
+	l.checks.start(p.Name, func() (checkup.Input, error) { return checkInput(p, s, clock) }) // last: it may end at once (tests)
 }
 
 // backToResults shows the last run's results again (or the empty hint).
