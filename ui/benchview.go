@@ -48,18 +48,16 @@ var graceChoices = []string{"none", "5 s", "30 s"}
 
 func newBenchView(ctx context.Context, run func(context.Context, BenchConfig) (*rotationbench.Report, error), back func()) *benchView {
 	v := &benchView{run: run, ctx: ctx, chart: newBenchChart()}
-	v.n = widget.NewSelect([]string{"2", "3", "5", "10", "20"}, nil)
-	v.n.SetSelected(strconv.Itoa(rotationbench.DefaultN))
-	v.rotation = widget.NewCheck("Rotation on", func(on bool) {
+	// Struct literals with their state set: New measures no text (keyedOff says why).
+	v.n = &widget.Select{Options: []string{"2", "3", "5", "10", "20"}, Selected: strconv.Itoa(rotationbench.DefaultN)}
+	v.grace = &widget.Select{Options: graceChoices, Selected: graceChoices[0]}
+	v.rotation = &widget.Check{Text: "Rotation on", Checked: true, OnChanged: func(on bool) {
 		if on {
 			v.grace.Enable()
 		} else {
 			v.grace.Disable()
 		}
-	})
-	v.grace = widget.NewSelect(graceChoices, nil)
-	v.grace.SetSelected(graceChoices[0])
-	v.rotation.SetChecked(true)
+	}}
 	v.startB = keyed(&keyButton{Button: widget.Button{Text: "Run bench", Icon: theme.MediaPlayIcon(), Importance: widget.HighImportance, OnTapped: v.start}})
 	v.cancelB = keyedOff(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: v.stop}})
 	backB := keyed(&keyButton{Button: widget.Button{Text: "Back to results", Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: back}})

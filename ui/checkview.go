@@ -57,10 +57,10 @@ func newCheckView(ctx context.Context, run func(context.Context, checkup.Input) 
 	v := &checkView{run: run, save: save, ctx: ctx, tell: tell}
 	v.title = &widget.Label{Text: "App checkup", TextStyle: fyne.TextStyle{Bold: true}, Truncation: fyne.TextTruncateEllipsis}
 	v.summary = &widget.Label{Wrapping: fyne.TextWrapWord}
-	v.status = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText}
+	v.status = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, BaseWidget: widget.BaseWidget{Hidden: true}}
 	v.lint = container.NewVBox()
 	v.rows = container.NewVBox()
-	v.browser = widget.NewCheck("Include browser flows", nil)
+	v.browser = &widget.Check{Text: "Include browser flows"}
 	v.cancelB = keyedOff(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: v.stop}})
 	v.againB = keyedOff(&keyButton{Button: widget.Button{Text: "Check again", Icon: theme.ViewRefreshIcon(), OnTapped: func() {
 		if v.again != nil {
@@ -73,11 +73,11 @@ func newCheckView(ctx context.Context, run func(context.Context, checkup.Input) 
 			OnTapped: func() { v.export(ext) }}}))
 	}
 	backB := keyed(&keyButton{Button: widget.Button{Text: "Back to results", Icon: theme.NavigateBackIcon(), Importance: widget.LowImportance, OnTapped: back}})
-	bottomRow := container.NewHBox(v.browser, layout.NewSpacer(), &widget.Label{Text: "Export:"})
+	row := []fyne.CanvasObject{v.browser, layout.NewSpacer(), &widget.Label{Text: "Export:"}}
 	for _, b := range v.exports {
-		bottomRow.Add(b)
+		row = append(row, b) // not Add: it lays the row out, measuring its texts
 	}
-	v.status.Hide()
+	bottomRow := container.NewHBox(row...)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(v.cancelB, v.againB, backB), v.title),
 		v.summary, widget.NewSeparator())
