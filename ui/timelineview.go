@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/timeline"
 )
@@ -80,14 +81,21 @@ func (v *timelineView) attach(tabs *container.AppTabs) *container.TabItem {
 	return item
 }
 
-// show draws the timeline of a run as guidance explained it. A new login forgets the calls
-// made with the previous one's token.
+// show draws the timeline of a run as guidance explained it. A new login (another token)
+// forgets the calls made with the previous one's token.
 func (v *timelineView) show(in guidance.Input, rep guidance.Report) {
-	if in.Result != v.in.Result {
+	if tokenOf(in) != tokenOf(v.in) {
 		v.calls = nil
 	}
 	v.in, v.rep = in, rep
 	v.redraw()
+}
+
+func tokenOf(in guidance.Input) *flows.TokenResponse {
+	if in.Result == nil {
+		return nil
+	}
+	return in.Result.Token
 }
 
 // called records an API call made with the login's token at at (the org's clock).

@@ -316,11 +316,17 @@ func TestTimelineNowTickerStopsWhenHidden(t *testing.T) {
 func TestTimelineTabFollowsTheDemoOrgClock(t *testing.T) {
 	fb := &fakeBackend{}
 	be := fb.backend()
-	be.CallAPI = func(context.Context, flows.Request, *flows.TokenResponse) ([]flows.Exchange, error) { return nil, nil }
+	advanced := false
+	be.CallAPI = func(context.Context, flows.Request, *flows.TokenResponse) ([]flows.Exchange, error) {
+		if advanced { // the session ended: the org answers as sfemu does
+			return nil, &flows.OAuthError{Code: "INVALID_SESSION_ID", Description: "Session expired or invalid", Status: 401, Where: "rest"}
+		}
+		return nil, nil
+	}
 	be.Explain = guidance.Explain // Salesforce's default idle timeout: 2 hours
 	test.NewTempApp(t)
 	w := test.NewTempWindow(t, nil)
-	demo := &Demo{Store: demoStore(), AdvanceClock: func(context.Context, time.Duration) error { return nil }}
+	demo := &Demo{Store: demoStore(), AdvanceClock: func(context.Context, time.Duration) error { advanced = true; return nil }}
 	l := New(w, be, Options{Demo: demo, TickEvery: -1})
 	w.SetContent(l.Content())
 	w.Resize(fyne.NewSize(1280, 800))
@@ -360,6 +366,11 @@ func TestTimelineTabFollowsTheDemoOrgClock(t *testing.T) {
 	if !hasText(l.timelineTab.drawing, "ended") {
 		m, _ := l.timelineTab.drawing.pic.Mark("session-0-end")
 		t.Errorf("after 2 hours idle the access lane does not say the session ended (end %s)", m.At)
+	}
+	test.Tap(l.callBtn) // fails: INVALID_SESSION_ID; both calls are on the timeline
+	waitIdle()
+	if _, ok := l.timelineTab.drawing.pic.Mark("request-1"); !ok || !hasText(l.timelineTab.drawing, "fails: session ended") {
+		t.Errorf("the failed call is not on the timeline: %s", texts(l.timelineTab.box))
 	}
 	l.tabs.Select(l.tokensTab)
 	if l.timelineTab.shown {
