@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -332,8 +333,10 @@ func saveDialog(win fyne.Window, said func(string, widget.Importance)) func(stri
 			said("Exported the checkup to "+w.URI().Path()+" (secrets redacted).", widget.SuccessImportance)
 		}, win)
 		d.SetFileName(name)
-		if u, err := storage.ListerForURI(storage.NewFileURI(".")); err == nil {
-			d.SetLocation(u)
+		if home, err := os.UserHomeDir(); err == nil {
+			if u, err := storage.ListerForURI(storage.NewFileURI(home)); err == nil {
+				d.SetLocation(u)
+			}
 		}
 		d.Resize(fyne.NewSize(720, 520))
 		d.Show()
@@ -398,11 +401,13 @@ func (l *Lab) backToResults() {
 
 // addViewButtons adds Check app beside Run (it checks the profile in the form) and Rotation
 // bench to the actions bar, when the backend can run them.
+// The bars get them in their objects, not by Add, which lays a bar out and so measures its
+// texts before the window shows (TestNewMeasuresNoText).
 func addViewButtons(runBar, actions *fyne.Container, be Backend, check, bench func()) {
 	if be.Checkup != nil {
-		runBar.Add(keyed(&keyButton{Button: widget.Button{Text: "Check app", Icon: theme.ListIcon(), OnTapped: check}}))
+		runBar.Objects = append(runBar.Objects, keyed(&keyButton{Button: widget.Button{Text: "Check app", Icon: theme.ListIcon(), OnTapped: check}}))
 	}
 	if be.RotationBench != nil {
-		actions.Add(keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}}))
+		actions.Objects = append(actions.Objects, keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}}))
 	}
 }

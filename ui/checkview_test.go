@@ -13,6 +13,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"github.com/connectedapplab/connectedapplab/checkup"
 	"github.com/connectedapplab/connectedapplab/connectedapp"
@@ -249,5 +250,25 @@ func TestCheckViewExportsHaveNoSecret(t *testing.T) {
 	}
 	if !json.Valid([]byte(strings.SplitN((*saved)[2], "\n", 2)[1])) {
 		t.Error("the JSON export is not JSON")
+	}
+}
+
+// With a checkup and a bench in the backend, New still measures no text (warm_test.go's
+// TestNewMeasuresNoText without them): their buttons join the bars without a layout.
+func TestNewMeasuresNoTextWithTheViewButtons(t *testing.T) {
+	a := test.NewTempApp(t)
+	th := &countingTheme{Theme: theme.DefaultTheme()}
+	a.Settings().SetTheme(th)
+	w := test.NewTempWindow(t, nil)
+	be := (&fakeBackend{}).backend()
+	be.Checkup = checkup.Run
+	be.RotationBench = emulatedBench
+	l := New(w, be, Options{Store: NewMemoryStore(nil, nil), TickEvery: -1})
+	t.Cleanup(l.Close)
+	if n := th.fonts.Load(); n != 0 {
+		t.Errorf("New looked up fonts %d times: it measured text", n)
+	}
+	if got := texts(l.runBar); !strings.Contains(got, "Check app") {
+		t.Errorf("the Run bar has no Check app: %q", got)
 	}
 }

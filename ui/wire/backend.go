@@ -73,6 +73,9 @@ func NewBackend(opt Options) ui.Backend {
 			if in.Version == "" {
 				in.Version = opt.Version
 			}
+			if opt.OpenBrowser != nil && in.Request.Options.OpenBrowser == nil {
+				in.Request.Options.OpenBrowser = opt.OpenBrowser // the browser flows, when asked for
+			}
 			return checkup.Run(ctx, in)
 		},
 		RotationBench: RotationBench,
