@@ -168,6 +168,9 @@ func (l *Lab) build() {
 	l.actionsView = newActionsView(l, l.be)
 	l.timelineTab = newTimelineView(l.now, l.tickEvery())
 	l.timelineTab.attach(l.tabs)
+	if sp, ok := l.resultsPane.box.(*container.Split); ok { // the results above the tabs
+		l.timelineTab.room = splitRoom(sp, 0.3)
+	}
 	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.setStatus, l.backToResults)
 	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
 	addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)

@@ -35,6 +35,7 @@ type timelineView struct {
 	box                    fyne.CanvasObject
 
 	shown    bool
+	room     func(bool) // gives the tab more height while it is shown (nil: nothing)
 	stopTick func()
 	ticks    atomic.Int64 // how many times the ticker moved "now" (tests)
 }
@@ -98,6 +99,26 @@ func tokenOf(in guidance.Input) *flows.TokenResponse {
 	return in.Result.Token
 }
 
+// splitRoom is a timelineView.room for the tabs below split: while the timeline is shown the
+// divider moves up to offset at most, so that the whole picture fits; it goes back when the
+// timeline is hidden, unless the person moved it meanwhile.
+func splitRoom(split *container.Split, offset float64) func(bool) {
+	var before, set float64
+	moved := false
+	return func(on bool) {
+		switch {
+		case on && split.Offset > offset:
+			before, set, moved = split.Offset, offset, true
+			split.SetOffset(offset)
+		case !on && moved:
+			if split.Offset == set {
+				split.SetOffset(before)
+			}
+			moved = false
+		}
+	}
+}
+
 // called records an API call made with the login's token at at (the org's clock).
 func (v *timelineView) called(at time.Time) { v.calls = append(v.calls, at) }
 
@@ -109,6 +130,9 @@ func (v *timelineView) setShown(on bool) {
 	v.shown = on
 	v.stopTick()
 	v.stopTick = func() {}
+	if v.room != nil {
+		v.room(on)
+	}
 	if on {
 		v.redraw()
 		v.stopTick = ticker(v.every, func() {

@@ -377,3 +377,26 @@ func TestTimelineTabFollowsTheDemoOrgClock(t *testing.T) {
 		t.Error("another tab is selected but the timeline still ticks")
 	}
 }
+
+// Showing the timeline gives the tabs the room the picture needs; hiding it gives it back.
+func TestTimelineTabMakesRoomAndGivesItBack(t *testing.T) {
+	fb := &fakeBackend{}
+	l, _ := newTestLab(t, fb.backend(), demoStore())
+	sp := l.resultsPane.box.(*container.Split)
+	before := sp.Offset
+	tab := l.tabs.Items[len(l.tabs.Items)-1]
+	l.tabs.Select(tab)
+	if sp.Offset != 0.3 {
+		t.Errorf("timeline shown: the divider is at %v, want 0.3", sp.Offset)
+	}
+	l.tabs.Select(l.tokensTab)
+	if sp.Offset != before {
+		t.Errorf("timeline hidden: the divider is at %v, want %v back", sp.Offset, before)
+	}
+	l.tabs.Select(tab)
+	sp.SetOffset(0.2) // the person drags it
+	l.tabs.Select(l.tokensTab)
+	if sp.Offset != 0.2 {
+		t.Errorf("the divider the person moved went to %v", sp.Offset)
+	}
+}
