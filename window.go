@@ -117,7 +117,7 @@ func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) 
 	prefs := a.Preferences()
 	ui.ApplyTheme(a, prefs) // the saved light/dark/system choice, with colours that meet WCAG AA
 
-	be := wire.NewBackend(wire.Options{})
+	be := wire.NewBackend(wire.Options{Version: cli.Version})
 	opt := ui.Options{Prefs: prefs}
 	if demo {
 		d, err := wire.StartDemo(ctx, nil)

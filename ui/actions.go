@@ -239,6 +239,9 @@ func (l *Lab) CallAPI() {
 		return callAPI(ctx, st.req, st.result.Token)
 	}, func(err error) {
 		var oe *flows.OAuthError
+		if err == nil || errors.As(err, &oe) { // the call reached the org: it is on the timeline
+			l.timelineTab.called(l.now())
+		}
 		switch {
 		case err == nil:
 			st.apiErr = nil

@@ -11,9 +11,11 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/connectedapplab/connectedapplab/checkup"
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/rotationbench"
 )
 
 // Backend is what the window needs from the rest of the program. Every field is optional: a
@@ -71,8 +73,25 @@ type Backend struct {
 	// ExplainURL explains the real error behind a pasted Salesforce error-page or callback URL.
 	ExplainURL func(p Profile, raw string, now time.Time) (string, error)
 
+	// Checkup checks the app of a profile at once (checkup.Run): lint, every flow that needs
+	// no browser, then introspect, userinfo, REST and revoke. When nil, there is no Check
+	// button (checkview.go).
+	Checkup func(ctx context.Context, in checkup.Input) *checkup.Report
+	// RotationBench starts an emulated org with a rotating app and runs the rotation bench on
+	// it (rotationbench.StartEmulated, then Run). When nil, there is no Rotation bench button
+	// (benchview.go).
+	RotationBench func(ctx context.Context, cfg BenchConfig) (*rotationbench.Report, error)
+
 	// Now is the clock; tests set it. When nil, time.Now.
 	Now func() time.Time
+}
+
+// BenchConfig is what the bench view asks for: N refreshes at once, rotation on or off on
+// the emulated app, and its reuse grace period.
+type BenchConfig struct {
+	N            int
+	NoRotation   bool
+	GraceSeconds int
 }
 
 // Demo is a running emulated org and the profiles that use it.

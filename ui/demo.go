@@ -29,6 +29,7 @@ func (l *Lab) useDemo(d *Demo) {
 	if d.AdvanceClock != nil {
 		right = append(right, wideSelect(l.advanceSel), l.advanceBtn) // the choice in full, not "3…"
 	}
+	right = append(right, l.benchButtons()...) // the rotation bench runs on an emulated org too
 	if len(d.Notes) > 0 {
 		notesText := strings.Join(d.Notes, "\n")
 		right = append(right, keyed(&keyButton{Button: widget.Button{Text: "Notes", Icon: theme.InfoIcon(), Importance: widget.LowImportance,

@@ -89,6 +89,10 @@ type Lab struct {
 
 	lastDialog    string     // title of the last dialog shown (tests)
 	confirmRevoke func(bool) // confirms the open Revoke dialog (tests); nil when none is open
+
+	timelineTab *timelineView // the Timeline tab of the results (timelineview.go)
+	checks      *checkView    // the app checkup, shown in place of the results (checkview.go)
+	benches     *benchView    // the rotation bench, likewise (benchview.go)
 }
 
 // New builds the window's content. Call Content for the canvas object, Install to add the
@@ -163,6 +167,14 @@ func (l *Lab) build() {
 	l.run = newRunView(l, l.Cancel, l.now)
 	l.resultsPane = newResultsPane(l.run.stepsList())
 	l.actionsView = newActionsView(l, l.be)
+	l.timelineTab = newTimelineView(l.now, l.tickEvery())
+	l.timelineTab.attach(l.tabs)
+	if sp, ok := l.resultsPane.box.(*container.Split); ok { // the results above the tabs
+		l.timelineTab.room = splitRoom(sp, 0.3)
+	}
+	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.setStatus, l.backToResults)
+	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
+	addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
 	inner := container.NewHSplit(l.profileColumn.box, right)
@@ -215,6 +227,7 @@ func (l *Lab) Close() {
 		l.cancel()
 	}
 	l.stopTick()
+	l.timelineTab.stop()
 	l.stop()
 	if l.demo != nil && l.demo.Stop != nil {
 		l.demo.Stop()

@@ -37,6 +37,8 @@ type profileColumn struct {
 
 	runBtn, cancelBtn, saveBtn *keyButton
 	box                        fyne.CanvasObject
+
+	runBar *fyne.Container // Run, Cancel, Save profile (and Check app: checkview.go)
 }
 
 // newProfileColumn lays out the profile form (upper) and what joins it after the first frame
@@ -80,8 +82,9 @@ func newProfileColumn(h columnHandler, upper fyne.CanvasObject, lower []fyne.Can
 			}
 		}
 	}
+	c.runBar = container.NewHBox(c.runBtn, c.cancelBtn, c.saveBtn)
 	c.box = container.NewBorder(c.midTabs,
-		container.NewVBox(widget.NewSeparator(), c.lintLine, c.budgetLine, container.NewHBox(c.runBtn, c.cancelBtn, c.saveBtn)),
+		container.NewVBox(widget.NewSeparator(), c.lintLine, c.budgetLine, c.runBar),
 		nil, nil, c.midStack)
 	return c
 }

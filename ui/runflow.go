@@ -256,6 +256,7 @@ func (l *Lab) explainAndShow() {
 		st.report = fallbackReport(in)
 	}
 	l.resultsPane.show(&st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText)
+	l.timelineTab.show(in, st.report)
 	l.updateActions()
 	l.stopTick()
 	l.stopTick = ticker(l.tickEvery(), func() { l.lifetimes.tick(l.now()) })

@@ -11,9 +11,11 @@ import (
 	"net"
 	"net/url"
 
+	"github.com/connectedapplab/connectedapplab/checkup"
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/rotationbench"
 	"github.com/connectedapplab/connectedapplab/sfemu"
 	"github.com/connectedapplab/connectedapplab/ui"
 )
@@ -26,6 +28,8 @@ type Options struct {
 	// DemoOrg is the org the demo emulates; nil means sfemu.Demo(). Tests move its
 	// callback URLs to a free port.
 	DemoOrg func() *sfemu.Org
+	// Version is the lab's version, for the checkup's report (cli.Version).
+	Version string
 }
 
 // NewBackend fills the window's Backend with the real flows, guidance, a bind check of the
@@ -65,6 +69,16 @@ func NewBackend(opt Options) ui.Backend {
 		ApprovalBudget:  ApprovalBudget,
 		RevokeStale:     RevokeStale,
 		ExplainURL:      ExplainURL,
+		Checkup: func(ctx context.Context, in checkup.Input) *checkup.Report {
+			if in.Version == "" {
+				in.Version = opt.Version
+			}
+			if opt.OpenBrowser != nil && in.Request.Options.OpenBrowser == nil {
+				in.Request.Options.OpenBrowser = opt.OpenBrowser // the browser flows, when asked for
+			}
+			return checkup.Run(ctx, in)
+		},
+		RotationBench: RotationBench,
 	}
 }
 
@@ -98,4 +112,18 @@ func CheckBind(raw string) error {
 		return err
 	}
 	return ln.Close()
+}
+
+// RotationBench is ui.Backend.RotationBench: an emulated org of its own (sfemu's demo org,
+// its ECA PKCE app with rotation as asked), a login for the starting refresh token, then the
+// bench, as `connectedapplab bench rotation` runs it. The org stops when the bench ends.
+func RotationBench(ctx context.Context, cfg ui.BenchConfig) (*rotationbench.Report, error) {
+	ctx, cancel := context.WithTimeout(ctx, rotationbench.DefaultTimeout)
+	defer cancel()
+	t, stop, err := rotationbench.StartEmulated(ctx, rotationbench.Emulated{NoRotation: cfg.NoRotation, GraceSeconds: cfg.GraceSeconds})
+	if err != nil {
+		return nil, err
+	}
+	defer stop()
+	return rotationbench.Run(ctx, t, rotationbench.Config{N: cfg.N})
 }
