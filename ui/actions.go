@@ -64,13 +64,19 @@ func newActionsView(h actionHandler, be Backend) *actionsView {
 	v.explainURLBtn = keyed(&keyButton{Button: widget.Button{Text: "Explain error page…", Importance: widget.LowImportance, OnTapped: h.askErrorURL}})
 	v.adminSel = keyed(&keySelect{Select: widget.Select{Options: []string{noAdmin}, PlaceHolder: "Admin profile"}})
 	v.adminSel.OnChanged = func(string) { h.checkBudget() }
-	v.actionsBar = container.NewHBox(v.introspectBtn, v.refreshBtn, v.diagnoseBtn, v.revokeBtn, v.callBtn, v.copyBtn)
+	// Two rows, so that the bar fits the results column of a 1024-pixel-wide window: the
+	// actions on the token, then the ones that explain a failure.
+	second := container.NewHBox(v.diagnoseBtn)
 	if be.ExplainURL != nil {
-		v.actionsBar.Add(v.explainURLBtn)
+		second.Add(v.explainURLBtn)
 	}
 	if be.DiagnoseRefresh != nil || be.ApprovalBudget != nil {
-		v.actionsBar.Add(widget.NewLabel("Admin:"))
-		v.actionsBar.Add(v.adminSel)
+		second.Add(widget.NewLabel("Admin:"))
+		second.Add(v.adminSel)
+	}
+	v.actionsBar = container.NewVBox(container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn))
+	if len(second.Objects) > 1 || be.DiagnoseRefresh != nil {
+		v.actionsBar.Add(second)
 	}
 	if be.DiagnoseRefresh == nil {
 		v.diagnoseBtn.Hide()

@@ -164,10 +164,12 @@ func (l *Lab) build() {
 	l.actionsView = newActionsView(l, l.be)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
+	// The columns' shares at any width; each column's minimum is small enough (TestWindowMinimum)
+	// that at 1024 pixels the results column, the answer included, is all visible.
 	inner := container.NewHSplit(l.profileColumn.box, right)
-	inner.Offset = 0.36
+	inner.Offset = 0.37
 	outer := container.NewHSplit(l.profiles.content(), inner)
-	outer.Offset = 0.15
+	outer.Offset = 0.16
 	l.banner = container.NewVBox()
 	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), l.status), nil, nil, outer)
 }

@@ -68,8 +68,12 @@ func okResult(req flows.Request) *flows.Result {
 
 func fakeExplain(in guidance.Input) guidance.Report {
 	exp := t0.Add(2 * time.Hour) // issued at t0, idle timeout 2 hours
-	r := guidance.Report{Flow: in.Flow, Headline: "Not long lived: an idle session of 2 hours (assumed). No refresh token: this flow never issues one.",
-		ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
+	r := guidance.Report{Flow: in.Flow, ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
+		Answer: guidance.Answer{
+			Lifetime:     guidance.AnswerLine{Label: guidance.AnswerLifetime, Text: "Not long lived: an idle session of 2 hours (assumed)."},
+			RefreshToken: guidance.AnswerLine{Label: guidance.AnswerRefreshToken, Text: "None: this flow never issues one.", Severity: guidance.SeverityWarning},
+			DoThisNext:   guidance.AnswerLine{Label: guidance.AnswerDoThisNext, Text: "Reuse the token until a call gets 401 INVALID_SESSION_ID."},
+		},
 		Lifetimes: []guidance.LifetimeRow{
 			{Label: "Access token issued at", Value: "2026-01-02 10:00:00 UTC", Source: "issued_at in the response"},
 			{Label: "Idle timeout", Value: "2 hours", Source: "Salesforce's default (assumed)", Estimated: true},
@@ -163,7 +167,8 @@ func TestTypeIntoFormRunSeeResultsGuidanceTranscript(t *testing.T) {
 	test.Type(l.form.clientID, "3MVG-typed")
 	l.form.secToken.SetText("")
 	test.Type(l.form.secToken, "TYPEDTOKEN")
-	test.Tap(l.scopes.checks["api"])
+	api := l.scopes.checks["api"] // tapped on its box, which sits in the middle of its row
+	test.TapAt(api, fyne.NewPos(8, api.Size().Height/2))
 	test.Tap(l.runBtn)
 	waitIdle()
 
@@ -185,8 +190,8 @@ func TestTypeIntoFormRunSeeResultsGuidanceTranscript(t *testing.T) {
 	if got := l.lifetimes.countdown.Text; !strings.Contains(got, "Expires in 2h 00m 00s if idle (estimated)") {
 		t.Errorf("countdown = %q", got)
 	}
-	if !strings.HasPrefix(l.guide.headline.Text, "Not long lived") {
-		t.Errorf("guidance headline = %q", l.guide.headline.Text)
+	if !strings.HasPrefix(l.answer.shown, "Lifetime: Not long lived") {
+		t.Errorf("the answer = %q", l.answer.shown)
 	}
 	if l.tabs.Selected() != l.tokensTab {
 		t.Errorf("selected tab = %q, want Tokens", l.tabs.Selected().Text)

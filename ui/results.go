@@ -29,7 +29,7 @@ func newLifetimesView() *lifetimesView {
 		countdown: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord},
 		grid:      container.NewVBox(),
 	}
-	title := &widget.Label{Text: "Lifetimes: what came back", TextStyle: fyne.TextStyle{Bold: true}}
+	title := &widget.Label{Text: "Lifetimes: what came back", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	v.box = container.NewVBox(title, v.countdown, v.grid)
 	return v
 }
@@ -111,22 +111,19 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%ds", s)
 }
 
-// guidanceView is the right half of the results: what it means and what to do.
+// guidanceView is the right half of the results: what it means and what to do. The answer
+// (answerView) is above both halves.
 type guidanceView struct {
-	errBox   *fyne.Container // the error explanation, above everything else
-	headline *widget.Label
-	box      *fyne.Container
-	body     *fyne.Container
+	errBox *fyne.Container // the error explanation, above everything else
+	box    *fyne.Container
+	body   *fyne.Container
 }
 
 func newGuidanceView() *guidanceView {
-	v := &guidanceView{
-		headline: &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true},
-		body:     container.NewVBox(),
-	}
-	title := &widget.Label{Text: "Guidance: what it means", TextStyle: fyne.TextStyle{Bold: true}}
+	v := &guidanceView{body: container.NewVBox()}
+	title := &widget.Label{Text: "Guidance: what it means", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	v.errBox = container.NewVBox()
-	v.box = container.NewVBox(title, v.errBox, v.headline, v.body)
+	v.box = container.NewVBox(title, v.errBox, v.body)
 	return v
 }
 
@@ -150,7 +147,6 @@ func caption(text string) *widget.Label {
 }
 
 func (v *guidanceView) render(r *guidance.Report) {
-	v.headline.SetText(r.Headline)
 	v.body.RemoveAll()
 	v.errBox.RemoveAll()
 	if e := r.Error; e != nil {
@@ -237,7 +233,7 @@ func scopeView(d guidance.ScopeDiagnosis) fyne.CanvasObject {
 		}
 		row("Refresh token", "none: "+why)
 	}
-	parts := []fyne.CanvasObject{&widget.Label{Text: "Scopes: requested, allowed, granted", TextStyle: fyne.TextStyle{Bold: true}}, grid}
+	parts := []fyne.CanvasObject{&widget.Label{Text: "Scopes: requested, allowed, granted", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, grid}
 	for _, n := range d.Notes {
 		parts = append(parts, caption(n))
 	}

@@ -33,6 +33,7 @@ type runView struct {
 	authLink string
 
 	box     *fyne.Container
+	body    *container.Scroll // the steps, under the title, code and URL
 	cancel  *keyButton
 	history []flows.Progress
 
@@ -52,21 +53,22 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 	v := &runView{out: out, now: now}
 	v.stepsBox = container.NewVBox(wrapped("No run yet."))
 	v.stepsScroll = container.NewVScroll(v.stepsBox)
-	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText}
+	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord}
 	v.steps = container.NewVBox()
-	v.countdown = &widget.Label{Importance: widget.LowImportance}
+	v.countdown = &widget.Label{Wrapping: fyne.TextWrapWord}
 
 	v.userCode = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameHeadingText,
 		Alignment: fyne.TextAlignCenter, Selectable: true}
 	v.verifyURL = &widget.Label{Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapBreak}
 	v.device = container.NewVBox(
-		&widget.Label{Text: "Type this code on the verification page, on any device:", Alignment: fyne.TextAlignCenter},
+		&widget.Label{Text: "Type this code on the verification page, on any device:", Alignment: fyne.TextAlignCenter, Wrapping: fyne.TextWrapWord},
 		v.userCode, v.verifyURL,
-		container.NewCenter(container.NewHBox(
+		// Two buttons side by side when there is room, one under the other in a narrow column.
+		container.NewGridWrap(fyne.NewSize(220, 36),
 			keyed(&keyButton{Button: widget.Button{Text: "Copy code", Icon: theme.ContentCopyIcon(), OnTapped: func() { out.copyText("user code", v.userCode.Text) }}}),
 			keyed(&keyButton{Button: widget.Button{Text: "Open verification page", Icon: theme.ComputerIcon(), Importance: widget.HighImportance,
 				OnTapped: func() { out.openURL(v.verifyLink) }}}),
-		)),
+		),
 	)
 	v.authURL = keyed(&keyEntry{Entry: widget.Entry{Wrapping: fyne.TextWrapBreak, MultiLine: true}})
 	v.authURL.OnChanged = func(string) { // read-only, but selectable and not greyed out
@@ -77,13 +79,18 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 	v.auth = container.NewVBox(
 		&widget.Label{Text: "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:", Wrapping: fyne.TextWrapWord},
 		v.authURL,
-		container.NewHBox(
+		container.NewGridWrap(fyne.NewSize(180, 36),
 			keyed(&keyButton{Button: widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { out.copyText("authorize URL", v.authLink) }}}),
 			keyed(&keyButton{Button: widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { out.openURL(v.authLink) }}}),
 		),
 	)
 	v.cancel = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: cancel}})
-	v.box = container.NewVBox(container.NewBorder(nil, nil, nil, v.cancel, v.title), v.countdown, v.device, v.auth, widget.NewSeparator(), v.steps)
+	// The title, the code or URL and Cancel stay in place; the steps, which grow (a device
+	// flow polls for minutes, one line each time), scroll below them inside the space the
+	// results have: they never raise the window's minimum size, nor draw over the tabs below.
+	v.body = container.NewVScroll(v.steps)
+	v.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, v.cancel, v.title), v.countdown, v.device, v.auth,
+		widget.NewSeparator()), nil, nil, nil, v.body)
 	return v
 }
 
@@ -116,6 +123,7 @@ func (v *runView) add(p flows.Progress) {
 	v.steps.Add(&widget.Label{Text: when + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
 	v.stepsBox.Add(&widget.Label{Text: when + "[" + p.Step + "] " + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
 	v.stepsScroll.ScrollToBottom()
+	v.body.ScrollToBottom()
 	if p.UserCode != "" {
 		v.userCode.SetText(p.UserCode)
 		v.verifyLink = p.VerificationURL

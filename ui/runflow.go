@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -27,6 +28,7 @@ type runState struct {
 	extra         []flows.Exchange
 	steps         []flows.Progress
 	report        guidance.Report
+	at            time.Time // when the run started, by this machine's clock
 }
 
 // request builds the flows.Request for a profile.
@@ -123,7 +125,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	ctx, cancel := context.WithCancel(l.ctx)
 	l.cancel = cancel
 	l.stopTick()
-	st := &runState{profile: p, secrets: s, req: req}
+	st := &runState{profile: p, secrets: s, req: req, at: l.be.now()}
 	prev := l.last
 	l.diagnosis = nil
 	l.runBtn.Disable()
@@ -181,7 +183,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			l.form.refresh.SetText(rt)
 			l.form.loading = false
 		}
-		l.explainAndShow()
+		l.explain(true)
 		switch {
 		case res.Err == nil:
 			done := fmt.Sprintf("%s flow done in %s.", res.Flow, elapsed(res.Duration))
@@ -237,8 +239,22 @@ func (l *Lab) Cancel() {
 	}
 }
 
-// explainAndShow asks guidance about the last run and shows everything.
-func (l *Lab) explainAndShow() {
+// explainAndShow asks guidance about the last run again (after a follow-up call, a clock
+// move) and shows everything, keeping the place in the results.
+func (l *Lab) explainAndShow() { l.explain(false) }
+
+// resultLabel says whose result is shown: the profile, the flow and when it ran.
+func resultLabel(st *runState) string {
+	name := st.profile.Name
+	if name == "" {
+		name = "(unsaved profile)"
+	}
+	return fmt.Sprintf("Result of %s · %s flow · %s", name, st.result.Flow, st.at.Local().Format("15:04:05"))
+}
+
+// explain asks guidance about the last run and shows everything; top scrolls the results
+// back to their beginning (a new run).
+func (l *Lab) explain(top bool) {
 	st := l.last
 	if st == nil {
 		return
@@ -256,7 +272,7 @@ func (l *Lab) explainAndShow() {
 	} else {
 		st.report = fallbackReport(in)
 	}
-	l.resultsPane.show(&st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText)
+	l.resultsPane.show(resultLabel(st), &st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText, top)
 	l.updateActions()
 	l.stopTick()
 	l.stopTick = ticker(l.tickEvery(), func() { l.lifetimes.tick(l.now()) })
@@ -265,7 +281,8 @@ func (l *Lab) explainAndShow() {
 
 // fallbackReport is what the window shows when guidance is not wired in: the facts only.
 func fallbackReport(in guidance.Input) guidance.Report {
-	r := guidance.Report{Flow: in.Flow, Headline: "Guidance is not part of this build: the lifetimes below are the raw facts only."}
+	r := guidance.Report{Flow: in.Flow, Answer: guidance.Answer{DoThisNext: guidance.AnswerLine{Label: guidance.AnswerDoThisNext,
+		Text: "Guidance is not part of this build: the lifetimes below are the raw facts only.", Severity: guidance.SeverityInfo}}}
 	if res := in.Result; res != nil {
 		if res.Token != nil && res.Token.IssuedAt != "" {
 			r.Lifetimes = append(r.Lifetimes, guidance.LifetimeRow{Label: "Issued", Value: issuedAtText(res.Token.IssuedAt), Source: "issued_at in the token response"})

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/connectedapplab/connectedapplab/flows"
+)
+
+// The window fits a 1024x700 screen: nothing it shows raises its minimum size, neither a
+// device flow's step log (one line per poll) nor a result, and at 1024x700 the results
+// column, the answer included, is all visible without scrolling sideways.
+func TestWindowMinimumSizeStaysPutAndFits1024x700(t *testing.T) {
+	polled, release := make(chan struct{}), make(chan struct{})
+	fb := &fakeBackend{}
+	be := fb.backend()
+	okRun := be.RunFlow
+	be.RunFlow = func(ctx context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result {
+		if req.Flow != flows.Device {
+			return okRun(ctx, req, progress)
+		}
+		progress(flows.Progress{Step: "user-code", Message: "enter code ABCD-1234 at https://login.salesforce.com/setup/connect", Time: t0,
+			UserCode: "ABCD-1234", VerificationURL: "https://login.salesforce.com/setup/connect"})
+		for i := 1; i <= 100; i++ {
+			progress(flows.Progress{Step: "polling", Message: fmt.Sprintf("polling (%d)", i), Time: t0})
+			if i == 1 || i == 100 {
+				polled <- struct{}{}
+				<-release
+			}
+		}
+		return &flows.Result{Flow: req.Flow, Err: context.Canceled}
+	}
+	st := NewMemoryStore([]Profile{
+		{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device},
+		{ID: "u", Name: "Username-password: how long does it last?", LoginURL: "http://127.0.0.1:8080", ClientID: "3MVG-up",
+			Flow: flows.UsernamePassword, Username: "demo@connectedapplab.example"},
+	}, map[string]Secrets{"u": {ClientSecret: "s", Password: "p"}})
+	l, w := newTestLab(t, be, st)
+	w.Resize(fyne.NewSize(1024, 700))
+	start := l.content.MinSize()
+	fits := func(when string) {
+		t.Helper()
+		m := l.content.MinSize()
+		if m.Width > 1024 || m.Height > 700 {
+			t.Errorf("%s: the window's minimum size is %v, larger than a 1024x700 screen", when, m)
+		}
+	}
+	fits("at start")
+
+	test.Tap(l.runBtn)
+	var mins [2]fyne.Size
+	for i, n := range []int{1, 100} {
+		<-polled
+		mins[i] = l.content.MinSize()
+		fits(fmt.Sprintf("after %d polls", n))
+		// The running view stays within its place above the tabs.
+		run := l.run.box
+		if bottom := run.Position().Y + run.Size().Height; bottom > l.center.Size().Height+0.5 {
+			t.Errorf("after %d polls the running view ends at %v, below its place (%v high): it draws over the tabs", n, bottom, l.center.Size().Height)
+		}
+		release <- struct{}{}
+	}
+	waitIdle()
+	if mins[0] != mins[1] {
+		t.Errorf("minimum size with 1 poll line %v, with 100 poll lines %v: the step log raises it", mins[0], mins[1])
+	}
+	if got := l.content.MinSize(); got != start {
+		t.Errorf("minimum size after a device flow = %v, before %v", got, start)
+	}
+	fits("during a device flow")
+
+	l.profiles.list.Select(1) // the username-password profile
+	waitIdle()
+	test.Tap(l.runBtn)
+	waitIdle()
+	if l.last == nil || l.last.result.Token == nil {
+		t.Fatal("the username-password run returned no token")
+	}
+	if got := l.content.MinSize(); got != start {
+		t.Errorf("minimum size after a run = %v, before %v", got, start)
+	}
+	fits("after a run")
+
+	// At 1024x700 the results column lies inside the window, and its content needs no
+	// sideways scrolling.
+	w.Resize(fyne.NewSize(1024, 700))
+	right := absRight(l.content, l.resultScr)
+	if right > 1024.5 {
+		t.Errorf("the results end at x=%v, beyond the 1024-pixel window", right)
+	}
+	if c, s := l.resultScr.Content.Size().Width, l.resultScr.Size().Width; c > s+0.5 {
+		t.Errorf("the results are %v wide in a column %v wide: they scroll sideways", c, s)
+	}
+	if s := l.resultScr.Size().Width; s < 400 {
+		t.Errorf("the results column is %v wide at 1024 pixels; want room for the answer (400 or more)", s)
+	}
+}
+
+// absRight is the right edge of o in root's coordinates.
+func absRight(root, o fyne.CanvasObject) float32 {
+	var x float32
+	found := false
+	var walk func(c fyne.CanvasObject, off float32)
+	walk = func(c fyne.CanvasObject, off float32) {
+		if found || c == nil {
+			return
+		}
+		off += c.Position().X
+		if c == o {
+			x, found = off+c.Size().Width, true
+			return
+		}
+		for _, ch := range children(c) {
+			walk(ch, off)
+		}
+	}
+	walk(root, -root.Position().X)
+	if !found {
+		panic(fmt.Sprintf("%T not under the root", o))
+	}
+	return x
+}
+
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch x := o.(type) {
+	case *fyne.Container:
+		return x.Objects
+	case *container.Scroll:
+		return []fyne.CanvasObject{x.Content}
+	case *container.Split:
+		return []fyne.CanvasObject{x.Leading, x.Trailing}
+	case *container.AppTabs:
+		if it := x.Selected(); it != nil {
+			return []fyne.CanvasObject{it.Content}
+		}
+	}
+	return nil
+}
