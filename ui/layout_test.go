@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -140,4 +141,30 @@ func children(o fyne.CanvasObject) []fyne.CanvasObject {
 		}
 	}
 	return nil
+}
+
+// The answer first: the results begin with guidance's three answer lines (not the older
+// headline), and every run starts the results at their top, wherever they were scrolled to.
+func TestAnswerFirstAndEachRunScrollsBackToTheTop(t *testing.T) {
+	fb := &fakeBackend{}
+	l, w := newTestLab(t, fb.backend(), demoStore())
+	w.Resize(fyne.NewSize(1024, 700))
+	for run := 1; run <= 3; run++ {
+		test.Tap(l.runBtn)
+		waitIdle()
+		if y := l.resultScr.Offset.Y; y != 0 {
+			t.Errorf("run %d: the results start scrolled %v down, want at the top", run, y)
+		}
+		want := l.last.report.Answer.Text()
+		if l.answer.shown != want || !strings.HasPrefix(want, "Lifetime: Not long lived") {
+			t.Fatalf("run %d: the answer shown = %q, want guidance's answer lines %q", run, l.answer.shown, want)
+		}
+		if top := l.resultScr.Content.(*fyne.Container).Objects[0].(*fyne.Container).Objects; top[1] != l.answer.box {
+			t.Errorf("run %d: the answer is not at the top of the results (under the label)", run)
+		}
+		l.resultScr.ScrollToBottom()
+		if l.resultScr.Offset.Y == 0 {
+			t.Fatalf("run %d: the results do not scroll at 1024x700: the test shows nothing", run)
+		}
+	}
 }

@@ -156,7 +156,10 @@ func (v *guidanceView) render(r *guidance.Report) {
 		for i, c := range e.Causes {
 			parts = append(parts, wrapped(fmt.Sprintf("%d. %s", i+1, c)))
 		}
-		for _, a := range e.Fixes {
+		for i, a := range e.Fixes {
+			if i == 0 && r.Answer.DoThisNext.FromError {
+				a.Fix = "" // the Do this next line says it
+			}
 			parts = append(parts, adviceView(a))
 		}
 		if !e.Source.IsZero() {
@@ -169,13 +172,18 @@ func (v *guidanceView) render(r *guidance.Report) {
 	rank := map[guidance.Severity]int{guidance.SeverityError: 0, guidance.SeverityWarning: 1, guidance.SeverityInfo: 2}
 	sort.SliceStable(advice, func(i, j int) bool { return rank[advice[i].Severity] < rank[advice[j].Severity] })
 	for _, a := range advice {
+		if r.Answer.SkipsFix(a) {
+			a.Fix = "" // the Do this next line says it
+		}
 		v.body.Add(adviceView(a))
 	}
 	for _, pn := range r.Platform { // after the advice: dated platform changes are for information
 		v.body.Add(adviceView(guidance.Advice{Severity: guidance.SeverityInfo, Title: pn.When + ": " + pn.Change, Reason: pn.Applies, Source: pn.Source}))
 	}
 	v.body.Add(widget.NewSeparator())
-	v.body.Add(scopeView(r.Scopes))
+	sc := r.Scopes
+	sc.RefreshTokenWhyNot = "" // the Refresh token answer line says it
+	v.body.Add(scopeView(sc))
 	v.box.Refresh()
 }
 
@@ -227,11 +235,11 @@ func scopeView(d guidance.ScopeDiagnosis) fyne.CanvasObject {
 	if d.RefreshTokenIssued {
 		row("Refresh token", "issued")
 	} else {
-		why := d.RefreshTokenWhyNot
-		if why == "" {
-			why = "not issued"
+		why := "none"
+		if d.RefreshTokenWhyNot != "" {
+			why = "none: " + d.RefreshTokenWhyNot
 		}
-		row("Refresh token", "none: "+why)
+		row("Refresh token", why)
 	}
 	parts := []fyne.CanvasObject{&widget.Label{Text: "Scopes: requested, allowed, granted", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, grid}
 	for _, n := range d.Notes {
