@@ -35,6 +35,13 @@ func Explain(in Input) Report {
 		failed = false // a token came back; a later step's error is reported but does not undo it
 	}
 
+	// What the run itself shows of rotation: a refresh that returned a new refresh token rotated
+	// it; a successful refresh that returned none did not.
+	if in.Settings.RefreshTokenRotation == nil && in.Result != nil && in.Result.Flow == flows.Refresh && tok != nil {
+		on := in.Result.RefreshTokenRotated || tok.RefreshToken != ""
+		in.Settings.RefreshTokenRotation = &on
+	}
+
 	r := Report{Flow: in.Flow}
 	lt := computeLifetimes(in, tok, loc)
 	r.Lifetimes = lt.rows
@@ -49,7 +56,11 @@ func Explain(in Input) Report {
 	if in.Result != nil {
 		switch {
 		case in.Result.OAuthError != nil:
-			r.Error = ExplainErrorAt(in.Flow, in.Result.OAuthError, in.Settings, in.Now)
+			c := errCtx{flow: in.Flow, s: in.Settings, e: in.Result.OAuthError, now: in.Now, intro: in.Introspection, revoked: in.Revoked != nil}
+			if lt.expiresIdle != nil && !lt.estimated && !in.Now.IsZero() {
+				c.idleEnded = map[bool]int{true: 1, false: -1}[!in.Now.Before(*lt.expiresIdle)]
+			}
+			r.Error = explainError(c)
 		case in.Result.Err != nil && tok == nil:
 			r.Error = explainClientError(in.Flow, in.Result.Err, in.Settings)
 		}
@@ -203,6 +214,12 @@ func settingsAdvice(in Input, tok *flows.TokenResponse) []Advice {
 func expiryAdvice(in Input, lt lifetimeResult) []Advice {
 	s := in.Settings
 	var adv []Advice
+	if lt.revoked {
+		adv = append(adv, advice(SeverityError, "The token was revoked",
+			"This client revoked it: the session has ended, and every call with it gets 401 INVALID_SESSION_ID.",
+			"Refresh it (if you have a refresh token that was not revoked) or run the flow again.", none, refRevoke))
+		return adv
+	}
 	if lt.inactive {
 		adv = append(adv, advice(SeverityError, "The token is no longer active",
 			"Introspection answered active: false: the session timed out, was revoked, or the user logged out.",

@@ -70,6 +70,8 @@ type Lab struct {
 	dirty   bool
 	drafts  map[string]draft
 	apps    map[string]*appState // the App settings of each profile, by profile ID
+	// rotation is, by profile ID, whether the last refresh rotated the refresh token.
+	rotation map[string]bool
 
 	cancel    context.CancelFunc
 	running   bool
@@ -95,7 +97,7 @@ type Lab struct {
 // shortcuts, Start to load the profiles, and Close when the window closes.
 func New(win fyne.Window, be Backend, opt Options) *Lab {
 	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}, apps: map[string]*appState{},
-		obtained: map[string]time.Time{}}
+		obtained: map[string]time.Time{}, rotation: map[string]bool{}}
 	l.ctx, l.stop = context.WithCancel(context.Background())
 	l.store = opt.Store
 	if l.store == nil {

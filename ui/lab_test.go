@@ -431,10 +431,12 @@ func TestDemoRequestsFollowTheOrgClock(t *testing.T) {
 			test.Tap(l.introspectBtn)
 			waitIdle()
 			reqs = fb.got()
-			if len(reqs) != 2 || len(apiReqs) != 1 || len(introReqs) != 1 {
-				t.Fatalf("%d runs, %d API calls, %d introspections; want 2, 1, 1", len(reqs), len(apiReqs), len(introReqs))
+			// Each run is introspected right away (the client has its secret), then once more.
+			if len(reqs) != 2 || len(apiReqs) != 1 || len(introReqs) != 3 {
+				t.Fatalf("%d runs, %d API calls, %d introspections; want 2, 1, 3", len(reqs), len(apiReqs), len(introReqs))
 			}
-			for what, req := range map[string]flows.Request{"run": reqs[1], "API call": apiReqs[0], "introspection": introReqs[0]} {
+			for what, req := range map[string]flows.Request{"run": reqs[1], "API call": apiReqs[0], "introspection after the run": introReqs[1],
+				"introspection": introReqs[2]} {
 				if req.Options.Now == nil {
 					t.Errorf("the %s after moving the clock has no clock", what)
 				} else if got := req.Options.Now(); !got.Equal(want(26 * time.Hour)) {

@@ -29,6 +29,10 @@ type runState struct {
 	steps         []flows.Progress
 	report        guidance.Report
 	at            time.Time // when the run started, by this machine's clock
+	// revoked is when Revoke ended the session (nil: not revoked); revokedRefresh says the
+	// refresh token went with it.
+	revoked        *time.Time
+	revokedRefresh bool
 }
 
 // request builds the flows.Request for a profile.
@@ -105,9 +109,17 @@ func (l *Lab) RefreshToken() {
 	l.start(p, s, req, run)
 }
 
+// refreshTokenOf is the refresh token a run left to refresh with: the one it returned, else
+// the one a refresh sent (which stays in use when it did not rotate, and is the one that
+// failed when it failed); nothing after a cancelled run, nor once Revoke revoked it.
 func (l *Lab) refreshTokenOf(st *runState) string {
-	if st.result != nil && st.result.Token != nil && st.result.Token.RefreshToken != "" {
+	switch {
+	case st.revokedRefresh:
+		return ""
+	case st.result != nil && st.result.Token != nil && st.result.Token.RefreshToken != "":
 		return st.result.Token.RefreshToken
+	case st.req.Flow != flows.Refresh, st.result != nil && errors.Is(st.result.Err, context.Canceled):
+		return ""
 	}
 	return st.req.RefreshToken
 }
@@ -183,6 +195,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			l.form.refresh.SetText(rt)
 			l.form.loading = false
 		}
+		if req.Flow == flows.Refresh && res.Err == nil && res.Token != nil && p.ID != "" {
+			l.rotation[p.ID] = res.RefreshTokenRotated || res.Token.RefreshToken != "" // what this refresh showed
+		}
 		l.explain(true)
 		switch {
 		case res.Err == nil:
@@ -191,6 +206,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			l.tabs.Select(l.tokensTab)
 			if req.Flow == flows.Refresh && res.RefreshTokenRotated && res.Token != nil && res.Token.RefreshToken != "" {
 				l.keepRotated(p, res.Token.RefreshToken, done)
+			}
+			if l.canIntrospect(st) { // the session's real end and timeout, for every text that follows
+				l.introspect(true)
 			}
 		case errors.Is(res.Err, context.Canceled):
 			l.setStatus("Cancelled. The form still holds everything you typed.", widget.WarningImportance)
@@ -265,8 +283,12 @@ func (l *Lab) explain(top bool) {
 		cp.Err, cp.OAuthError = st.apiErr, st.apiErr
 		res = &cp
 	}
-	in := guidance.Input{Flow: st.result.Flow, Settings: GuidanceSettings(st.profile), Result: res,
-		Introspection: st.introspection, Now: l.now(), RequestedScopes: st.req.Scopes}
+	set := GuidanceSettings(st.profile)
+	if on, ok := l.rotation[st.profile.ID]; ok && st.profile.ID != "" && set.RefreshTokenRotation == nil {
+		set.RefreshTokenRotation = &on // seen on an earlier refresh of this profile
+	}
+	in := guidance.Input{Flow: st.result.Flow, Settings: set, Result: res, Introspection: st.introspection,
+		Now: l.now(), RequestedScopes: st.req.Scopes, Revoked: st.revoked, RevokedRefreshToken: st.revokedRefresh}
 	if l.be.Explain != nil {
 		st.report = l.be.Explain(in)
 	} else {
