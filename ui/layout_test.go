@@ -168,3 +168,85 @@ func TestAnswerFirstAndEachRunScrollsBackToTheTop(t *testing.T) {
 		}
 	}
 }
+
+// A result says whose it is; choosing another profile clears it and disables the actions on
+// its token, so that nothing is done with another profile's token by mistake. A cancelled run
+// leaves no action enabled either (Refresh stayed enabled alone).
+func TestResultLabelledAndClearedWithItsActionsOnAProfileSwitch(t *testing.T) {
+	fb := &fakeBackend{}
+	be := fb.backend()
+	run := be.RunFlow
+	devices := 0
+	be.RunFlow = func(ctx context.Context, req flows.Request, p func(flows.Progress)) *flows.Result {
+		if req.Flow == flows.Device {
+			if devices++; devices == 1 {
+				res := run(ctx, req, p)
+				res.Token.RefreshToken = "5Aep861-from-the-device"
+				return res
+			}
+			<-ctx.Done()
+			return &flows.Result{Flow: req.Flow, Err: fmt.Errorf("device flow stopped while waiting for the user: %w", ctx.Err())}
+		}
+		res := run(ctx, req, p)
+		res.Token.RefreshToken = "5Aep861-from-the-login"
+		return res
+	}
+	be.Introspect = func(context.Context, flows.Request, string) (*flows.Introspection, []flows.Exchange, error) {
+		return &flows.Introspection{Active: true}, nil, nil
+	}
+	be.Revoke = func(context.Context, flows.Request, string) ([]flows.Exchange, error) { return nil, nil }
+	be.CallAPI = func(context.Context, flows.Request, *flows.TokenResponse) ([]flows.Exchange, error) { return nil, nil }
+	st := demoStore()
+	if _, err := st.Save(Profile{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device}, Secrets{}); err != nil {
+		t.Fatal(err)
+	}
+	l, _ := newTestLab(t, be, st)
+	test.Tap(l.runBtn)
+	waitIdle()
+	if want := "Result of Username-password: how long does it last? · username-password flow · 10:00:00"; l.label.Text != want {
+		t.Errorf("result label %q, want %q", l.label.Text, want)
+	}
+	actions := map[string]*keyButton{"Introspect": l.introspectBtn, "Refresh": l.refreshBtn, "Revoke": l.revokeBtn,
+		"Call API": l.callBtn, "Copy token": l.copyBtn}
+	for name, b := range actions {
+		if b.Disabled() {
+			t.Errorf("%s disabled after a run that returned a token", name)
+		}
+	}
+
+	l.profiles.list.Select(1) // Web server + PKCE
+	waitIdle()
+	if l.center.Objects[0] != l.emptyView || !strings.Contains(l.emptyHint.Text,
+		"The result of Username-password: how long does it last? · username-password flow · 10:00:00 was cleared when you chose Web server + PKCE") {
+		t.Errorf("after the switch the results say %q", l.emptyHint.Text)
+	}
+	for name, b := range actions {
+		if !b.Disabled() {
+			t.Errorf("%s still enabled after choosing another profile", name)
+		}
+	}
+	if tokens := texts(l.tokensTab.Content); strings.Contains(tokens, "access_token") {
+		t.Errorf("the Tokens tab still shows the other profile's token:\n%s", tokens)
+	}
+	if l.copyAccessToken(); l.clipboard != "" {
+		t.Errorf("Copy token copied the other profile's token %q", l.clipboard)
+	}
+
+	// After a device run that returned a refresh token (which the form now holds), a cancelled
+	// one leaves no action on, Refresh included.
+	l.profiles.list.Select(2)
+	waitIdle()
+	test.Tap(l.runBtn)
+	waitIdle()
+	if l.refreshBtn.Disabled() || l.form.refresh.Text != "5Aep861-from-the-device" {
+		t.Fatalf("the first device run left Refresh disabled or the form without its refresh token (%q)", l.form.refresh.Text)
+	}
+	test.Tap(l.runBtn)
+	l.Cancel()
+	waitIdle()
+	for name, b := range actions {
+		if !b.Disabled() {
+			t.Errorf("%s enabled after a cancelled device run", name)
+		}
+	}
+}

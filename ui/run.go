@@ -153,6 +153,13 @@ func (v *runView) tick(now time.Time) {
 	v.countdown.SetText(fmt.Sprintf("Waiting for you: the app stops waiting in %s (Cancel stops now).", shortDuration(left)))
 }
 
+// clearSteps empties the Steps tab (the result it belonged to was cleared).
+func (v *runView) clearSteps() {
+	v.stepsBox.RemoveAll()
+	v.stepsBox.Add(wrapped("No run yet."))
+	v.history = nil
+}
+
 // stepsList is the Steps tab's content: the steps of the current or last run, added as they
 // happen.
 func (v *runView) stepsList() fyne.CanvasObject { return v.stepsScroll }

@@ -257,6 +257,20 @@ func (l *Lab) Cancel() {
 	}
 }
 
+// clearResult takes the result of st (another profile's) off the window when p is chosen, so
+// that no action can use the other profile's token by mistake: the results say whose result
+// was cleared, and the actions on the token are disabled.
+func (l *Lab) clearResult(st *runState, p Profile) {
+	l.last, l.diagnosis = nil, nil
+	l.stopTick()
+	l.stopTick = func() {}
+	l.lifetimes.expiresAt = nil
+	l.run.clearSteps()
+	was := "r" + strings.TrimPrefix(resultLabel(st), "R") // "result of <profile> · <flow> flow · <time>"
+	l.showEmpty(fmt.Sprintf("The %s was cleared when you chose %s. Press Run to see its own.", was, p.Name))
+	l.updateActions()
+}
+
 // explainAndShow asks guidance about the last run again (after a follow-up call, a clock
 // move) and shows everything, keeping the place in the results.
 func (l *Lab) explainAndShow() { l.explain(false) }
