@@ -1,6 +1,7 @@
 package guidance
 
 import (
+	"context"
 	"errors"
 	"sort"
 	"strings"
@@ -114,15 +115,16 @@ func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanatio
 	}
 	msg := err.Error()
 	low := strings.ToLower(msg)
-	if isBrowserFlow(flow) && (strings.Contains(low, "timeout") || strings.Contains(low, "timed out")) {
-		return &ErrorExplanation{Code: "callback_timeout", Description: msg,
-			Causes: []string{
-				"Salesforce showed an error on its own page instead of calling the loopback listener: redirect_uri_mismatch (the callback URL is not on the app), invalid_client_id (wrong consumer key), invalid_scope (a scope the app lacks), or \"app must be installed into org\".",
-				"The browser login was not finished in time.",
-			},
-			Fixes: []Advice{
-				fixErr("Read the error in the browser", "The error page's URL holds error= and error_description=.", "Look at the browser tab; fix the callback URL, consumer key or scopes it names.", placeCallback.at(s.AppKind)),
-			}}
+	cancelled := errors.Is(err, context.Canceled)
+	timedOut := errors.Is(err, flows.ErrListenTimeout) || strings.Contains(low, "timeout") || strings.Contains(low, "timed out")
+	if isBrowserFlow(flow) && (cancelled || timedOut) {
+		return browserWaitExplanation(msg, cancelled, s)
+	}
+	if cancelled {
+		return &ErrorExplanation{Code: "cancelled", Description: msg,
+			Meaning: "The flow was stopped before it finished (Cancel, or the program closing); nothing failed on the wire.",
+			Causes:  []string{"You stopped it."},
+			Fixes:   []Advice{fixInfo("Run it again", "", "Run the flow again when you are ready; the transcript shows how far it got.", none)}}
 	}
 	return &ErrorExplanation{Code: "client_error", Description: msg,
 		Causes: []string{"The flow stopped before Salesforce answered in OAuth form: a network, TLS, proxy or input problem on this side."},
@@ -396,4 +398,29 @@ func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
 		Description: "the server answered 200 but its JSON body ended before it was complete",
 		Meaning:     "A truncated response: the token endpoint said yes, but the answer was cut off before its end, so no token could be read from it.",
 		Causes:      causes, Fixes: fixes}
+}
+
+// browserWaitExplanation explains a browser flow that waited for its callback in vain, until it
+// was cancelled or the listener's time (flows.DefaultListenTimeout) ran out: when Salesforce
+// refuses an authorize request over the app's own settings it shows its error page in the
+// browser and never calls the loopback listener, so the app can only wait.
+func browserWaitExplanation(msg string, cancelled bool, s Settings) *ErrorExplanation {
+	code, meaning := "callback_timeout", "No callback reached the app in time."
+	if cancelled {
+		code, meaning = "cancelled", "You stopped the flow while it waited for the browser's callback."
+	}
+	return &ErrorExplanation{Code: code, Description: msg,
+		Meaning: meaning + " Salesforce's error page never reaches the app: when it refuses a login over the app's settings it shows " +
+			"the error in the browser (often as OAUTH_APPROVAL_ERROR_GENERIC, the real error in the page's address) and does not call the callback URL.",
+		Causes: []string{
+			"invalid_scope: a requested scope is not selected on the app (\"the requested scope is not allowed\").",
+			"redirect_uri_mismatch: the callback URL is not on the app exactly as sent (\"redirect_uri must match configuration\").",
+			"The app is not approved for this user (\"user is not admin approved to access this app\"), or it is not installed in the org (\"app must be installed into org\"); a wrong consumer key shows \"client identifier invalid\".",
+			"The user did not approve: the login or the consent page was not finished, or the tab was closed (pressing Deny would have come back as access_denied).",
+		},
+		Fixes: []Advice{
+			fixErr("Read the error in the browser", "The error page's address holds error= and error_description=.",
+				"Look at the browser tab and paste its address into connectedapplab explain (in the window: Explain error page…); fix the scope, callback URL or app access it names, then run the flow again.", placeCallback.at(s.AppKind)),
+		},
+		Source: refFlowErrors}
 }

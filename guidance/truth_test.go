@@ -1,6 +1,8 @@
 package guidance
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +86,31 @@ func TestRefreshShowsRotation(t *testing.T) {
 		}
 		if !strings.HasPrefix(got, want) {
 			t.Errorf("rotated=%v: rotation row = %q, want %q…", rotated, got, want)
+		}
+	}
+}
+
+// A browser flow cancelled or timed out while it waited for the callback: the explanation says
+// that Salesforce's error page never reaches the app and lists its usual causes, not a
+// network problem (issue 20 item 6).
+func TestBrowserFlowCancelledOrTimedOutExplainsTheErrorPage(t *testing.T) {
+	for name, err := range map[string]error{
+		"cancelled": &flows.ListenError{Err: context.Canceled, Msg: "stopped waiting for the browser: context canceled"},
+		"timed out": &flows.ListenError{Err: flows.ErrListenTimeout, Msg: "no callback reached http://localhost:1717/OauthRedirect within 2m0s"},
+	} {
+		res := &flows.Result{Flow: flows.WebServerPKCE, Err: fmt.Errorf("web server flow: %w", err), Started: issued}
+		r := Explain(Input{Flow: flows.WebServerPKCE, Result: res, Now: now})
+		if r.Error == nil {
+			t.Fatalf("%s: no explanation", name)
+		}
+		all := r.Error.Meaning + "\n" + strings.Join(r.Error.Causes, "\n")
+		for _, want := range []string{"error page never reaches the app", "invalid_scope", "redirect_uri_mismatch", "not approved", "did not approve"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("%s: the explanation lacks %q:\n%s", name, want, all)
+			}
+		}
+		if strings.Contains(all, "network, TLS, proxy") {
+			t.Errorf("%s: the explanation blames the network:\n%s", name, all)
 		}
 	}
 }

@@ -35,9 +35,6 @@ type Options struct {
 // PrefLastProfile is the preference key of the last selected profile's ID.
 const PrefLastProfile = "lastProfile"
 
-// ListenTimeout is how long a browser or device flow waits for the person.
-const ListenTimeout = 5 * time.Minute
-
 // Lab is the coordinator: it owns the window's state (the profile being edited, the last run,
 // what runs now) and wires the views, each in its own file, which see only the narrow
 // interface they need: the profiles list (profiles.go), the profile form, flow picker and

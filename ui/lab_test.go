@@ -280,8 +280,8 @@ func TestDeviceFlowShowsUserCodeLargeWithCopyAndCountdown(t *testing.T) {
 	if l.run.userCode.Text != "ABCD-1234" || !l.run.device.Visible() {
 		t.Errorf("user code %q visible=%v", l.run.userCode.Text, l.run.device.Visible())
 	}
-	if got := l.run.countdown.Text; !strings.Contains(got, "5m 00s") {
-		t.Errorf("countdown = %q, want 5m 00s left", got)
+	if got := l.run.countdown.Text; !strings.Contains(got, "10m 00s") { // flows.DefaultDeviceTimeout
+		t.Errorf("countdown = %q, want 10m 00s left", got)
 	}
 	test.AssertRendersToMarkup(t, "lab_device_running.xml", w.Canvas())
 	l.copyText("user code", l.run.userCode.Text)

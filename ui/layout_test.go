@@ -5,12 +5,15 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // The window fits a 1024x700 screen: nothing it shows raises its minimum size, neither a
@@ -248,5 +251,58 @@ func TestResultLabelledAndClearedWithItsActionsOnAProfileSwitch(t *testing.T) {
 		if !b.Disabled() {
 			t.Errorf("%s enabled after a cancelled device run", name)
 		}
+	}
+}
+
+// A browser flow whose browser cannot be opened says so at once in the status and above the
+// authorize URL, with Copy URL beside it; it waits flows.DefaultListenTimeout, the one
+// listener timeout of the program, and a Cancel is explained as the error page that never
+// reaches the app, not as a network problem.
+func TestBrowserNotOpenedIsSaidAtOnceAndCancelExplained(t *testing.T) {
+	waiting := make(chan flows.Request, 1)
+	be := Backend{
+		RunFlow: func(ctx context.Context, req flows.Request, progress func(flows.Progress)) *flows.Result {
+			au := "https://login.salesforce.com/services/oauth2/authorize?client_id=3MVG-web&response_type=code"
+			progress(flows.Progress{Step: "browser", AuthorizeURL: au, Message: "waiting for browser", Time: t0})
+			progress(flows.Progress{Step: flows.StepBrowserNotOpened, AuthorizeURL: au, Time: t0,
+				Message: "could not open a browser (exec: \"xdg-open\": executable file not found in $PATH); open this URL yourself: " + au})
+			waiting <- req
+			<-ctx.Done()
+			return &flows.Result{Flow: req.Flow, Err: fmt.Errorf("web server flow: %w",
+				&flows.ListenError{Err: ctx.Err(), Msg: "stopped waiting for the browser: " + ctx.Err().Error()})}
+		},
+		Explain: guidance.Explain,
+		Now:     func() time.Time { return t0 },
+	}
+	l, _ := newTestLab(t, be, demoStore())
+	l.profiles.list.Select(1) // Web server + PKCE
+	waitIdle()
+	test.Tap(l.runBtn)
+	req := <-waiting
+	if req.Options.ListenTimeout != flows.DefaultListenTimeout {
+		t.Errorf("the window's listener waits %v, the command line's %v", req.Options.ListenTimeout, flows.DefaultListenTimeout)
+	}
+	if !strings.Contains(l.run.countdown.Text, "stops waiting in 2m 00s") {
+		t.Errorf("countdown %q, want the listener's 2 minutes", l.run.countdown.Text)
+	}
+	if !strings.HasPrefix(l.status.Text, "The browser could not be opened") || l.status.Importance != widget.WarningImportance {
+		t.Errorf("status %q, want at once that the browser could not be opened", l.status.Text)
+	}
+	if !l.run.notOpened.Visible() || !strings.Contains(l.run.notOpened.Text, "xdg-open") || !l.run.auth.Visible() {
+		t.Errorf("the running view does not say the browser could not be opened: %q", l.run.notOpened.Text)
+	}
+	if !strings.Contains(texts(l.run.auth), "Copy URL") {
+		t.Error("no Copy URL beside the authorize URL")
+	}
+	l.Cancel()
+	waitIdle()
+	g := texts(l.guide.box)
+	for _, want := range []string{"error page never reaches the app", "invalid_scope", "redirect_uri_mismatch"} {
+		if !strings.Contains(g, want) {
+			t.Errorf("after Cancel the guidance lacks %q:\n%s", want, g)
+		}
+	}
+	if strings.Contains(g, "network, TLS, proxy") {
+		t.Errorf("after Cancel the guidance blames the network:\n%s", g)
 	}
 }

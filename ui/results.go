@@ -153,6 +153,12 @@ func (v *guidanceView) render(r *guidance.Report) {
 		parts := []fyne.CanvasObject{
 			&widget.Label{Text: strings.TrimSpace(e.Code + ": " + e.Description), TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, Selectable: true},
 		}
+		if e.Meaning != "" {
+			parts = append(parts, wrapped(e.Meaning))
+		}
+		if e.Note != "" {
+			parts = append(parts, caption(e.Note))
+		}
 		for i, c := range e.Causes {
 			parts = append(parts, wrapped(fmt.Sprintf("%d. %s", i+1, c)))
 		}

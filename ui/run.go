@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,9 +29,11 @@ type runView struct {
 	verifyURL  *widget.Label
 	verifyLink string
 
-	auth     *fyne.Container
-	authURL  *keyEntry
-	authLink string
+	auth      *fyne.Container
+	authURL   *keyEntry
+	authLink  string
+	notOpened *widget.Label // the browser could not be opened: why, and what to do
+	authIntro *widget.Label
 
 	box     *fyne.Container
 	body    *container.Scroll // the steps, under the title, code and URL
@@ -76,9 +79,9 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 			v.authURL.SetText(v.authLink)
 		}
 	}
-	v.auth = container.NewVBox(
-		&widget.Label{Text: "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:", Wrapping: fyne.TextWrapWord},
-		v.authURL,
+	v.notOpened = &widget.Label{Wrapping: fyne.TextWrapWord, Importance: widget.DangerImportance, TextStyle: fyne.TextStyle{Bold: true}}
+	v.authIntro = &widget.Label{Text: authIntroText, Wrapping: fyne.TextWrapWord}
+	v.auth = container.NewVBox(v.notOpened, v.authIntro, v.authURL,
 		container.NewGridWrap(fyne.NewSize(180, 36),
 			keyed(&keyButton{Button: widget.Button{Text: "Copy URL", Icon: theme.ContentCopyIcon(), OnTapped: func() { out.copyText("authorize URL", v.authLink) }}}),
 			keyed(&keyButton{Button: widget.Button{Text: "Open in browser", Icon: theme.ComputerIcon(), OnTapped: func() { out.openURL(v.authLink) }}}),
@@ -94,6 +97,8 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 	return v
 }
 
+const authIntroText = "Authorize URL: the browser should be open at it; to log in on another browser, copy it there:"
+
 // reset prepares the view for a new run that waits for a person until deadline.
 func (v *runView) reset(f flows.Flow, started, deadline time.Time) {
 	v.title.SetText(fmt.Sprintf("Running the %s flow", f))
@@ -105,6 +110,8 @@ func (v *runView) reset(f flows.Flow, started, deadline time.Time) {
 	v.countdown.Hide()
 	v.device.Hide()
 	v.auth.Hide()
+	v.notOpened.Hide()
+	v.authIntro.SetText(authIntroText)
 	v.authLink = ""
 	v.add(flows.Progress{Step: "start", Message: "Starting…", Time: started})
 }
@@ -130,6 +137,13 @@ func (v *runView) add(p flows.Progress) {
 		v.verifyURL.SetText(p.VerificationURL)
 		v.device.Show()
 		v.countdown.Show()
+	}
+	if p.Step == flows.StepBrowserNotOpened {
+		why, _, _ := strings.Cut(p.Message, "; open this URL yourself")
+		why = strings.TrimSuffix(strings.TrimPrefix(why, "could not open a browser ("), ")")
+		v.notOpened.SetText("The browser could not be opened: " + why + ".")
+		v.notOpened.Show()
+		v.authIntro.SetText("Copy the authorize URL and open it in a browser on this machine; the app is waiting for its callback:")
 	}
 	if p.AuthorizeURL != "" {
 		v.authLink = p.AuthorizeURL

@@ -54,8 +54,19 @@ func buildRequest(p Profile, s Secrets) flows.Request {
 	if s.JWTKeyPEM != "" {
 		req.JWTPrivateKeyPEM = []byte(s.JWTKeyPEM)
 	}
-	req.Options.ListenTimeout = ListenTimeout
+	// The one listener timeout of the program (the command line's --listen-timeout default).
+	req.Options.ListenTimeout = flows.DefaultListenTimeout
+	req.Options.DeviceTimeout = flows.DefaultDeviceTimeout
 	return req
+}
+
+// waitsFor is how long a flow waits for the person: the browser's callback, or the device
+// flow's approval.
+func waitsFor(f flows.Flow) time.Duration {
+	if f == flows.Device {
+		return flows.DefaultDeviceTimeout
+	}
+	return flows.DefaultListenTimeout
 }
 
 // Run runs the chosen flow with what the form holds. The form is not touched, so nothing
@@ -143,7 +154,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	l.runBtn.Disable()
 	l.cancelBtn.Enable()
 	l.updateActionsRunning()
-	l.run.reset(req.Flow, l.be.now(), l.now().Add(ListenTimeout))
+	l.run.reset(req.Flow, l.be.now(), l.now().Add(waitsFor(req.Flow)))
 	l.showRunning(l.run.box)
 	l.stopTick = ticker(l.tickEvery(), func() { l.run.tick(l.now()) })
 	l.setStatus(fmt.Sprintf("Running the %s flow… (Esc or Ctrl+. cancels)", req.Flow), widget.MediumImportance)
@@ -154,6 +165,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		}
 		st.steps = append(st.steps, pr)
 		l.run.add(pr)
+		if pr.Step == flows.StepBrowserNotOpened { // at once, where the person looks: not only in the step log
+			l.setStatus("The browser could not be opened: press Copy URL and open the address in a browser on this machine.", widget.WarningImportance)
+		}
 	})
 	keyFile := p.JWTKeyFile
 	background(func() *flows.Result {
