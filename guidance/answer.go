@@ -145,6 +145,10 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 			a.RefreshToken.Text = "This flow issues one " + fi.CanIssueRefreshToken + "."
 			a.RefreshToken.Source = refRefreshFlow
 			a.DoThisNext.Text = "Run the flow."
+		case r.Error != nil && r.Error.Code == CodeCancelled:
+			a.Lifetime.Text = "No token: you stopped the " + lowerFirst(title) + " before it finished."
+			a.RefreshToken.Text = "None: Salesforce issued nothing."
+			a.DoThisNext.Text, a.DoThisNext.FromError = r.Error.Fixes[0].Fix, true
 		case r.Error != nil:
 			// The code only: the error's description is shown with the error, once.
 			a.Lifetime.Text, a.Lifetime.Severity = "No token: the "+lowerFirst(title)+" failed with "+r.Error.Code+".", SeverityError

@@ -121,7 +121,7 @@ func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanatio
 		return browserWaitExplanation(msg, cancelled, s)
 	}
 	if cancelled {
-		return &ErrorExplanation{Code: "cancelled", Description: msg,
+		return &ErrorExplanation{Code: CodeCancelled, Description: msg,
 			Meaning: "The flow was stopped before it finished (Cancel, or the program closing); nothing failed on the wire.",
 			Causes:  []string{"You stopped it."},
 			Fixes:   []Advice{fixInfo("Run it again", "", "Run the flow again when you are ready; the transcript shows how far it got.", none)}}
@@ -400,6 +400,10 @@ func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
 		Causes:      causes, Fixes: fixes}
 }
 
+// CodeCancelled is the ErrorExplanation code of a flow the user stopped (Cancel): not a
+// failure, and told without alarm.
+const CodeCancelled = "cancelled"
+
 // browserWaitExplanation explains a browser flow that waited for its callback in vain, until it
 // was cancelled or the listener's time (flows.DefaultListenTimeout) ran out: when Salesforce
 // refuses an authorize request over the app's own settings it shows its error page in the
@@ -407,7 +411,7 @@ func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
 func browserWaitExplanation(msg string, cancelled bool, s Settings) *ErrorExplanation {
 	code, meaning := "callback_timeout", "No callback reached the app in time."
 	if cancelled {
-		code, meaning = "cancelled", "You stopped the flow while it waited for the browser's callback."
+		code, meaning = CodeCancelled, "You stopped the flow while it waited for the browser's callback."
 	}
 	return &ErrorExplanation{Code: code, Description: msg,
 		Meaning: meaning + " Salesforce's error page never reaches the app: when it refuses a login over the app's settings it shows " +

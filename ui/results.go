@@ -150,8 +150,13 @@ func (v *guidanceView) render(r *guidance.Report) {
 	v.body.RemoveAll()
 	v.errBox.RemoveAll()
 	if e := r.Error; e != nil {
+		var icon fyne.Resource = theme.NewErrorThemedResource(theme.ErrorIcon())
+		imp := widget.DangerImportance
+		if e.Code == guidance.CodeCancelled { // stopped on purpose: no alarm
+			imp, icon = widget.WarningImportance, theme.NewWarningThemedResource(theme.WarningIcon())
+		}
 		parts := []fyne.CanvasObject{
-			&widget.Label{Text: strings.TrimSpace(e.Code + ": " + e.Description), TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, Selectable: true},
+			&widget.Label{Text: strings.TrimSpace(e.Code + ": " + e.Description), TextStyle: fyne.TextStyle{Bold: true}, Importance: imp, Wrapping: fyne.TextWrapWord, Selectable: true},
 		}
 		if e.Meaning != "" {
 			parts = append(parts, wrapped(e.Meaning))
@@ -171,7 +176,7 @@ func (v *guidanceView) render(r *guidance.Report) {
 		if !e.Source.IsZero() {
 			parts = append(parts, caption("Source: "+e.Source.String()))
 		}
-		v.errBox.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))), nil, container.NewVBox(parts...)))
+		v.errBox.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...)))
 		v.errBox.Add(widget.NewSeparator())
 	}
 	advice := slices.Clone(r.Advice)

@@ -62,7 +62,7 @@ func newResultsPane(steps fyne.CanvasObject) *resultsPane {
 	v.transTab = container.NewTabItem("Transcript", wrapped("No HTTP exchange yet."))
 	v.tabs = container.NewAppTabs(v.tokensTab, v.claimsTab, v.transTab, v.stepsTab)
 	vs := container.NewVSplit(v.center, v.tabs)
-	vs.Offset = 0.62
+	vs.Offset = 0.66
 	v.box = vs
 	return v
 }
@@ -130,13 +130,17 @@ func (v *answerView) render(r *guidance.Report) {
 		if line.Text == "" {
 			continue
 		}
-		text := &widget.Label{Text: line.Text, Wrapping: fyne.TextWrapWord, Selectable: true}
+		// "Label: text" in one paragraph, the label in bold: three lines take three paragraphs'
+		// height, not six.
+		style := widget.RichTextStyleInline
 		if line.Severity == guidance.SeverityError {
-			text.Importance = widget.DangerImportance
+			style.ColorName = theme.ColorNameError
 		}
-		head := &widget.Label{Text: line.Label, TextStyle: fyne.TextStyle{Bold: true}}
-		v.box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(severityIcon(line.Severity))), nil,
-			container.NewVBox(head, text)))
+		text := widget.NewRichText(
+			&widget.TextSegment{Style: widget.RichTextStyleStrong, Text: line.Label + ": "},
+			&widget.TextSegment{Style: style, Text: line.Text})
+		text.Wrapping = fyne.TextWrapWord
+		v.box.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(severityIcon(line.Severity))), nil, text))
 	}
 	v.box.Refresh()
 }

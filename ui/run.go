@@ -13,14 +13,15 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 )
 
-// runView is what a running flow shows: its steps as they happen, the device flow's user
+// runView is what a running flow shows: its latest step (the Steps tab beside it lists them
+// all), the device flow's user
 // code, the authorize URL to copy into a browser elsewhere, and how long it still waits.
 type runView struct {
 	out linkOut
 	now func() time.Time
 
 	title     *widget.Label
-	steps     *fyne.Container
+	lastStep  *widget.Label
 	countdown *widget.Label
 	deadline  time.Time
 
@@ -36,7 +37,7 @@ type runView struct {
 	authIntro *widget.Label
 
 	box     *fyne.Container
-	body    *container.Scroll // the steps, under the title, code and URL
+	body    *container.Scroll // under the title: the countdown, the code or URL, the latest step
 	cancel  *keyButton
 	history []flows.Progress
 
@@ -57,7 +58,7 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 	v.stepsBox = container.NewVBox(wrapped("No run yet."))
 	v.stepsScroll = container.NewVScroll(v.stepsBox)
 	v.title = &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord}
-	v.steps = container.NewVBox()
+	v.lastStep = &widget.Label{Wrapping: fyne.TextWrapWord}
 	v.countdown = &widget.Label{Wrapping: fyne.TextWrapWord}
 
 	v.userCode = &widget.Label{TextStyle: fyne.TextStyle{Monospace: true}, SizeName: theme.SizeNameHeadingText,
@@ -88,12 +89,12 @@ func newRunView(out linkOut, cancel func(), now func() time.Time) *runView {
 		),
 	)
 	v.cancel = keyed(&keyButton{Button: widget.Button{Text: "Cancel", Icon: theme.MediaStopIcon(), OnTapped: cancel}})
-	// The title, the code or URL and Cancel stay in place; the steps, which grow (a device
-	// flow polls for minutes, one line each time), scroll below them inside the space the
-	// results have: they never raise the window's minimum size, nor draw over the tabs below.
-	v.body = container.NewVScroll(v.steps)
-	v.box = container.NewBorder(container.NewVBox(container.NewBorder(nil, nil, nil, v.cancel, v.title), v.countdown, v.device, v.auth,
-		widget.NewSeparator()), nil, nil, nil, v.body)
+	// The title and Cancel stay in place; the rest scrolls below them inside the space the
+	// results have, and only the latest step is shown (a device flow polls for minutes, one
+	// step each time; the Steps tab lists them): nothing here raises the window's minimum
+	// size, nor draws over the tabs below.
+	v.body = container.NewVScroll(container.NewVBox(v.countdown, v.device, v.auth, widget.NewSeparator(), v.lastStep))
+	v.box = container.NewBorder(container.NewBorder(nil, nil, nil, v.cancel, v.title), nil, nil, nil, v.body)
 	return v
 }
 
@@ -102,7 +103,7 @@ const authIntroText = "Authorize URL: the browser should be open at it; to log i
 // reset prepares the view for a new run that waits for a person until deadline.
 func (v *runView) reset(f flows.Flow, started, deadline time.Time) {
 	v.title.SetText(fmt.Sprintf("Running the %s flow", f))
-	v.steps.RemoveAll()
+	v.lastStep.SetText("")
 	v.stepsBox.RemoveAll()
 	v.history = nil
 	v.deadline = deadline
@@ -127,10 +128,9 @@ func (v *runView) add(p flows.Progress) {
 	if msg == "" {
 		msg = p.Step
 	}
-	v.steps.Add(&widget.Label{Text: when + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
+	v.lastStep.SetText(when + msg)
 	v.stepsBox.Add(&widget.Label{Text: when + "[" + p.Step + "] " + msg, Wrapping: fyne.TextWrapWord, Selectable: true})
 	v.stepsScroll.ScrollToBottom()
-	v.body.ScrollToBottom()
 	if p.UserCode != "" {
 		v.userCode.SetText(p.UserCode)
 		v.verifyLink = p.VerificationURL
