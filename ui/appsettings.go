@@ -216,12 +216,12 @@ func (l *Lab) ReadAppFromOrg() {
 		l.showError("Which app?", "Type the app's API name (Setup > App Manager > the app > View shows it), then press Read from org again.", "")
 		return
 	}
-	if !l.hasToken() || l.last.result.Token.InstanceURL == "" {
+	tok := l.lastRunToken() // the last run's, even when its result was cleared by choosing this profile
+	if tok == nil || tok.InstanceURL == "" {
 		l.showError("Log in first", "Read from org uses the access token and instance_url of the last run. Run a flow as an admin "+
 			"(a user with Customize Application and View Setup) first; in the demo, the \"Admin: reads app settings\" profile.", "")
 		return
 	}
-	tok := l.last.result.Token
 	read, ctx, id, kind := l.be.ReadAppSettings, l.ctx, l.current.ID, connectedapp.Kind("")
 	l.app.readBtn.Disable()
 	l.setStatus("Reading "+name+" from "+tok.InstanceURL+"…", widget.MediumImportance)

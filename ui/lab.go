@@ -74,6 +74,7 @@ type Lab struct {
 	running   bool
 	runSeq    int
 	last      *runState
+	cleared   *runState // the last run when another profile's choice cleared it (lastRunToken)
 	stopTick  func()
 	offset    atomic.Int64 // how far the demo org's clock was moved (a time.Duration); read by requests' clocks
 	clipboard string       // last copied text (tests read it)

@@ -202,7 +202,7 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		if res.Err != nil && res.Token == nil && prev != nil && req.Flow == flows.Refresh {
 			st.req.RefreshToken = req.RefreshToken
 		}
-		l.last = st
+		l.last, l.cleared = st, nil
 		l.refreshObtained(res)
 		if rt := l.refreshTokenOf(st); rt != "" {
 			l.form.loading = true
@@ -275,7 +275,7 @@ func (l *Lab) Cancel() {
 // that no action can use the other profile's token by mistake: the results say whose result
 // was cleared, and the actions on the token are disabled.
 func (l *Lab) clearResult(st *runState, p Profile) {
-	l.last, l.diagnosis = nil, nil
+	l.last, l.cleared, l.diagnosis = nil, st, nil
 	l.stopTick()
 	l.stopTick = func() {}
 	l.lifetimes.expiresAt = nil
@@ -283,6 +283,19 @@ func (l *Lab) clearResult(st *runState, p Profile) {
 	was := "r" + strings.TrimPrefix(resultLabel(st), "R") // "result of <profile> · <flow> flow · <time>"
 	l.showEmpty(fmt.Sprintf("The %s was cleared when you chose %s. Press Run to see its own.", was, p.Name))
 	l.updateActions()
+}
+
+// lastRunToken is the token of the last run, shown or cleared (Read from org reads another
+// profile's app with an admin profile's token), or nil.
+func (l *Lab) lastRunToken() *flows.TokenResponse {
+	st := l.last
+	if st == nil {
+		st = l.cleared
+	}
+	if st == nil || st.result == nil || st.result.Token == nil || st.result.Token.AccessToken == "" {
+		return nil
+	}
+	return st.result.Token
 }
 
 // explainAndShow asks guidance about the last run again (after a follow-up call, a clock
