@@ -108,12 +108,18 @@ func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) 
 		}
 	}()
 	a := app.NewWithID(AppID)
+	var w fyne.Window
 	a.Lifecycle().SetOnStarted(func() {
 		started.Store(true)
 		held.pass()
+		if s := w.Canvas().Size(); s.Width > 0 { // within the screen (screen.go)
+			if fit := fitScreen(s, screenSize(w.Canvas().Scale())); fit != s {
+				w.Resize(fit)
+			}
+		}
 	})
 	a.SetIcon(assets.WindowIcon)
-	w := a.NewWindow("Connected App Lab")
+	w = a.NewWindow("Connected App Lab")
 	prefs := a.Preferences()
 	ui.ApplyTheme(a, prefs) // the saved light/dark/system choice, with colours that meet WCAG AA
 

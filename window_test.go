@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"fyne.io/fyne/v2"
 )
 
 func TestStartLogHoldsUntilTheWindowStarts(t *testing.T) {
@@ -117,6 +119,20 @@ func TestStartLogDropsFynesOwnPreferencesReloadRace(t *testing.T) {
 	for _, want := range []string{"Preferences load error:", "permission denied", "preferences.go:103", "Failed on saving preferences"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("a real error lost %q: %q", want, s)
+		}
+	}
+}
+
+func TestWindowOpensWithinTheScreen(t *testing.T) {
+	for _, c := range []struct{ want, screen, got fyne.Size }{
+		{fyne.NewSize(1280, 800), fyne.NewSize(1920, 1080), fyne.NewSize(1280, 800)},
+		{fyne.NewSize(1280, 800), fyne.NewSize(1366, 768), fyne.NewSize(1280, 728)},
+		{fyne.NewSize(1280, 800), fyne.NewSize(1024, 700), fyne.NewSize(1024, 660)},
+		{fyne.NewSize(1280, 800), fyne.Size{}, fyne.NewSize(1024, 660)}, // unknown: fits 1024x700
+		{fyne.NewSize(900, 600), fyne.Size{}, fyne.NewSize(900, 600)},
+	} {
+		if got := fitScreen(c.want, c.screen); got != c.got {
+			t.Errorf("fitScreen(%v, screen %v) = %v, want %v", c.want, c.screen, got, c.got)
 		}
 	}
 }

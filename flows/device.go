@@ -76,7 +76,7 @@ func (s *session) device(ctx context.Context) (*TokenResponse, error) {
 
 	limit := s.o.DeviceTimeout
 	if limit <= 0 {
-		limit = 10 * time.Minute
+		limit = DefaultDeviceTimeout
 	}
 	start := time.Now()
 	deadline := time.NewTimer(limit)

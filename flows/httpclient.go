@@ -24,8 +24,12 @@ import (
 
 // Defaults for Options fields left at zero.
 const (
-	DefaultRequestTimeout   = 30 * time.Second
-	DefaultListenTimeout    = 2 * time.Minute
+	DefaultRequestTimeout = 30 * time.Second
+	// DefaultListenTimeout is how long a browser flow's loopback listener waits for the
+	// callback: the one value the command line, the window and the README use.
+	DefaultListenTimeout = 2 * time.Minute
+	// DefaultDeviceTimeout is how long the device flow polls for the user's approval.
+	DefaultDeviceTimeout    = 10 * time.Minute
 	DefaultMaxResponseBytes = 1 << 20 // every response body is capped at 1 MiB
 )
 

@@ -107,7 +107,7 @@ type Endpoints struct {
 
 // Progress is one step a running flow reports ("listening on ...", "waiting for browser", ...).
 type Progress struct {
-	Step    string // short machine-friendly step name: listening, browser, user-code, polling, exchanging, done
+	Step    string // short machine-friendly step name: listening, browser, user-code, polling, exchanging, done; StepBrowserNotOpened
 	Message string // one human sentence
 	// Set for the device flow's user-code step.
 	UserCode        string

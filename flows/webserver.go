@@ -42,6 +42,10 @@ var webServerPKCESpec = Spec{
 // webServer runs the web server (authorization code) flow, with the consumer secret, with
 // PKCE S256, or both (reference §3.1). x/oauth2 builds the authorize URL; the token request
 // is postToken's.
+// StepBrowserNotOpened is the progress step of a browser flow whose browser could not be
+// opened: its Message says why, and AuthorizeURL is the address to open by hand.
+const StepBrowserNotOpened = "browser-not-opened"
+
 func (s *session) webServer(ctx context.Context) (*TokenResponse, error) {
 	return s.webServerWith(ctx, s.o.UsePKCE)
 }
@@ -166,7 +170,7 @@ func (s *session) browserLeg(ctx context.Context, state string, fragment bool, a
 		case err := <-openDone:
 			opened = true
 			if err != nil {
-				s.reportP(Progress{Step: "browser", AuthorizeURL: au,
+				s.reportP(Progress{Step: StepBrowserNotOpened, AuthorizeURL: au,
 					Message: "could not open a browser (" + err.Error() + "); open this URL yourself: " + au})
 			}
 		case wr = <-waitDone:

@@ -145,6 +145,10 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 			a.RefreshToken.Text = "This flow issues one " + fi.CanIssueRefreshToken + "."
 			a.RefreshToken.Source = refRefreshFlow
 			a.DoThisNext.Text = "Run the flow."
+		case r.Error != nil && r.Error.Code == CodeCancelled:
+			a.Lifetime.Text = "No token: you stopped the " + lowerFirst(title) + " before it finished."
+			a.RefreshToken.Text = "None: Salesforce issued nothing."
+			a.DoThisNext.Text, a.DoThisNext.FromError = r.Error.Fixes[0].Fix, true
 		case r.Error != nil:
 			// The code only: the error's description is shown with the error, once.
 			a.Lifetime.Text, a.Lifetime.Severity = "No token: the "+lowerFirst(title)+" failed with "+r.Error.Code+".", SeverityError
@@ -166,6 +170,8 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 	has := tok.RefreshToken != ""
 	// Lifetime.
 	switch {
+	case lt.revoked:
+		a.Lifetime.Text, a.Lifetime.Severity, a.Lifetime.Source = "This token no longer works: it was revoked at "+fmtTime(*in.Revoked, in.Revoked.Location())+".", SeverityError, refRevoke
 	case lt.inactive:
 		a.Lifetime.Text, a.Lifetime.Severity, a.Lifetime.Source = "This token no longer works: introspection answered active: false.", SeverityError, refIntrospect
 	case lt.jwtAccess:
@@ -179,6 +185,10 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 		}
 		a.Lifetime.Text = lead + ": a Salesforce session that ends after " + humanDuration(tc.d) + " without use (" + timeoutWord(tc) +
 			"). Salesforce sends no expires_in: tools that show \"never expires\" are wrong."
+		if e := lt.expiresIdle; e != nil && !in.Now.IsZero() && !in.Now.Before(*e) {
+			a.Lifetime.Text += " By the org's clock that end (" + fmtTime(*e, e.Location()) + ") has passed: unless the token was used since, the session is over."
+			a.Lifetime.Severity = SeverityWarning
+		}
 	}
 
 	// Refresh token and what to do.
@@ -217,8 +227,15 @@ func answer(in Input, tok *flows.TokenResponse, lt lifetimeResult, r Report) Ans
 			}
 		}
 	}
+	if lt.revoked && in.RevokedRefreshToken && has {
+		a.RefreshToken.Text, a.RefreshToken.Severity = "Revoked with the session: it no longer works either.", SeverityError
+		has = false
+	}
 	if lt.inactive {
 		a.DoThisNext.Severity, a.DoThisNext.Source = SeverityError, refIntrospect
+		if lt.revoked {
+			a.DoThisNext.Source = refRevoke
+		}
 		if has {
 			a.DoThisNext.Text = "Refresh to get a new access token, or run the flow again."
 		} else {

@@ -136,7 +136,12 @@ func ExplainErrorAt(flow flows.Flow, e *flows.OAuthError, s Settings, now time.T
 	if e == nil {
 		return nil
 	}
-	c := errCtx{flow: flow, s: s, e: e, now: now}
+	return explainError(errCtx{flow: flow, s: s, e: e, now: now})
+}
+
+// explainError is ExplainErrorAt with what Explain knows of the token (errCtx).
+func explainError(c errCtx) *ErrorExplanation {
+	e := c.e
 	desc := strings.TrimSpace(e.Description)
 	r, byPhrase := matchRule(e.Code, desc)
 	if r == nil {

@@ -12,6 +12,10 @@ type errCtx struct {
 	s    Settings
 	e    *flows.OAuthError
 	now  time.Time // zero = unknown
+	// What is known of the token the error is about (Explain's input; zero when unknown).
+	intro     *flows.Introspection // its introspection: the timeout it shows
+	revoked   bool                 // this client revoked it
+	idleEnded int                  // by introspection's exp: 1 the idle session has ended, -1 not yet, 0 unknown
 }
 
 func (c errCtx) at(p appPlace) place { return p.at(c.s.AppKind) }

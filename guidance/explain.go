@@ -1,6 +1,7 @@
 package guidance
 
 import (
+	"context"
 	"errors"
 	"sort"
 	"strings"
@@ -35,6 +36,13 @@ func Explain(in Input) Report {
 		failed = false // a token came back; a later step's error is reported but does not undo it
 	}
 
+	// What the run itself shows of rotation: a refresh that returned a new refresh token rotated
+	// it; a successful refresh that returned none did not.
+	if in.Settings.RefreshTokenRotation == nil && in.Result != nil && in.Result.Flow == flows.Refresh && tok != nil {
+		on := in.Result.RefreshTokenRotated || tok.RefreshToken != ""
+		in.Settings.RefreshTokenRotation = &on
+	}
+
 	r := Report{Flow: in.Flow}
 	lt := computeLifetimes(in, tok, loc)
 	r.Lifetimes = lt.rows
@@ -49,7 +57,11 @@ func Explain(in Input) Report {
 	if in.Result != nil {
 		switch {
 		case in.Result.OAuthError != nil:
-			r.Error = ExplainErrorAt(in.Flow, in.Result.OAuthError, in.Settings, in.Now)
+			c := errCtx{flow: in.Flow, s: in.Settings, e: in.Result.OAuthError, now: in.Now, intro: in.Introspection, revoked: in.Revoked != nil}
+			if lt.expiresIdle != nil && !lt.estimated && !in.Now.IsZero() {
+				c.idleEnded = map[bool]int{true: 1, false: -1}[!in.Now.Before(*lt.expiresIdle)]
+			}
+			r.Error = explainError(c)
 		case in.Result.Err != nil && tok == nil:
 			r.Error = explainClientError(in.Flow, in.Result.Err, in.Settings)
 		}
@@ -103,15 +115,16 @@ func explainClientError(flow flows.Flow, err error, s Settings) *ErrorExplanatio
 	}
 	msg := err.Error()
 	low := strings.ToLower(msg)
-	if isBrowserFlow(flow) && (strings.Contains(low, "timeout") || strings.Contains(low, "timed out")) {
-		return &ErrorExplanation{Code: "callback_timeout", Description: msg,
-			Causes: []string{
-				"Salesforce showed an error on its own page instead of calling the loopback listener: redirect_uri_mismatch (the callback URL is not on the app), invalid_client_id (wrong consumer key), invalid_scope (a scope the app lacks), or \"app must be installed into org\".",
-				"The browser login was not finished in time.",
-			},
-			Fixes: []Advice{
-				fixErr("Read the error in the browser", "The error page's URL holds error= and error_description=.", "Look at the browser tab; fix the callback URL, consumer key or scopes it names.", placeCallback.at(s.AppKind)),
-			}}
+	cancelled := errors.Is(err, context.Canceled)
+	timedOut := errors.Is(err, flows.ErrListenTimeout) || strings.Contains(low, "timeout") || strings.Contains(low, "timed out")
+	if isBrowserFlow(flow) && (cancelled || timedOut) {
+		return browserWaitExplanation(msg, cancelled, s)
+	}
+	if cancelled {
+		return &ErrorExplanation{Code: CodeCancelled, Description: msg,
+			Meaning: "The flow was stopped before it finished (Cancel, or the program closing); nothing failed on the wire.",
+			Causes:  []string{"You stopped it."},
+			Fixes:   []Advice{fixInfo("Run it again", "", "Run the flow again when you are ready; the transcript shows how far it got.", none)}}
 	}
 	return &ErrorExplanation{Code: "client_error", Description: msg,
 		Causes: []string{"The flow stopped before Salesforce answered in OAuth form: a network, TLS, proxy or input problem on this side."},
@@ -203,6 +216,12 @@ func settingsAdvice(in Input, tok *flows.TokenResponse) []Advice {
 func expiryAdvice(in Input, lt lifetimeResult) []Advice {
 	s := in.Settings
 	var adv []Advice
+	if lt.revoked {
+		adv = append(adv, advice(SeverityError, "The token was revoked",
+			"This client revoked it: the session has ended, and every call with it gets 401 INVALID_SESSION_ID.",
+			"Refresh it (if you have a refresh token that was not revoked) or run the flow again.", none, refRevoke))
+		return adv
+	}
 	if lt.inactive {
 		adv = append(adv, advice(SeverityError, "The token is no longer active",
 			"Introspection answered active: false: the session timed out, was revoked, or the user logged out.",
@@ -379,4 +398,33 @@ func truncatedExplanation(flow flows.Flow) *ErrorExplanation {
 		Description: "the server answered 200 but its JSON body ended before it was complete",
 		Meaning:     "A truncated response: the token endpoint said yes, but the answer was cut off before its end, so no token could be read from it.",
 		Causes:      causes, Fixes: fixes}
+}
+
+// CodeCancelled is the ErrorExplanation code of a flow the user stopped (Cancel): not a
+// failure, and told without alarm.
+const CodeCancelled = "cancelled"
+
+// browserWaitExplanation explains a browser flow that waited for its callback in vain, until it
+// was cancelled or the listener's time (flows.DefaultListenTimeout) ran out: when Salesforce
+// refuses an authorize request over the app's own settings it shows its error page in the
+// browser and never calls the loopback listener, so the app can only wait.
+func browserWaitExplanation(msg string, cancelled bool, s Settings) *ErrorExplanation {
+	code, meaning := "callback_timeout", "No callback reached the app in time."
+	if cancelled {
+		code, meaning = CodeCancelled, "You stopped the flow while it waited for the browser's callback."
+	}
+	return &ErrorExplanation{Code: code, Description: msg,
+		Meaning: meaning + " Salesforce's error page never reaches the app: when it refuses a login over the app's settings it shows " +
+			"the error in the browser (often as OAUTH_APPROVAL_ERROR_GENERIC, the real error in the page's address) and does not call the callback URL.",
+		Causes: []string{
+			"invalid_scope: a requested scope is not selected on the app (\"the requested scope is not allowed\").",
+			"redirect_uri_mismatch: the callback URL is not on the app exactly as sent (\"redirect_uri must match configuration\").",
+			"The app is not approved for this user (\"user is not admin approved to access this app\"), or it is not installed in the org (\"app must be installed into org\"); a wrong consumer key shows \"client identifier invalid\".",
+			"The user did not approve: the login or the consent page was not finished, or the tab was closed (pressing Deny would have come back as access_denied).",
+		},
+		Fixes: []Advice{
+			fixErr("Read the error in the browser", "The error page's address holds error= and error_description=.",
+				"Look at the browser tab and paste its address into connectedapplab explain (in the window: Explain error page…); fix the scope, callback URL or app access it names, then run the flow again.", placeCallback.at(s.AppKind)),
+		},
+		Source: refFlowErrors}
 }

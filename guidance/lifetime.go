@@ -59,7 +59,8 @@ type lifetimeResult struct {
 	expiresIdle *time.Time
 	estimated   bool
 	jwtAccess   bool
-	inactive    bool // introspection says active: false
+	inactive    bool // introspection says active: false, or the token was revoked
+	revoked     bool // this client revoked it (Input.Revoked)
 	issued      *time.Time
 	issuedFrom  Source
 }
@@ -147,6 +148,12 @@ func computeLifetimes(in Input, tok *flows.TokenResponse, loc *time.Location) li
 		} else {
 			add(LifetimeRow{Label: "Introspection", Value: "active: true", Source: "introspection"})
 		}
+	}
+
+	if in.Revoked != nil {
+		lr.inactive, lr.revoked = true, true
+		add(LifetimeRow{Label: "Revoked", Value: fmtAt(*in.Revoked, now, loc) + ": this token no longer works", Source: "this client's revoke request",
+			At: ptrTime(in.Revoked.In(loc)), Note: "A revoked session does not come back; get a new token."})
 	}
 
 	// Idle timeout.

@@ -44,13 +44,22 @@ var errRules = []errRule{
 		meaning:  "The access token no longer opens a session: HTTP 401, the way an expired, revoked or foreign token shows.",
 		source:   refRESTErrors,
 		explain: func(c errCtx) ([]string, []Advice) {
-			tc := effectiveTimeout(c.s, nil)
-			causes := []string{
-				"The session ended: it was idle longer than its timeout (" + humanDuration(tc.d) + ", " + tc.phrase + "). Access tokens carry no expires_in; this 401 is how expiry shows.",
-				"The token was revoked (/services/oauth2/revoke, the user's or an admin's Connected Apps page), or the user logged out.",
-				"The token is used against another org's instance_url, or was copied incompletely.",
-				"The org locks sessions to the originating IP and the caller's IP changed.",
+			tc := effectiveTimeout(c.s, c.intro)
+			idle := "The session ended: it was idle longer than its timeout (" + humanDuration(tc.d) + ", " + tc.phrase + "). Access tokens carry no expires_in; this 401 is how expiry shows."
+			revoked := "The token was revoked (/services/oauth2/revoke, the user's or an admin's Connected Apps page), or the user logged out."
+			switch {
+			case c.revoked:
+				revoked = "This client revoked the token (Revoke): a revoked session answers 401 INVALID_SESSION_ID from then on."
+			case c.idleEnded < 0:
+				idle = "The session ended by idling (" + humanDuration(tc.d) + ", " + tc.phrase + "), which is unlikely: by introspection's exp it should still be alive."
 			}
+			causes := []string{idle, revoked}
+			if c.revoked || c.idleEnded < 0 {
+				causes = []string{revoked, idle}
+			}
+			causes = append(causes,
+				"The token is used against another org's instance_url, or was copied incompletely.",
+				"The org locks sessions to the originating IP and the caller's IP changed.")
 			fixes := []Advice{}
 			switch refreshKindOf(c.flow) {
 			case refreshNever:

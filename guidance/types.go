@@ -83,6 +83,10 @@ type Input struct {
 	Introspection   *flows.Introspection // nil when the token was not introspected
 	Now             time.Time            // the time of the report; zero = unknown
 	RequestedScopes []string             // overrides Result.RequestedScopes when set
+	// Revoked is when this client revoked the access token (or the refresh token that issued
+	// it), nil when it did not; RevokedRefreshToken says the refresh token was revoked too.
+	Revoked             *time.Time
+	RevokedRefreshToken bool
 }
 
 // Severity ranks advice.

@@ -64,13 +64,19 @@ func newActionsView(h actionHandler, be Backend) *actionsView {
 	v.explainURLBtn = keyed(&keyButton{Button: widget.Button{Text: "Explain error page…", Importance: widget.LowImportance, OnTapped: h.askErrorURL}})
 	v.adminSel = keyed(&keySelect{Select: widget.Select{Options: []string{noAdmin}, PlaceHolder: "Admin profile"}})
 	v.adminSel.OnChanged = func(string) { h.checkBudget() }
-	v.actionsBar = container.NewHBox(v.introspectBtn, v.refreshBtn, v.diagnoseBtn, v.revokeBtn, v.callBtn, v.copyBtn)
+	// Two rows, so that the bar fits the results column of a 1024-pixel-wide window: the
+	// actions on the token, then the ones that explain a failure.
+	second := container.NewHBox(v.diagnoseBtn)
 	if be.ExplainURL != nil {
-		v.actionsBar.Add(v.explainURLBtn)
+		second.Add(v.explainURLBtn)
 	}
 	if be.DiagnoseRefresh != nil || be.ApprovalBudget != nil {
-		v.actionsBar.Add(widget.NewLabel("Admin:"))
-		v.actionsBar.Add(v.adminSel)
+		second.Add(widget.NewLabel("Admin:"))
+		second.Add(v.adminSel)
+	}
+	v.actionsBar = container.NewVBox(container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn))
+	if len(second.Objects) > 1 || be.DiagnoseRefresh != nil {
+		v.actionsBar.Add(second)
 	}
 	if be.DiagnoseRefresh == nil {
 		v.diagnoseBtn.Hide()
@@ -113,7 +119,7 @@ func (l *Lab) updateActions() {
 func (l *Lab) updateActionsRunning() { l.actionsView.disableAll() }
 
 // action runs one follow-up call (introspect, revoke, call API, clock) in the background,
-// cancellable like a flow.
+// cancellable like a flow; name is what the status says meanwhile ("": the status stays).
 func (l *Lab) action(name string, work func(ctx context.Context) ([]flows.Exchange, error), done func(err error)) {
 	if l.running {
 		return
@@ -124,7 +130,9 @@ func (l *Lab) action(name string, work func(ctx context.Context) ([]flows.Exchan
 	l.runBtn.Disable()
 	l.cancelBtn.Enable()
 	l.updateActionsRunning()
-	l.setStatus(name+"…", widget.MediumImportance)
+	if name != "" {
+		l.setStatus(name+"…", widget.MediumImportance)
+	}
 	type out struct {
 		ex  []flows.Exchange
 		err error
@@ -148,26 +156,50 @@ func (l *Lab) action(name string, work func(ctx context.Context) ([]flows.Exchan
 }
 
 // Introspect asks the introspection endpoint about the access token.
-func (l *Lab) Introspect() {
+func (l *Lab) Introspect() { l.introspect(false) }
+
+// canIntrospect says whether the client can introspect st's access token: the introspection
+// endpoint wants the app's consumer key and secret.
+func (l *Lab) canIntrospect(st *runState) bool {
+	return l.be.Introspect != nil && st != nil && st.req.ClientSecret != "" && st.revoked == nil &&
+		st.result != nil && st.result.Token != nil && st.result.Token.AccessToken != ""
+}
+
+// introspect reads the session's end (and so its timeout) from the org; after a run (auto)
+// it adds what it read to the run's status instead of replacing it.
+func (l *Lab) introspect(auto bool) {
 	if !l.hasToken() || l.be.Introspect == nil {
 		return
 	}
 	st, intro := l.last, l.be.Introspect
+	name := "Introspecting the access token"
+	if auto {
+		name = "" // the run's status stays
+	}
 	var got *flows.Introspection
-	l.action("Introspecting the access token", func(ctx context.Context) ([]flows.Exchange, error) {
+	l.action(name, func(ctx context.Context) ([]flows.Exchange, error) {
 		in, ex, err := intro(ctx, st.req, st.result.Token.AccessToken)
 		got = in
 		return ex, err
 	}, func(err error) {
+		say := func(text string, imp widget.Importance) {
+			if auto { // after the run's own status (or the rotated token's, which may land first)
+				text = l.status.Text + " " + text
+				if imp == widget.SuccessImportance {
+					imp = l.status.Importance
+				}
+			}
+			l.setStatus(text, imp)
+		}
 		if err != nil {
-			l.setStatus("Introspection failed: "+err.Error(), widget.DangerImportance)
+			say("Introspection failed: "+oneLineText(err.Error()), widget.WarningImportance)
 			return
 		}
 		st.introspection = got
 		if got != nil && got.Active && got.Exp > 0 {
-			l.setStatus("Introspection: active until "+time.Unix(got.Exp, 0).Local().Format("15:04:05")+" if idle (read from the org).", widget.SuccessImportance)
+			say("Introspection: active until "+time.Unix(got.Exp, 0).Local().Format("15:04:05")+" if idle (read from the org).", widget.SuccessImportance)
 		} else {
-			l.setStatus("Introspection: the token is not active.", widget.WarningImportance)
+			say("Introspection: the token is not active.", widget.WarningImportance)
 		}
 	})
 }
@@ -224,6 +256,8 @@ func (l *Lab) revoke(st *runState, refresh bool) {
 			l.setStatus("Revoke failed: "+err.Error(), widget.DangerImportance)
 			return
 		}
+		at := l.now()
+		st.revoked, st.revokedRefresh = &at, st.revokedRefresh || (refresh && tok != st.result.Token.AccessToken)
 		l.setStatus("Revoked the "+what+". Call API now to see what a revoked session answers.", widget.SuccessImportance)
 	})
 }

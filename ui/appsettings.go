@@ -247,12 +247,20 @@ func (l *Lab) ReadAppFromOrg() {
 		l.readAppAs(name, l.adminSel.Selected, admin)
 		return
 	}
-	if !l.hasToken() || l.last.result.Token.InstanceURL == "" {
+	// The last run's token, even when choosing this profile cleared that run's result.
+	tok := l.lastRunToken()
+	if tok == nil || tok.InstanceURL == "" {
 		l.offerAdminLogin(name)
 		return
 	}
-	l.readApp(name, "the last run's token ("+l.last.profile.Name+")", func(context.Context) (*flows.TokenResponse, error) {
-		return l.last.result.Token, nil
+	who := "the last run's token"
+	if st := l.last; st != nil && st.profile.Name != "" {
+		who += " (" + st.profile.Name + ")"
+	} else if st := l.cleared; st != nil && st.profile.Name != "" {
+		who += " (" + st.profile.Name + ")"
+	}
+	l.readApp(name, who, func(context.Context) (*flows.TokenResponse, error) {
+		return tok, nil
 	})
 }
 

@@ -78,7 +78,7 @@ func (p Probe) Button(name string) *widget.Button {
 
 func (p Probe) Status() string    { return p.l.status.Text }
 func (p Probe) Countdown() string { return p.l.lifetimes.countdown.Text }
-func (p Probe) Headline() string  { return p.l.guide.headline.Text }
+func (p Probe) Answer() string    { return p.l.answer.shown }
 func (p Probe) Running() bool     { return p.l.running }
 func (p Probe) Clipboard() string { return p.l.clipboard }
 
@@ -88,7 +88,7 @@ func (p Probe) LastDialog() string { return p.l.lastDialog }
 // Lifetimes is every text of the lifetimes pane, one per line.
 func (p Probe) Lifetimes() string { return texts(p.l.lifetimes.box) }
 
-// Guidance is every text of the guidance pane (error explanation, headline, advice, scopes).
+// Guidance is every text of the guidance pane (error explanation, advice, scopes).
 func (p Probe) Guidance() string { return texts(p.l.guide.box) }
 
 // RunView is every text of the running flow's view (steps, user code, authorize URL).

@@ -93,7 +93,7 @@ func newProfileForm() *profileForm {
 	f.host = keyed(&keySelect{Select: widget.Select{Options: []string{hostProduction, hostSandbox, hostMyDomain, hostCustom},
 		Selected: hostProduction, OnChanged: func(string) { f.updateHost(); f.changed() }}})
 	f.myDomain = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "https://yourdomain.my.salesforce.com (client credentials need it)", OnChanged: changed}})
-	f.appKind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Horizontal: true,
+	f.appKind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, // one under the other: the column stays narrow
 		Required: true, Selected: kindConnected, OnChanged: changed}
 	f.clientID = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "the app's consumer key (3MVG…)", OnChanged: changed}})
 	f.secret = newKeyPasswordEntry()

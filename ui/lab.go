@@ -35,9 +35,6 @@ type Options struct {
 // PrefLastProfile is the preference key of the last selected profile's ID.
 const PrefLastProfile = "lastProfile"
 
-// ListenTimeout is how long a browser or device flow waits for the person.
-const ListenTimeout = 5 * time.Minute
-
 // Lab is the coordinator: it owns the window's state (the profile being edited, the last run,
 // what runs now) and wires the views, each in its own file, which see only the narrow
 // interface they need: the profiles list (profiles.go), the profile form, flow picker and
@@ -70,11 +67,14 @@ type Lab struct {
 	dirty   bool
 	drafts  map[string]draft
 	apps    map[string]*appState // the App settings of each profile, by profile ID
+	// rotation is, by profile ID, whether the last refresh rotated the refresh token.
+	rotation map[string]bool
 
 	cancel    context.CancelFunc
 	running   bool
 	runSeq    int
 	last      *runState
+	cleared   *runState // the last run when another profile's choice cleared it (lastRunToken)
 	stopTick  func()
 	offset    atomic.Int64 // how far the demo org's clock was moved (a time.Duration); read by requests' clocks
 	clipboard string       // last copied text (tests read it)
@@ -99,7 +99,7 @@ type Lab struct {
 // shortcuts, Start to load the profiles, and Close when the window closes.
 func New(win fyne.Window, be Backend, opt Options) *Lab {
 	l := &Lab{win: win, be: be, opt: opt, drafts: map[string]draft{}, apps: map[string]*appState{},
-		obtained: map[string]time.Time{}}
+		obtained: map[string]time.Time{}, rotation: map[string]bool{}}
 	l.ctx, l.stop = context.WithCancel(context.Background())
 	l.store = opt.Store
 	if l.store == nil {
@@ -177,10 +177,12 @@ func (l *Lab) build() {
 	addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
+	// The columns' shares at any width; each column's minimum is small enough (TestWindowMinimum)
+	// that at 1024 pixels the results column, the answer included, is all visible.
 	inner := container.NewHSplit(l.profileColumn.box, right)
-	inner.Offset = 0.36
+	inner.Offset = 0.37
 	outer := container.NewHSplit(l.profiles.content(), inner)
-	outer.Offset = 0.15
+	outer.Offset = 0.16
 	l.banner = container.NewVBox()
 	l.content = container.NewBorder(l.banner, container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, nil, themePicker(l.opt.Prefs), l.status)), nil, nil, outer)
 }

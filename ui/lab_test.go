@@ -68,8 +68,12 @@ func okResult(req flows.Request) *flows.Result {
 
 func fakeExplain(in guidance.Input) guidance.Report {
 	exp := t0.Add(2 * time.Hour) // issued at t0, idle timeout 2 hours
-	r := guidance.Report{Flow: in.Flow, Headline: "Not long lived: an idle session of 2 hours (assumed). No refresh token: this flow never issues one.",
-		ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
+	r := guidance.Report{Flow: in.Flow, ExpiresIfIdleAt: &exp, ExpiryEstimated: true,
+		Answer: guidance.Answer{
+			Lifetime:     guidance.AnswerLine{Label: guidance.AnswerLifetime, Text: "Not long lived: an idle session of 2 hours (assumed)."},
+			RefreshToken: guidance.AnswerLine{Label: guidance.AnswerRefreshToken, Text: "None: this flow never issues one.", Severity: guidance.SeverityWarning},
+			DoThisNext:   guidance.AnswerLine{Label: guidance.AnswerDoThisNext, Text: "Reuse the token until a call gets 401 INVALID_SESSION_ID."},
+		},
 		Lifetimes: []guidance.LifetimeRow{
 			{Label: "Access token issued at", Value: "2026-01-02 10:00:00 UTC", Source: "issued_at in the response"},
 			{Label: "Idle timeout", Value: "2 hours", Source: "Salesforce's default (assumed)", Estimated: true},
@@ -163,7 +167,8 @@ func TestTypeIntoFormRunSeeResultsGuidanceTranscript(t *testing.T) {
 	test.Type(l.form.clientID, "3MVG-typed")
 	l.form.secToken.SetText("")
 	test.Type(l.form.secToken, "TYPEDTOKEN")
-	test.Tap(l.scopes.checks["api"])
+	api := l.scopes.checks["api"] // tapped on its box, which sits in the middle of its row
+	test.TapAt(api, fyne.NewPos(8, api.Size().Height/2))
 	test.Tap(l.runBtn)
 	waitIdle()
 
@@ -185,8 +190,8 @@ func TestTypeIntoFormRunSeeResultsGuidanceTranscript(t *testing.T) {
 	if got := l.lifetimes.countdown.Text; !strings.Contains(got, "Expires in 2h 00m 00s if idle (estimated)") {
 		t.Errorf("countdown = %q", got)
 	}
-	if !strings.HasPrefix(l.guide.headline.Text, "Not long lived") {
-		t.Errorf("guidance headline = %q", l.guide.headline.Text)
+	if !strings.HasPrefix(l.answer.shown, "Lifetime: Not long lived") {
+		t.Errorf("the answer = %q", l.answer.shown)
 	}
 	if l.tabs.Selected() != l.tokensTab {
 		t.Errorf("selected tab = %q, want Tokens", l.tabs.Selected().Text)
@@ -275,8 +280,8 @@ func TestDeviceFlowShowsUserCodeLargeWithCopyAndCountdown(t *testing.T) {
 	if l.run.userCode.Text != "ABCD-1234" || !l.run.device.Visible() {
 		t.Errorf("user code %q visible=%v", l.run.userCode.Text, l.run.device.Visible())
 	}
-	if got := l.run.countdown.Text; !strings.Contains(got, "5m 00s") {
-		t.Errorf("countdown = %q, want 5m 00s left", got)
+	if got := l.run.countdown.Text; !strings.Contains(got, "10m 00s") { // flows.DefaultDeviceTimeout
+		t.Errorf("countdown = %q, want 10m 00s left", got)
 	}
 	test.AssertRendersToMarkup(t, "lab_device_running.xml", w.Canvas())
 	l.copyText("user code", l.run.userCode.Text)
@@ -427,10 +432,12 @@ func TestDemoRequestsFollowTheOrgClock(t *testing.T) {
 			test.Tap(l.introspectBtn)
 			waitIdle()
 			reqs = fb.got()
-			if len(reqs) != 2 || len(apiReqs) != 1 || len(introReqs) != 1 {
-				t.Fatalf("%d runs, %d API calls, %d introspections; want 2, 1, 1", len(reqs), len(apiReqs), len(introReqs))
+			// Each run is introspected right away (the client has its secret), then once more.
+			if len(reqs) != 2 || len(apiReqs) != 1 || len(introReqs) != 3 {
+				t.Fatalf("%d runs, %d API calls, %d introspections; want 2, 1, 3", len(reqs), len(apiReqs), len(introReqs))
 			}
-			for what, req := range map[string]flows.Request{"run": reqs[1], "API call": apiReqs[0], "introspection": introReqs[0]} {
+			for what, req := range map[string]flows.Request{"run": reqs[1], "API call": apiReqs[0], "introspection after the run": introReqs[1],
+				"introspection": introReqs[2]} {
 				if req.Options.Now == nil {
 					t.Errorf("the %s after moving the clock has no clock", what)
 				} else if got := req.Options.Now(); !got.Equal(want(26 * time.Hour)) {

@@ -81,6 +81,9 @@ func (l *Lab) readForm() (Profile, Secrets) {
 // selectProfile loads a profile into the form. What was typed into the previous one is kept
 // as a draft, so switching back shows it again.
 func (l *Lab) selectProfile(p Profile) {
+	if st := l.last; st != nil && !l.running && st.profile.ID != p.ID {
+		l.clearResult(st, p)
+	}
 	if l.current.ID != "" && l.dirty {
 		dp, ds := l.readForm()
 		l.drafts[l.current.ID] = draft{dp, ds}

@@ -29,7 +29,7 @@ func newLifetimesView() *lifetimesView {
 		countdown: &widget.Label{TextStyle: fyne.TextStyle{Bold: true}, SizeName: theme.SizeNameSubHeadingText, Wrapping: fyne.TextWrapWord},
 		grid:      container.NewVBox(),
 	}
-	title := &widget.Label{Text: "Lifetimes: what came back", TextStyle: fyne.TextStyle{Bold: true}}
+	title := &widget.Label{Text: "Lifetimes: what came back", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	v.box = container.NewVBox(title, v.countdown, v.grid)
 	return v
 }
@@ -108,22 +108,19 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%ds", s)
 }
 
-// guidanceView is the right half of the results: what it means and what to do.
+// guidanceView is the right half of the results: what it means and what to do. The answer
+// (answerView) is above both halves.
 type guidanceView struct {
-	errBox   *fyne.Container // the error explanation, above everything else
-	headline *widget.Label
-	box      *fyne.Container
-	body     *fyne.Container
+	errBox *fyne.Container // the error explanation, above everything else
+	box    *fyne.Container
+	body   *fyne.Container
 }
 
 func newGuidanceView() *guidanceView {
-	v := &guidanceView{
-		headline: &widget.Label{Wrapping: fyne.TextWrapWord, Selectable: true},
-		body:     container.NewVBox(),
-	}
-	title := &widget.Label{Text: "Guidance: what it means", TextStyle: fyne.TextStyle{Bold: true}}
+	v := &guidanceView{body: container.NewVBox()}
+	title := &widget.Label{Text: "Guidance: what it means", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}
 	v.errBox = container.NewVBox()
-	v.box = container.NewVBox(title, v.errBox, v.headline, v.body)
+	v.box = container.NewVBox(title, v.errBox, v.body)
 	return v
 }
 
@@ -147,36 +144,54 @@ func caption(text string) *widget.Label {
 }
 
 func (v *guidanceView) render(r *guidance.Report) {
-	v.headline.SetText(r.Headline)
 	v.body.RemoveAll()
 	v.errBox.RemoveAll()
 	if e := r.Error; e != nil {
+		var icon fyne.Resource = theme.NewErrorThemedResource(theme.ErrorIcon())
+		imp := widget.DangerImportance
+		if e.Code == guidance.CodeCancelled { // stopped on purpose: no alarm
+			imp, icon = widget.WarningImportance, theme.NewWarningThemedResource(theme.WarningIcon())
+		}
 		parts := []fyne.CanvasObject{
-			&widget.Label{Text: strings.TrimSpace(e.Code + ": " + e.Description), TextStyle: fyne.TextStyle{Bold: true}, Importance: widget.DangerImportance, Wrapping: fyne.TextWrapWord, Selectable: true},
+			&widget.Label{Text: strings.TrimSpace(e.Code + ": " + e.Description), TextStyle: fyne.TextStyle{Bold: true}, Importance: imp, Wrapping: fyne.TextWrapWord, Selectable: true},
+		}
+		if e.Meaning != "" {
+			parts = append(parts, wrapped(e.Meaning))
+		}
+		if e.Note != "" {
+			parts = append(parts, caption(e.Note))
 		}
 		for i, c := range e.Causes {
 			parts = append(parts, wrapped(fmt.Sprintf("%d. %s", i+1, c)))
 		}
-		for _, a := range e.Fixes {
+		for i, a := range e.Fixes {
+			if i == 0 && r.Answer.DoThisNext.FromError {
+				a.Fix = "" // the Do this next line says it
+			}
 			parts = append(parts, adviceView(a))
 		}
 		if !e.Source.IsZero() {
 			parts = append(parts, caption("Source: "+e.Source.String()))
 		}
-		v.errBox.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(theme.NewErrorThemedResource(theme.ErrorIcon()))), nil, container.NewVBox(parts...)))
+		v.errBox.Add(container.NewBorder(nil, nil, container.NewVBox(widget.NewIcon(icon)), nil, container.NewVBox(parts...)))
 		v.errBox.Add(widget.NewSeparator())
 	}
 	advice := slices.Clone(r.Advice)
 	rank := map[guidance.Severity]int{guidance.SeverityError: 0, guidance.SeverityWarning: 1, guidance.SeverityInfo: 2}
 	sort.SliceStable(advice, func(i, j int) bool { return rank[advice[i].Severity] < rank[advice[j].Severity] })
 	for _, a := range advice {
+		if r.Answer.SkipsFix(a) {
+			a.Fix = "" // the Do this next line says it
+		}
 		v.body.Add(adviceView(a))
 	}
 	for _, pn := range r.Platform { // after the advice: dated platform changes are for information
 		v.body.Add(adviceView(guidance.Advice{Severity: guidance.SeverityInfo, Title: pn.When + ": " + pn.Change, Reason: pn.Applies, Source: pn.Source}))
 	}
 	v.body.Add(widget.NewSeparator())
-	v.body.Add(scopeView(r.Scopes))
+	sc := r.Scopes
+	sc.RefreshTokenWhyNot = "" // the Refresh token answer line says it
+	v.body.Add(scopeView(sc))
 	v.box.Refresh()
 }
 
@@ -228,13 +243,13 @@ func scopeView(d guidance.ScopeDiagnosis) fyne.CanvasObject {
 	if d.RefreshTokenIssued {
 		row("Refresh token", "issued")
 	} else {
-		why := d.RefreshTokenWhyNot
-		if why == "" {
-			why = "not issued"
+		why := "none"
+		if d.RefreshTokenWhyNot != "" {
+			why = "none: " + d.RefreshTokenWhyNot
 		}
-		row("Refresh token", "none: "+why)
+		row("Refresh token", why)
 	}
-	parts := []fyne.CanvasObject{&widget.Label{Text: "Scopes: requested, allowed, granted", TextStyle: fyne.TextStyle{Bold: true}}, grid}
+	parts := []fyne.CanvasObject{&widget.Label{Text: "Scopes: requested, allowed, granted", TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}, grid}
 	for _, n := range d.Notes {
 		parts = append(parts, caption(n))
 	}

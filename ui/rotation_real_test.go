@@ -94,5 +94,5 @@ func TestRealRotatedRefreshTokenReplacesTheKeptOne(t *testing.T) {
 		t.Errorf("the keychain keeps %q, want the rotated token", kept.RefreshToken)
 	}
 	wantContains(t, "Tokens tab", p.Tab("Tokens"), "refresh_token")
-	wantContains(t, "guidance", p.Guidance(), "rotat")
+	wantContains(t, "answer", p.Answer(), "rotated") // said there once
 }

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/guidance"
 )
 
 // Refresh token rotation in the window (issue 16 item 2) on the fake backend; backend_test.go
@@ -120,5 +121,37 @@ func TestRefreshWithoutRotationKeepsShowingTheTokenInUse(t *testing.T) {
 	}
 	if sec, _ := st.Secrets("w"); sec.RefreshToken != "5Aep861-kept-before" {
 		t.Errorf("saved refresh token changed to %q without a rotation", sec.RefreshToken)
+	}
+}
+
+// After a refresh that rotated, the window knows rotation is on (the lifetimes say so, and
+// still do after the next login with the profile), the answer says to store the new token,
+// and the Tokens tab shows the new refresh token.
+func TestRotationIsKnownAndTheNewTokenShown(t *testing.T) {
+	fb := &fakeBackend{}
+	be := rotatingBackend(fb, true)
+	be.Explain = guidance.Explain // the real guidance: the rotation row is its text
+	l, _ := newTestLab(t, be, rotationProfile(false))
+	test.Tap(l.runBtn)
+	waitIdle()
+	if lt := texts(l.lifetimes.box); !strings.Contains(lt, "unknown (off unless") {
+		t.Fatalf("before any refresh the rotation should be unknown:\n%s", lt)
+	}
+	test.Tap(l.refreshBtn)
+	waitIdle()
+	if lt := texts(l.lifetimes.box); !strings.Contains(lt, "Refresh token rotation\non: each refresh returns a new refresh token") {
+		t.Errorf("after a rotating refresh the lifetimes say:\n%s", lt)
+	}
+	if !strings.Contains(l.answer.shown, "Refresh token: A new one: this refresh rotated") {
+		t.Errorf("answer after the rotation:\n%s", l.answer.shown)
+	}
+	tokens := texts(l.tokensTab.Content)
+	if !strings.Contains(tokens, "refresh_token\n"+mask("5Aep861-rotated-1")) || strings.Contains(tokens, refreshInUseField) {
+		t.Errorf("Tokens tab after the rotation:\n%s\nwant the new refresh token", tokens)
+	}
+	test.Tap(l.runBtn) // a new login of the same profile: rotation stays known
+	waitIdle()
+	if lt := texts(l.lifetimes.box); !strings.Contains(lt, "Refresh token rotation\non:") {
+		t.Errorf("after the next login the lifetimes forgot the rotation:\n%s", lt)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2/widget"
 	"github.com/connectedapplab/connectedapplab/flows"
@@ -27,6 +28,11 @@ type runState struct {
 	extra         []flows.Exchange
 	steps         []flows.Progress
 	report        guidance.Report
+	at            time.Time // when the run started, by this machine's clock
+	// revoked is when Revoke ended the session (nil: not revoked); revokedRefresh says the
+	// refresh token went with it.
+	revoked        *time.Time
+	revokedRefresh bool
 }
 
 // request builds the flows.Request for a profile.
@@ -48,8 +54,19 @@ func buildRequest(p Profile, s Secrets) flows.Request {
 	if s.JWTKeyPEM != "" {
 		req.JWTPrivateKeyPEM = []byte(s.JWTKeyPEM)
 	}
-	req.Options.ListenTimeout = ListenTimeout
+	// The one listener timeout of the program (the command line's --listen-timeout default).
+	req.Options.ListenTimeout = flows.DefaultListenTimeout
+	req.Options.DeviceTimeout = flows.DefaultDeviceTimeout
 	return req
+}
+
+// waitsFor is how long a flow waits for the person: the browser's callback, or the device
+// flow's approval.
+func waitsFor(f flows.Flow) time.Duration {
+	if f == flows.Device {
+		return flows.DefaultDeviceTimeout
+	}
+	return flows.DefaultListenTimeout
 }
 
 // Run runs the chosen flow with what the form holds. The form is not touched, so nothing
@@ -102,9 +119,17 @@ func (l *Lab) RefreshToken() {
 	l.start(p, s, req, run)
 }
 
+// refreshTokenOf is the refresh token a run left to refresh with: the one it returned, else
+// the one a refresh sent (which stays in use when it did not rotate, and is the one that
+// failed when it failed); nothing after a cancelled run, nor once Revoke revoked it.
 func (l *Lab) refreshTokenOf(st *runState) string {
-	if st.result != nil && st.result.Token != nil && st.result.Token.RefreshToken != "" {
+	switch {
+	case st.revokedRefresh:
+		return ""
+	case st.result != nil && st.result.Token != nil && st.result.Token.RefreshToken != "":
 		return st.result.Token.RefreshToken
+	case st.req.Flow != flows.Refresh, st.result != nil && errors.Is(st.result.Err, context.Canceled):
+		return ""
 	}
 	return st.req.RefreshToken
 }
@@ -122,13 +147,13 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 	ctx, cancel := context.WithCancel(l.ctx)
 	l.cancel = cancel
 	l.stopTick()
-	st := &runState{profile: p, secrets: s, req: req}
+	st := &runState{profile: p, secrets: s, req: req, at: l.be.now()}
 	prev := l.last
 	l.diagnosis = nil
 	l.runBtn.Disable()
 	l.cancelBtn.Enable()
 	l.updateActionsRunning()
-	l.run.reset(req.Flow, l.be.now(), l.now().Add(ListenTimeout))
+	l.run.reset(req.Flow, l.be.now(), l.now().Add(waitsFor(req.Flow)))
 	l.showRunning(l.run.box)
 	l.stopTick = ticker(l.tickEvery(), func() { l.run.tick(l.now()) })
 	l.setStatus(fmt.Sprintf("Running the %s flow… (Esc or Ctrl+. cancels)", req.Flow), widget.MediumImportance)
@@ -139,6 +164,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		}
 		st.steps = append(st.steps, pr)
 		l.run.add(pr)
+		if pr.Step == flows.StepBrowserNotOpened { // at once, where the person looks: not only in the step log
+			l.setStatus("The browser could not be opened: press Copy URL and open the address in a browser on this machine.", widget.WarningImportance)
+		}
 	})
 	keyFile := p.JWTKeyFile
 	background(func() *flows.Result {
@@ -173,14 +201,17 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 		if res.Err != nil && res.Token == nil && prev != nil && req.Flow == flows.Refresh {
 			st.req.RefreshToken = req.RefreshToken
 		}
-		l.last = st
+		l.last, l.cleared = st, nil
 		l.refreshObtained(res)
 		if rt := l.refreshTokenOf(st); rt != "" {
 			l.form.loading = true
 			l.form.refresh.SetText(rt)
 			l.form.loading = false
 		}
-		l.explainAndShow()
+		if req.Flow == flows.Refresh && res.Err == nil && res.Token != nil && p.ID != "" {
+			l.rotation[p.ID] = res.RefreshTokenRotated || res.Token.RefreshToken != "" // what this refresh showed
+		}
+		l.explain(true)
 		switch {
 		case res.Err == nil:
 			done := fmt.Sprintf("%s flow done in %s.", res.Flow, elapsed(res.Duration))
@@ -188,6 +219,9 @@ func (l *Lab) start(p Profile, s Secrets, req flows.Request, run func(context.Co
 			l.tabs.Select(l.tokensTab)
 			if req.Flow == flows.Refresh && res.RefreshTokenRotated && res.Token != nil && res.Token.RefreshToken != "" {
 				l.keepRotated(p, res.Token.RefreshToken, done)
+			}
+			if l.canIntrospect(st) { // the session's real end and timeout, for every text that follows
+				l.introspect(true)
 			}
 		case errors.Is(res.Err, context.Canceled):
 			l.setStatus("Cancelled. The form still holds everything you typed.", widget.WarningImportance)
@@ -236,8 +270,49 @@ func (l *Lab) Cancel() {
 	}
 }
 
-// explainAndShow asks guidance about the last run and shows everything.
-func (l *Lab) explainAndShow() {
+// clearResult takes the result of st (another profile's) off the window when p is chosen, so
+// that no action can use the other profile's token by mistake: the results say whose result
+// was cleared, and the actions on the token are disabled.
+func (l *Lab) clearResult(st *runState, p Profile) {
+	l.last, l.cleared, l.diagnosis = nil, st, nil
+	l.stopTick()
+	l.stopTick = func() {}
+	l.lifetimes.expiresAt = nil
+	l.run.clearSteps()
+	was := "r" + strings.TrimPrefix(resultLabel(st), "R") // "result of <profile> · <flow> flow · <time>"
+	l.showEmpty(fmt.Sprintf("The %s was cleared when you chose %s. Press Run to see its own.", was, p.Name))
+	l.updateActions()
+}
+
+// lastRunToken is the token of the last run, shown or cleared (Read from org reads another
+// profile's app with an admin profile's token), or nil.
+func (l *Lab) lastRunToken() *flows.TokenResponse {
+	st := l.last
+	if st == nil {
+		st = l.cleared
+	}
+	if st == nil || st.result == nil || st.result.Token == nil || st.result.Token.AccessToken == "" {
+		return nil
+	}
+	return st.result.Token
+}
+
+// explainAndShow asks guidance about the last run again (after a follow-up call, a clock
+// move) and shows everything, keeping the place in the results.
+func (l *Lab) explainAndShow() { l.explain(false) }
+
+// resultLabel says whose result is shown: the profile, the flow and when it ran.
+func resultLabel(st *runState) string {
+	name := st.profile.Name
+	if name == "" {
+		name = "(unsaved profile)"
+	}
+	return fmt.Sprintf("Result of %s · %s flow · %s", name, st.result.Flow, st.at.Local().Format("15:04:05"))
+}
+
+// explain asks guidance about the last run and shows everything; top scrolls the results
+// back to their beginning (a new run).
+func (l *Lab) explain(top bool) {
 	st := l.last
 	if st == nil {
 		return
@@ -248,14 +323,18 @@ func (l *Lab) explainAndShow() {
 		cp.Err, cp.OAuthError = st.apiErr, st.apiErr
 		res = &cp
 	}
-	in := guidance.Input{Flow: st.result.Flow, Settings: GuidanceSettings(st.profile), Result: res,
-		Introspection: st.introspection, Now: l.now(), RequestedScopes: st.req.Scopes}
+	set := GuidanceSettings(st.profile)
+	if on, ok := l.rotation[st.profile.ID]; ok && st.profile.ID != "" && set.RefreshTokenRotation == nil {
+		set.RefreshTokenRotation = &on // seen on an earlier refresh of this profile
+	}
+	in := guidance.Input{Flow: st.result.Flow, Settings: set, Result: res, Introspection: st.introspection,
+		Now: l.now(), RequestedScopes: st.req.Scopes, Revoked: st.revoked, RevokedRefreshToken: st.revokedRefresh}
 	if l.be.Explain != nil {
 		st.report = l.be.Explain(in)
 	} else {
 		st.report = fallbackReport(in)
 	}
-	l.resultsPane.show(&st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText)
+	l.resultsPane.show(resultLabel(st), &st.report, st.result, st.extra, l.refreshTokenOf(st), l.now(), l.copyText, top)
 	l.timelineTab.show(in, st.report)
 	l.updateActions()
 	l.stopTick()
@@ -265,7 +344,8 @@ func (l *Lab) explainAndShow() {
 
 // fallbackReport is what the window shows when guidance is not wired in: the facts only.
 func fallbackReport(in guidance.Input) guidance.Report {
-	r := guidance.Report{Flow: in.Flow, Headline: "Guidance is not part of this build: the lifetimes below are the raw facts only."}
+	r := guidance.Report{Flow: in.Flow, Answer: guidance.Answer{DoThisNext: guidance.AnswerLine{Label: guidance.AnswerDoThisNext,
+		Text: "Guidance is not part of this build: the lifetimes below are the raw facts only.", Severity: guidance.SeverityInfo}}}
 	if res := in.Result; res != nil {
 		if res.Token != nil && res.Token.IssuedAt != "" {
 			r.Lifetimes = append(r.Lifetimes, guidance.LifetimeRow{Label: "Issued", Value: issuedAtText(res.Token.IssuedAt), Source: "issued_at in the token response"})
