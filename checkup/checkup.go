@@ -525,17 +525,24 @@ func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
 	return row
 }
 
-// causeOf picks the lint finding that explains a failure: the one whose wire error is what
-// the org answered, else an error with the same error code, else an error whose wire error
-// lint does not know. Without an OAuth error (a timeout, a browser that never came back) it
-// is the first error. nil: no finding explains it, and guidance's fix stands.
+// causeOf picks the lint finding that explains a failure: an error whose wire error is what
+// the org answered (the same text, or that text and a note after a space), else a warning
+// that is, else an error with the same error code, else an error whose wire error lint does
+// not know. An answer without a code matches no wire error. Without an OAuth error (a
+// timeout, a browser that never came back) it is the first error. nil: no finding explains
+// it, and guidance's fix stands.
 func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Finding {
-	var first, sameCode, unknownWire *connectedapp.Finding
+	var first, sameError, sameWarning, sameCode, unknownWire *connectedapp.Finding
+	ans, ansCode := "", ""
+	if oe != nil {
+		ans, ansCode = strings.ToLower(oe.Error()), strings.ToLower(oe.Code)
+	}
 	for i := range lint {
 		fd := &lint[i]
 		wire := strings.ToLower(fd.WireError)
-		if oe != nil && wire != "" && strings.HasPrefix(wire, strings.ToLower(oe.Error())) {
-			return fd
+		same := ansCode != "" && wire != "" && (wire == ans || strings.HasPrefix(wire, ans+" "))
+		if same && fd.Severity == connectedapp.Warning && sameWarning == nil {
+			sameWarning = fd
 		}
 		if fd.Severity != connectedapp.Error {
 			continue
@@ -546,15 +553,21 @@ func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Fi
 		code, _, _ := strings.Cut(wire, ":")
 		switch {
 		case oe == nil:
+		case same && sameError == nil:
+			sameError = fd
 		case wire == "" && unknownWire == nil:
 			unknownWire = fd
-		case wire != "" && sameCode == nil && code == strings.ToLower(oe.Code):
+		case ansCode != "" && wire != "" && sameCode == nil && strings.TrimSpace(code) == ansCode:
 			sameCode = fd
 		}
 	}
 	switch {
 	case oe == nil:
 		return first
+	case sameError != nil:
+		return sameError
+	case sameWarning != nil:
+		return sameWarning
 	case sameCode != nil:
 		return sameCode
 	}
