@@ -787,17 +787,30 @@ func (c *checker) revoke(ctx context.Context, row Row) Row {
 		return row
 	}
 	var failed []string
+	tried := 0
 	for _, t := range list {
 		if ctx.Err() != nil {
 			break
 		}
+		tried++
 		if _, err := flows.Revoke(ctx, c.in.Request, t); err != nil {
 			failed = append(failed, err.Error())
 		}
 	}
-	if len(failed) > 0 {
+	// A token not tried (the time ran out first) is as alive as one the org refused.
+	if untried := len(list) - tried; len(failed) > 0 || untried > 0 {
 		row.Status = Fails
-		row.Detail = fmt.Sprintf("%d of %d tokens not revoked: %s", len(failed), len(list), failed[0])
+		row.Detail = fmt.Sprintf("%d of %d tokens not revoked", len(failed)+untried, len(list))
+		if len(failed) > 0 {
+			row.Detail += ": " + failed[0]
+		}
+		if untried > 0 {
+			why := "the checkup was cancelled"
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				why = fmt.Sprintf("the time for revoking (%s) ran out", CleanupTimeout)
+			}
+			row.Detail += fmt.Sprintf("; %d never tried: %s", untried, why)
+		}
 		row.Fix = "revoke them in " + guidance.SetupPath("Connected Apps OAuth Usage") + ", or wait for them to expire"
 		return row
 	}
