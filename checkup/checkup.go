@@ -129,6 +129,11 @@ type Input struct {
 	// not the device flow's user code, which the checkup does not ask anyone to enter. It may
 	// be called from the flow's goroutines and must not block long.
 	FlowProgress func(flows.Progress)
+	// CancelRevoking (may be nil) is called once when the checkup is cancelled with tokens to
+	// revoke, before revoke waits for the org (up to CleanupTimeout), with how many it
+	// revokes: a cancel is answered at once even when no progress is shown. It is called on
+	// Run's goroutine, or, for a cancel while revoke runs, on one that Run waits for.
+	CancelRevoking func(tokens int)
 }
 
 // token is one token this checkup created.
@@ -218,12 +223,19 @@ func Run(ctx context.Context, in Input) *Report {
 		if st.cleanup {
 			runCtx, stop = context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 		}
+		var waitNotice func()
+		if st.cleanup {
+			waitNotice = c.cancelNotice(ctx)
+		}
 		start := time.Now()
 		running := row
 		running.Status = Running
 		c.report(running)
 		row = st.run(runCtx, row)
 		stop()
+		if waitNotice != nil {
+			waitNotice()
+		}
 		row.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 		switch {
 		case st.cleanup && ctx.Err() != nil:
@@ -247,6 +259,33 @@ func severityRank(s connectedapp.Severity) int {
 		return 1
 	}
 	return 2
+}
+
+// cancelNotice calls Input.CancelRevoking before a cleanup step when ctx is cancelled already,
+// else when ctx is cancelled while the step runs; the returned func ends the watch and waits
+// for a call under way.
+func (c *checker) cancelNotice(ctx context.Context) (wait func()) {
+	if c.in.CancelRevoking == nil {
+		return func() {}
+	}
+	n := len(c.revokeList())
+	if n == 0 {
+		return func() {}
+	}
+	if ctx.Err() != nil {
+		c.in.CancelRevoking(n)
+		return func() {}
+	}
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		c.in.CancelRevoking(n)
+	})
+	return func() {
+		if !stop() {
+			<-done
+		}
+	}
 }
 
 // made reports whether the checkup holds a token it made (one that revoke would revoke).
@@ -767,21 +806,7 @@ func (c *checker) rest(ctx context.Context, row Row) Row {
 // revoke revokes every refresh token and access token this checkup created (never the
 // profile's stored refresh token).
 func (c *checker) revoke(ctx context.Context, row Row) Row {
-	var list []string
-	seen := map[string]bool{c.in.Request.RefreshToken: true, "": true}
-	// Access tokens first: revoking a refresh token also voids the access tokens made with it.
-	for _, t := range c.tokens {
-		if !seen[t.access] {
-			seen[t.access] = true
-			list = append(list, t.access)
-		}
-	}
-	for _, rt := range c.refreshs {
-		if !seen[rt] {
-			seen[rt] = true
-			list = append(list, rt)
-		}
-	}
+	list := c.revokeList()
 	if len(list) == 0 {
 		row.Status, row.Detail = Skipped, "nothing to revoke: the checkup made no token"
 		return row
@@ -820,6 +845,27 @@ func (c *checker) revoke(ctx context.Context, row Row) Row {
 	}
 	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d %s the checkup made", len(list), noun)
 	return row
+}
+
+// revokeList is what revoke revokes: the access tokens, then the refresh tokens, this
+// checkup made, each once, never the profile's stored refresh token.
+func (c *checker) revokeList() []string {
+	var list []string
+	seen := map[string]bool{c.in.Request.RefreshToken: true, "": true}
+	// Access tokens first: revoking a refresh token also voids the access tokens made with it.
+	for _, t := range c.tokens {
+		if !seen[t.access] {
+			seen[t.access] = true
+			list = append(list, t.access)
+		}
+	}
+	for _, rt := range c.refreshs {
+		if !seen[rt] {
+			seen[rt] = true
+			list = append(list, rt)
+		}
+	}
+	return list
 }
 
 // guidanceSettings is what the app's settings tell guidance.

@@ -75,3 +75,27 @@ func TestRevokeCountsTheTokensNeverTried(t *testing.T) {
 		}
 	}
 }
+
+// A cancel while revoke runs is answered too (Input.CancelRevoking), once, before Run returns.
+func TestCancelDuringRevokeIsAnswered(t *testing.T) {
+	org := sfemutest.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var mu sync.Mutex
+	var calls []int
+	rep := Run(ctx, Input{Request: request(t, org, "Web App"), Settings: appSettings(t, org, "Web_App"),
+		Progress: func(r Row) {
+			if r.Step == "revoke" && r.Status == Running {
+				cancel()
+			}
+		},
+		CancelRevoking: func(n int) { mu.Lock(); calls = append(calls, n); mu.Unlock() }})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(calls) != 1 || calls[0] < 1 {
+		t.Errorf("CancelRevoking called with %v, want once with the tokens to revoke", calls)
+	}
+	if row := rowOf(t, rep, "revoke"); row.Status != Works {
+		t.Errorf("revoke %s: %s", row.Status, row.Detail)
+	}
+}

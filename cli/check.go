@@ -126,6 +126,15 @@ func checkCmd(ctx context.Context, env *Env) int {
 		}
 	}
 
+	// Said whether or not progress is on: the revoke after a cancel may take a while.
+	in.CancelRevoking = func(n int) {
+		noun := "tokens"
+		if n == 1 {
+			noun = "token"
+		}
+		fmt.Fprintf(env.Stderr, "check: cancelled; revoking %d %s the checkup made (up to %.0f s)\n", n, noun, checkup.CleanupTimeout.Seconds())
+	}
+
 	rep := checkup.Run(ctx, in)
 
 	var b bytes.Buffer

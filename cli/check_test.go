@@ -460,6 +460,7 @@ type tokenRecorder struct {
 	tokens   []string
 	kinds    map[string]bool // the token response fields seen: access_token, refresh_token, id_token
 	requests int
+	onToken  func() // nil, or called after each token response (with no lock held)
 }
 
 func newTokenRecorder(t *testing.T) *tokenRecorder {
@@ -488,7 +489,11 @@ func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 				r.kinds[k] = true
 			}
 		}
+		on := r.onToken
 		r.mu.Unlock()
+		if on != nil {
+			on()
+		}
 	}
 	return res, nil
 }
@@ -705,6 +710,54 @@ func TestCheckCtrlCRevokesWhatItMade(t *testing.T) {
 	in, _, err := flows.Introspect(context.Background(), req, toks[0], "access_token")
 	if err != nil || in.Active {
 		t.Errorf("the token made before the cancel: active %v, %v; want revoked", in != nil && in.Active, err)
+	}
+}
+
+// stderrProbe is stderr that calls on for each write.
+type stderrProbe struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+	on func(p string)
+}
+
+func (w *stderrProbe) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Write(p)
+	w.on(string(p))
+	return len(p), nil
+}
+
+// A cancel with tokens to revoke is answered at once on stderr, progress or not (stderr is
+// no terminal here), before the revoke asks the org anything.
+func TestCheckCancelSaysItRevokes(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Integration App")
+	s := c.settings(a)
+	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	atCancel, atNotice := -1, -1
+	c.rec.mu.Lock()
+	c.rec.onToken = func() {
+		if atCancel < 0 {
+			atCancel = c.rec.Requests()
+			cancel()
+		}
+	}
+	c.rec.mu.Unlock()
+	const line = "check: cancelled; revoking 1 token the checkup made (up to 15 s)\n"
+	stderr := &stderrProbe{on: func(p string) {
+		if p == line {
+			atNotice = c.rec.Requests()
+		}
+	}}
+	code, _ := c.check(ctx, stderr, "--profile", "int", "--format", "json")
+	if code != ExitFailed || atCancel < 0 {
+		t.Fatalf("exit %d, cancelled after request %d; stderr:\n%s", code, atCancel, stderr.b.String())
+	}
+	if atNotice != atCancel {
+		t.Errorf("the notice came after request %d, the cancel after %d (want it before any revoke); stderr:\n%s", atNotice, atCancel, stderr.b.String())
 	}
 }
 
