@@ -63,7 +63,7 @@ func checkCmd(ctx context.Context, env *Env) int {
 	fs.BoolVar(&f.browser, "browser", false, "also run the browser flows (web server, PKCE, user-agent): a browser opens for each")
 	fs.StringVar(&f.format, "format", "text", "the report's `format`: text, md, html or json")
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
-	fs.BoolVar(&f.progress, "progress", false, "print each step on stderr as it starts and ends (the default when stderr is a terminal)")
+	fs.BoolVar(&f.progress, "progress", false, "print each step on stderr as it starts and ends (default: on when stderr is a terminal; --progress=false turns it off)")
 	fs.StringVar(&f.settings, "settings", "", "the app's settings JSON `FILE` (default: the profile's app settings)")
 	fs.StringVar(&f.site, "site-url", "", "an Experience Cloud site `URL`: the JWT bearer flow also tries it as the audience")
 	fs.DurationVar(&f.opts.RequestTimeout, "request-timeout", flows.DefaultRequestTimeout, "timeout of each HTTP request")
@@ -111,15 +111,21 @@ func checkCmd(ctx context.Context, env *Env) int {
 	if err != nil {
 		return fail(exitCode(err, ExitUsage), err.Error())
 	}
-	_, tty := terminalFD(env.Stderr)
-	if tty || f.progress {
+	// --progress, or --progress=false, decides; without it, whether stderr is a terminal.
+	progress := f.progress
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "progress" })
+	if !set {
+		_, progress = terminalFD(env.Stderr)
+	}
+	if progress {
 		in.Progress = func(r checkup.Row) { checkProgress(env.Stderr, r) }
 	}
 	in.FlowProgress = func(p flows.Progress) {
 		// With progress on, every step of the flow; else only a URL the user must open.
 		switch {
 		case p.Step == "done" || p.Step == "failed": // the step's own line says it
-		case tty || f.progress:
+		case progress:
 			fmt.Fprintln(env.Stderr, "    "+oneLine(p.Message))
 		case p.Step == "browser" && p.AuthorizeURL != "" && strings.Contains(p.Message, p.AuthorizeURL):
 			fmt.Fprintln(env.Stderr, oneLine("check: "+p.Message))
