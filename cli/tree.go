@@ -74,7 +74,7 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 		}}, nil
 	}
 	switch a := args[0]; {
-	case a == "-h" || a == "-help" || a == "--help":
+	case isHelpArg(a):
 		return t.command("help"), args[1:]
 	case a == "-version" || a == "--version":
 		return t.command("version"), args[1:]
@@ -112,18 +112,29 @@ func (t *Tree) Run(ctx context.Context, c *Command, env *Env) int {
 	return code
 }
 
-// helpAsked reports whether args hold -h, -help or --help as an argument of their own,
+// helpAsked reports whether args hold a help flag (isHelpArg) as an argument of their own,
 // before any "--".
 func helpAsked(args []string) bool {
 	for _, a := range args {
-		switch a {
-		case "--":
+		switch {
+		case a == "--":
 			return false
-		case "-h", "-help", "--help":
+		case isHelpArg(a):
 			return true
 		}
 	}
 	return false
+}
+
+// isHelpArg reports whether a is what the flag package answers with the usage (flag.ErrHelp):
+// -h or -help, with one or two dashes, with or without a value (-h, --h, -help, --help=true).
+func isHelpArg(a string) bool {
+	name, ok := strings.CutPrefix(a, "-")
+	if !ok {
+		return false
+	}
+	name, _, _ = strings.Cut(strings.TrimPrefix(name, "-"), "=")
+	return name == "h" || name == "help"
 }
 
 // usageHead passes writes on to w and keeps what was written first: a command whose flag

@@ -41,7 +41,7 @@ func TestHelpListsEveryCommandAndWindowFlag(t *testing.T) {
 	tree := NewTree(w.command)
 	fs := flag.NewFlagSet("window", flag.ContinueOnError)
 	w.command(fs)
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"--h"}, {"-help"}, {"--help=true"}, {"-h=true"}} {
 		code, c, out, errOut := runTree(t, tree, args...)
 		if code != ExitOK || errOut != "" || c.IsWindow() {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
@@ -135,7 +135,7 @@ func TestEveryCommandAnswersDashH(t *testing.T) {
 	subRE := regexp.MustCompile(`(?m)^ {2,}(?:connectedapplab [a-z]+ )?([a-z]+)\b`)
 	seen := map[string]bool{}
 	for _, c := range tree.commands {
-		for _, help := range []string{"-h", "--help"} {
+		for _, help := range []string{"-h", "--help", "--h", "-help", "--help=true", "-h=true"} {
 			code, _, out, errOut := runTree(t, tree, c.Name, help)
 			text := out + errOut
 			switch c.Name {
@@ -189,7 +189,7 @@ func TestEveryCommandAnswersDashH(t *testing.T) {
 		}
 	}
 	// A help flag that is a flag's value, or an unknown flag before it, is no help: exit 2.
-	for _, args := range [][]string{{"run", "--nope", "-h"}, {"emulate", "--addr", "-h"}, {"run", "--flow", "-h"}} {
+	for _, args := range [][]string{{"run", "--nope", "-h"}, {"emulate", "--addr", "-h"}, {"run", "--flow", "-h"}, {"run", "--flow", "--help=true"}, {"check", "--profile", "-h", "--nope"}} {
 		if code, _, _, _ := runTree(t, tree, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
 		}
