@@ -83,14 +83,14 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 			return t.command("window"), args
 		}
 		if t.window == nil {
-			return badInput(fmt.Sprintf("unknown flag %s (this binary has no window); run `connectedapplab --help` for the commands", a)), nil
+			return t.badInput(fmt.Sprintf("unknown flag %s (this executable has no window); run `%s --help` for the commands", a, t.name())), nil
 		}
-		return badInput(fmt.Sprintf("unknown flag %s; run `connectedapplab --help` for the commands and the window's flags", a)), nil
+		return t.badInput(fmt.Sprintf("unknown flag %s; run `%s --help` for the commands and the window's flags", a, t.name())), nil
 	default:
 		if c := t.command(a); c != nil {
 			return c, args[1:]
 		}
-		return badInput(fmt.Sprintf("unknown command %q; run `connectedapplab help` for the list", a)), nil
+		return t.badInput(fmt.Sprintf("unknown command %q; run `%s help` for the list", a, t.name())), nil
 	}
 }
 
@@ -167,10 +167,19 @@ func (t *Tree) command(name string) *Command {
 	return nil
 }
 
+// name is the executable's name: connectedapplab, or connectedapplab-cli, the build
+// without the window (go build -tags headless), whose tree has none.
+func (t *Tree) name() string {
+	if t.window == nil {
+		return "connectedapplab-cli"
+	}
+	return "connectedapplab"
+}
+
 // badInput is a command that prints msg as one line and returns ExitUsage.
-func badInput(msg string) *Command {
+func (t *Tree) badInput(msg string) *Command {
 	return &Command{Name: "bad-input", Run: func(_ context.Context, env *Env) int {
-		fmt.Fprintln(env.Stderr, "connectedapplab: "+msg)
+		fmt.Fprintln(env.Stderr, t.name()+": "+msg)
 		return ExitUsage
 	}}
 }
@@ -225,7 +234,7 @@ func (t *Tree) Usage(w io.Writer) {
 		b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
 		b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
 	} else { // connectedapplab-cli (go build -tags headless)
-		b.WriteString("usage: connectedapplab-cli [--version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("usage: " + t.name() + " [--version | --help | COMMAND [flags]]\n\n")
 		b.WriteString("The command line without the window; connectedapplab, which comes with it, opens the window.\n\ncommands:\n")
 	}
 	for _, c := range t.commands {
@@ -236,7 +245,7 @@ func (t *Tree) Usage(w io.Writer) {
 		fs, _ := t.windowFlags(&b)
 		fs.PrintDefaults()
 	}
-	b.WriteString("\nRun `connectedapplab COMMAND -h` for a command's flags.\n")
+	fmt.Fprintf(&b, "\nRun `%s COMMAND -h` for a command's flags.\n", t.name())
 	fmt.Fprintf(&b, "\nexit status:\n  %d  done\n  %d  failed: the flow or a check failed, lint found errors, or the keychain, network or disk failed\n  %d  bad input: an unknown command, flag, value or profile, or an unusable file; nothing was sent or changed\n", ExitOK, ExitFailed, ExitUsage)
 	io.WriteString(w, b.String())
 }

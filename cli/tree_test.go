@@ -83,6 +83,19 @@ func TestUnknownCommandOrFlagIsOneLine(t *testing.T) {
 	if w.opened != 0 {
 		t.Error("an unknown command opened the window")
 	}
+	// Without the window (connectedapplab-cli), the line names that executable.
+	for _, args := range [][]string{{"frobnicate"}, {"--frobnicate"}, {"--demo"}} {
+		code, _, out, errOut := runTree(t, NewTree(nil), args...)
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "connectedapplab-cli: unknown ") ||
+			!strings.Contains(errOut, "`connectedapplab-cli help`") && !strings.Contains(errOut, "`connectedapplab-cli --help`") {
+			t.Errorf("without the window, %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	var usage strings.Builder
+	NewTree(nil).Usage(&usage)
+	if !strings.Contains(usage.String(), "Run `connectedapplab-cli COMMAND -h`") {
+		t.Errorf("the usage without the window:\n%s", usage.String())
+	}
 	// Without the window (the tests' tree), no arguments print the usage: status 2.
 	code, _, out, errOut := runTree(t, NewTree(nil))
 	if code != ExitUsage || out != "" || !strings.Contains(errOut, "commands:") {
