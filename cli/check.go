@@ -28,8 +28,8 @@ needs no browser (and the browser flows with --browser), then introspection, use
 call with a token it got, and revokes every token it made, also after Ctrl-C. The answer is a matrix
 of flow by result: works; fails, why and the fix; skipped and why. Secrets are redacted in every
 format. --out writes the report to FILE (created 0600, replaced whole, never half-written).
-Secrets the keychain does not hold come from SF_CLIENT_SECRET, SF_PASSWORD, SF_SECURITY_TOKEN
-or --secrets-stdin.
+Secrets the keychain does not hold come from --secrets-stdin or the environment:
+%s.
 
 Exit codes: 0 every step that ran works, 1 a step failed or the checkup was cancelled,
 2 bad input (an unknown profile or format, an unwritable --out): nothing was sent.
@@ -68,10 +68,10 @@ func checkCmd(ctx context.Context, env *Env) int {
 	fs.StringVar(&f.site, "site-url", "", "an Experience Cloud site `URL`: the JWT bearer flow also tries it as the audience")
 	fs.DurationVar(&f.opts.RequestTimeout, "request-timeout", flows.DefaultRequestTimeout, "timeout of each HTTP request")
 	fs.DurationVar(&f.opts.ListenTimeout, "listen-timeout", flows.DefaultListenTimeout, "how long each browser flow waits for the browser")
-	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin for secrets the keychain does not hold: client_secret, password, security_token")
+	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin for secrets the keychain does not hold: "+secretKeyList())
 	f.profiles.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(env.Stderr, checkUsage)
+		fmt.Fprintf(env.Stderr, checkUsage, secretEnvList())
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(env.Args); err != nil {
@@ -182,14 +182,7 @@ func (f *checkFlags) input(env *Env) (checkup.Input, error) {
 		return in, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
 	req.Flow = "" // the checkup runs every flow
-	for _, e := range []struct {
-		dst *string
-		env string
-	}{{&req.ClientSecret, "SF_CLIENT_SECRET"}, {&req.Password, "SF_PASSWORD"}, {&req.SecurityToken, "SF_SECURITY_TOKEN"}} {
-		if *e.dst == "" {
-			*e.dst = envOr(env, e.env)
-		}
-	}
+	secretsFromEnv(env, req)
 	if f.secretsStdin {
 		if err := readSecrets(env.Stdin, req); err != nil {
 			return in, err

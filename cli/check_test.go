@@ -761,6 +761,45 @@ func TestCheckCancelSaysItRevokes(t *testing.T) {
 	}
 }
 
+// check reads the same environment variables as run: SF_REFRESH_TOKEN is the profile's
+// refresh token (kept, as the app's settings are unknown), and neither it nor SF_SUBJECT_TOKEN is printed.
+func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Web App")
+	u := c.org.User(t, sfemu.DemoUser)
+	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken,
+		"SF_REFRESH_TOKEN": "5Aep861-not-a-real-refresh-token-from-the-environment", "SF_SUBJECT_TOKEN": "00D-not-a-real-subject-token-from-the-environment"}
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"check", "--config-dir", c.dir, "--memory-secrets", "--profile", "bare", "--format", "json"},
+		&Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	r := decodeCheck(t, out.String())
+	found := false
+	for _, row := range r.Rows {
+		if row.Step == "refresh" {
+			found = true
+			if strings.HasPrefix(row.Detail, "no refresh token") || !strings.Contains(row.Detail, "the profile's stored refresh token") {
+				t.Errorf("refresh %s: %s; want SF_REFRESH_TOKEN taken as the profile's refresh token", row.Status, row.Detail)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no refresh row:\n%s", out.String())
+	}
+	for k, s := range env {
+		if strings.Contains(out.String()+errb.String(), s) {
+			t.Errorf("%s was printed", k)
+		}
+	}
+	var help bytes.Buffer
+	Main(context.Background(), []string{"check", "-h"}, &Env{Stdout: &help, Stderr: &help})
+	if !strings.Contains(help.String(), secretEnvList()) || !strings.Contains(help.String(), "SF_SUBJECT_TOKEN") {
+		t.Errorf("check -h does not list the variables:\n%s", help.String())
+	}
+}
+
 // With --memory-secrets (no keychain), the secrets come from the environment, as for run.
 func TestCheckSecretsFromTheEnvironment(t *testing.T) {
 	c := startCheckOrg(t)

@@ -27,7 +27,7 @@ func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (
 	sec, err := st.Secrets(p)
 	if err != nil {
 		if errors.Is(err, store.ErrKeychainUnavailable) {
-			return settings, fmt.Errorf("%w; or run with --memory-secrets and pass the secrets through SF_CLIENT_SECRET, SF_PASSWORD or --secrets-stdin", err)
+			return settings, fmt.Errorf("%w; or run with --memory-secrets and pass the secrets through %s or --secrets-stdin", err, secretEnvList())
 		}
 		return settings, err
 	}
