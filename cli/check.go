@@ -21,7 +21,7 @@ func checkCommand() *Command {
 	return &Command{Name: "check", Summary: "check a whole app from a profile: lint, every flow it allows, introspect, userinfo, REST, revoke; a matrix of results", Run: checkCmd}
 }
 
-const checkUsage = `usage: connectedapplab check --profile P [--browser] [--format text|md|html|json] [--out FILE] [--progress]
+const checkUsage = `usage: connectedapplab check --profile P [--browser] [--format %s] [--out FILE] [--progress]
 
 Lints the app's settings (the profile's, or --settings FILE), runs every flow the app allows that
 needs no browser (and the browser flows with --browser), then introspection, userinfo and one REST
@@ -49,10 +49,41 @@ type checkFlags struct {
 	profiles                             profilesGlobal
 }
 
-// checkFormats are the --format values and the report's writer for each.
-var checkFormats = map[string]func(*checkup.Report, io.Writer) error{
-	"text": (*checkup.Report).WriteText, "md": (*checkup.Report).WriteMarkdown, "markdown": (*checkup.Report).WriteMarkdown,
-	"html": (*checkup.Report).WriteHTML, "json": (*checkup.Report).WriteJSON,
+// checkFormats are the --format values, in the order the help lists them, and the report's
+// writer for each: the one list the usage, the flag's help and the error are made from.
+var checkFormats = []struct {
+	name  string
+	write func(*checkup.Report, io.Writer) error
+}{
+	{"text", (*checkup.Report).WriteText},
+	{"md", (*checkup.Report).WriteMarkdown},
+	{"html", (*checkup.Report).WriteHTML},
+	{"json", (*checkup.Report).WriteJSON},
+}
+
+// checkFormat is the writer of the format name; nil if there is none.
+func checkFormat(name string) func(*checkup.Report, io.Writer) error {
+	for _, f := range checkFormats {
+		if f.name == name {
+			return f.write
+		}
+	}
+	return nil
+}
+
+// checkFormatNames lists the formats joined by sep, the last two by last: "text, md, html or json".
+func checkFormatNames(sep, last string) string {
+	var b strings.Builder
+	for i, f := range checkFormats {
+		switch {
+		case i == len(checkFormats)-1 && i > 0:
+			b.WriteString(last)
+		case i > 0:
+			b.WriteString(sep)
+		}
+		b.WriteString(f.name)
+	}
+	return b.String()
 }
 
 func checkCmd(ctx context.Context, env *Env) int {
@@ -61,7 +92,7 @@ func checkCmd(ctx context.Context, env *Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.StringVar(&f.profile, "profile", "", "the profile `NAME` to check (its app, user and secrets from the keychain)")
 	fs.BoolVar(&f.browser, "browser", false, "also run the browser flows (web server, PKCE, user-agent): a browser opens for each")
-	fs.StringVar(&f.format, "format", "text", "the report's `format`: text, md, html or json")
+	fs.StringVar(&f.format, "format", "text", "the report's `format`: "+checkFormatNames(", ", " or "))
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
 	fs.BoolVar(&f.progress, "progress", false, "print each step on stderr as it starts and ends (default: on when stderr is a terminal; --progress=false turns it off)")
 	fs.StringVar(&f.settings, "settings", "", "the app's settings JSON `FILE` (default: the profile's app settings)")
@@ -71,7 +102,7 @@ func checkCmd(ctx context.Context, env *Env) int {
 	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin for secrets the keychain does not hold: "+secretKeyList())
 	f.profiles.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, checkUsage, secretEnvList())
+		fmt.Fprintf(env.Stderr, checkUsage, checkFormatNames("|", "|"), secretEnvList())
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(env.Args); err != nil {
@@ -89,8 +120,8 @@ func checkCmd(ctx context.Context, env *Env) int {
 		return fail(ExitUsage, fmt.Sprintf("unexpected argument %q; every value goes with a flag, e.g. --profile %q", fs.Arg(0), fs.Arg(0)))
 	case f.profile == "":
 		return fail(ExitUsage, "--profile is required: name the profile to check (`connectedapplab profiles list` shows them)")
-	case checkFormats[f.format] == nil:
-		return fail(ExitUsage, fmt.Sprintf("--format %q is not a format; use text, md, html or json", f.format))
+	case checkFormat(f.format) == nil:
+		return fail(ExitUsage, fmt.Sprintf("--format %q is not a format; use %s", f.format, checkFormatNames(", ", " or ")))
 	}
 	for _, err := range []error{checkDuration("--request-timeout", f.opts.RequestTimeout, maxRequestTimeout),
 		checkDuration("--listen-timeout", f.opts.ListenTimeout, maxListenTimeout), checkURLFlag("--site-url", f.site, "https", "http")} {
@@ -144,7 +175,7 @@ func checkCmd(ctx context.Context, env *Env) int {
 	rep := checkup.Run(ctx, in)
 
 	var b bytes.Buffer
-	if err := checkFormats[f.format](rep, &b); err != nil {
+	if err := checkFormat(f.format)(rep, &b); err != nil {
 		return fail(ExitFailed, "writing the report: "+err.Error())
 	}
 	if out == nil {

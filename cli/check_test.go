@@ -589,6 +589,7 @@ func TestCheckBadInput(t *testing.T) {
 		{[]string{"--profile", "nope", "--out", existing}, `profile "nope"`},
 		{[]string{}, "--profile is required"},
 		{[]string{"--profile", "web", "--format", "xml", "--out", existing}, `--format "xml" is not a format; use text, md, html or json`},
+		{[]string{"--profile", "web", "--format", "markdown"}, `--format "markdown" is not a format; use text, md, html or json`},
 		{[]string{"--profile", "web", "--out", filepath.Join(dir, "no", "such", "dir", "r.md")}, "choose a file in a directory you can write"},
 		{[]string{"--profile", "web", "--out", filepath.Join(dir, "sub")}, "is a directory, not a file"},
 		{[]string{"--profile", "web", "--request-timeout", "0s"}, "--request-timeout 0s is out of range"},
@@ -611,7 +612,8 @@ func TestCheckBadInput(t *testing.T) {
 	}
 	// -h is the usage, exit 0.
 	code, _, errOut := c.run("-h")
-	if code != ExitOK || !strings.Contains(errOut, "usage: connectedapplab check --profile P") || !strings.Contains(errOut, "Exit codes: 0") {
+	if code != ExitOK || !strings.Contains(errOut, "usage: connectedapplab check --profile P") || !strings.Contains(errOut, "Exit codes: 0") ||
+		!strings.Contains(errOut, "[--format text|md|html|json]") || !strings.Contains(errOut, "the report's format: text, md, html or json") {
 		t.Errorf("-h: exit %d, %q", code, errOut)
 	}
 }
