@@ -209,7 +209,8 @@ func checkCmd(ctx context.Context, env *Env) int {
 func (f *checkFlags) input(env *Env) (checkup.Input, error) {
 	in := checkup.Input{Profile: f.profile, Browser: f.browser, SiteURL: f.site, Version: Version}
 	req := &in.Request
-	if _, err := loadProfile(env, &f.profiles, f.profile, req); err != nil {
+	p, err := loadStoredProfile(env, &f.profiles, f.profile, req)
+	if err != nil {
 		return in, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
 	req.Flow = "" // the checkup runs every flow
@@ -230,16 +231,6 @@ func (f *checkFlags) input(env *Env) (checkup.Input, error) {
 		}
 		in.Settings = &s
 		return in, nil
-	}
-	quiet := *env
-	quiet.Stderr = io.Discard // loadProfile printed the --memory-secrets notice already
-	st, err := profilesOpen(&quiet, &f.profiles)
-	if err != nil {
-		return in, err
-	}
-	p, err := st.Get(f.profile)
-	if err != nil {
-		return in, err
 	}
 	if len(p.App.Settings) > 0 {
 		s, err := connectedapp.ParseSettingsJSON(p.App.Settings)

@@ -763,6 +763,25 @@ func TestCheckCancelSaysItRevokes(t *testing.T) {
 	}
 }
 
+// check opens the profile store once: the profile it checks, its secrets and its app
+// settings come from one reading (the settings are used: lint runs).
+func TestCheckOpensTheStoreOnce(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Integration App")
+	s := c.settings(a)
+	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	opens, kc := 0, profilesKeychain
+	profilesKeychain = func() store.Keychain { opens++; return kc() }
+	defer func() { profilesKeychain = kc }()
+	code, out, errOut := c.run("--profile", "int", "--format", "json")
+	if r := decodeCheck(t, out); code != ExitOK || !*r.SettingsKnown {
+		t.Fatalf("exit %d, settings known %v: %s", code, *r.SettingsKnown, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("check opened the store %d times, want once", opens)
+	}
+}
+
 // check reads the same environment variables as run: SF_REFRESH_TOKEN is the profile's
 // refresh token (kept, as the app's settings are unknown), and neither it nor SF_SUBJECT_TOKEN is printed.
 func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
