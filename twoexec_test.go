@@ -127,6 +127,12 @@ func TestCLIExecutableHasNoWindowAndRunsCommands(t *testing.T) {
 		!strings.HasPrefix(out, "usage: connectedapplab-cli ") || strings.Contains(out, "--demo") {
 		t.Errorf("connectedapplab-cli help: exit %d, %q", code, out)
 	}
+	for _, args := range [][]string{{"--nope"}, {"nope"}} {
+		if code, out, errOut := exe("", args...); code != 2 || out != "" || !strings.HasPrefix(errOut, "connectedapplab-cli: unknown ") ||
+			!strings.Contains(errOut, "run `connectedapplab-cli ") {
+			t.Errorf("connectedapplab-cli %v: exit %d, stdout %q, stderr %q; want the error to name connectedapplab-cli", args, code, out, errOut)
+		}
+	}
 	org := sfemutest.Start(t)
 	args, stdin := runArgs(t, org)
 	code, out, errOut := exe(stdin, args...)

@@ -129,6 +129,11 @@ type Input struct {
 	// not the device flow's user code, which the checkup does not ask anyone to enter. It may
 	// be called from the flow's goroutines and must not block long.
 	FlowProgress func(flows.Progress)
+	// CancelRevoking (may be nil) is called once when the checkup is cancelled with tokens to
+	// revoke, before revoke waits for the org (up to CleanupTimeout), with how many it
+	// revokes: a cancel is answered at once even when no progress is shown. It is called on
+	// Run's goroutine, or, for a cancel while revoke runs, on one that Run waits for.
+	CancelRevoking func(tokens int)
 }
 
 // token is one token this checkup created.
@@ -218,12 +223,19 @@ func Run(ctx context.Context, in Input) *Report {
 		if st.cleanup {
 			runCtx, stop = context.WithTimeout(context.WithoutCancel(ctx), CleanupTimeout)
 		}
+		var waitNotice func()
+		if st.cleanup {
+			waitNotice = c.cancelNotice(ctx)
+		}
 		start := time.Now()
 		running := row
 		running.Status = Running
 		c.report(running)
 		row = st.run(runCtx, row)
 		stop()
+		if waitNotice != nil {
+			waitNotice()
+		}
 		row.DurationMS = float64(time.Since(start).Microseconds()) / 1000
 		switch {
 		case st.cleanup && ctx.Err() != nil:
@@ -247,6 +259,33 @@ func severityRank(s connectedapp.Severity) int {
 		return 1
 	}
 	return 2
+}
+
+// cancelNotice calls Input.CancelRevoking before a cleanup step when ctx is cancelled already,
+// else when ctx is cancelled while the step runs; the returned func ends the watch and waits
+// for a call under way.
+func (c *checker) cancelNotice(ctx context.Context) (wait func()) {
+	if c.in.CancelRevoking == nil {
+		return func() {}
+	}
+	n := len(c.revokeList())
+	if n == 0 {
+		return func() {}
+	}
+	if ctx.Err() != nil {
+		c.in.CancelRevoking(n)
+		return func() {}
+	}
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		c.in.CancelRevoking(n)
+	})
+	return func() {
+		if !stop() {
+			<-done
+		}
+	}
 }
 
 // made reports whether the checkup holds a token it made (one that revoke would revoke).
@@ -525,17 +564,24 @@ func (c *checker) failRow(f flows.Flow, res *flows.Result, row Row) Row {
 	return row
 }
 
-// causeOf picks the lint finding that explains a failure: the one whose wire error is what
-// the org answered, else an error with the same error code, else an error whose wire error
-// lint does not know. Without an OAuth error (a timeout, a browser that never came back) it
-// is the first error. nil: no finding explains it, and guidance's fix stands.
+// causeOf picks the lint finding that explains a failure: an error whose wire error is what
+// the org answered (the same text, or that text and a note after a space), else a warning
+// that is, else an error with the same error code, else an error whose wire error lint does
+// not know. An answer without a code matches no wire error. Without an OAuth error (a
+// timeout, a browser that never came back) it is the first error. nil: no finding explains
+// it, and guidance's fix stands.
 func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Finding {
-	var first, sameCode, unknownWire *connectedapp.Finding
+	var first, sameError, sameWarning, sameCode, unknownWire *connectedapp.Finding
+	ans, ansCode := "", ""
+	if oe != nil {
+		ans, ansCode = strings.ToLower(oe.Error()), strings.ToLower(oe.Code)
+	}
 	for i := range lint {
 		fd := &lint[i]
 		wire := strings.ToLower(fd.WireError)
-		if oe != nil && wire != "" && strings.HasPrefix(wire, strings.ToLower(oe.Error())) {
-			return fd
+		same := ansCode != "" && wire != "" && (wire == ans || strings.HasPrefix(wire, ans+" "))
+		if same && fd.Severity == connectedapp.Warning && sameWarning == nil {
+			sameWarning = fd
 		}
 		if fd.Severity != connectedapp.Error {
 			continue
@@ -546,15 +592,21 @@ func causeOf(lint []connectedapp.Finding, oe *flows.OAuthError) *connectedapp.Fi
 		code, _, _ := strings.Cut(wire, ":")
 		switch {
 		case oe == nil:
+		case same && sameError == nil:
+			sameError = fd
 		case wire == "" && unknownWire == nil:
 			unknownWire = fd
-		case wire != "" && sameCode == nil && code == strings.ToLower(oe.Code):
+		case ansCode != "" && wire != "" && sameCode == nil && strings.TrimSpace(code) == ansCode:
 			sameCode = fd
 		}
 	}
 	switch {
 	case oe == nil:
 		return first
+	case sameError != nil:
+		return sameError
+	case sameWarning != nil:
+		return sameWarning
 	case sameCode != nil:
 		return sameCode
 	}
@@ -754,6 +806,50 @@ func (c *checker) rest(ctx context.Context, row Row) Row {
 // revoke revokes every refresh token and access token this checkup created (never the
 // profile's stored refresh token).
 func (c *checker) revoke(ctx context.Context, row Row) Row {
+	list := c.revokeList()
+	if len(list) == 0 {
+		row.Status, row.Detail = Skipped, "nothing to revoke: the checkup made no token"
+		return row
+	}
+	var failed []string
+	tried := 0
+	for _, t := range list {
+		if ctx.Err() != nil {
+			break
+		}
+		tried++
+		if _, err := flows.Revoke(ctx, c.in.Request, t); err != nil {
+			failed = append(failed, err.Error())
+		}
+	}
+	// A token not tried (the time ran out first) is as alive as one the org refused.
+	if untried := len(list) - tried; len(failed) > 0 || untried > 0 {
+		row.Status = Fails
+		row.Detail = fmt.Sprintf("%d of %d tokens not revoked", len(failed)+untried, len(list))
+		if len(failed) > 0 {
+			row.Detail += ": " + failed[0]
+		}
+		if untried > 0 {
+			why := "the checkup was cancelled"
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				why = fmt.Sprintf("the time for revoking (%s) ran out", CleanupTimeout)
+			}
+			row.Detail += fmt.Sprintf("; %d never tried: %s", untried, why)
+		}
+		row.Fix = "revoke them in " + guidance.SetupPath("Connected Apps OAuth Usage") + ", or wait for them to expire"
+		return row
+	}
+	noun := "tokens"
+	if len(list) == 1 {
+		noun = "token"
+	}
+	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d %s the checkup made", len(list), noun)
+	return row
+}
+
+// revokeList is what revoke revokes: the access tokens, then the refresh tokens, this
+// checkup made, each once, never the profile's stored refresh token.
+func (c *checker) revokeList() []string {
 	var list []string
 	seen := map[string]bool{c.in.Request.RefreshToken: true, "": true}
 	// Access tokens first: revoking a refresh token also voids the access tokens made with it.
@@ -769,31 +865,7 @@ func (c *checker) revoke(ctx context.Context, row Row) Row {
 			list = append(list, rt)
 		}
 	}
-	if len(list) == 0 {
-		row.Status, row.Detail = Skipped, "nothing to revoke: the checkup made no token"
-		return row
-	}
-	var failed []string
-	for _, t := range list {
-		if ctx.Err() != nil {
-			break
-		}
-		if _, err := flows.Revoke(ctx, c.in.Request, t); err != nil {
-			failed = append(failed, err.Error())
-		}
-	}
-	if len(failed) > 0 {
-		row.Status = Fails
-		row.Detail = fmt.Sprintf("%d of %d tokens not revoked: %s", len(failed), len(list), failed[0])
-		row.Fix = "revoke them in " + guidance.SetupPath("Connected Apps OAuth Usage") + ", or wait for them to expire"
-		return row
-	}
-	noun := "tokens"
-	if len(list) == 1 {
-		noun = "token"
-	}
-	row.Status, row.Detail = Works, fmt.Sprintf("revoked the %d %s the checkup made", len(list), noun)
-	return row
+	return list
 }
 
 // guidanceSettings is what the app's settings tell guidance.

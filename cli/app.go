@@ -37,6 +37,9 @@ func appCmd(ctx context.Context, env *Env) int {
 		return 2
 	}
 	sub, args := env.Args[0], env.Args[1:]
+	if isHelpArg(sub) {
+		sub = "help"
+	}
 	switch sub {
 	case "lint":
 		return appLint(env, args)
@@ -44,7 +47,7 @@ func appCmd(ctx context.Context, env *Env) int {
 		return appGenerate(env, args)
 	case "read":
 		return appRead(ctx, env, args)
-	case "-h", "--help", "help":
+	case "help":
 		fmt.Fprint(env.Stdout, appUsage)
 		return 0
 	}

@@ -53,9 +53,13 @@ func benchCmd(ctx context.Context, env *Env) int {
 		fmt.Fprint(env.Stderr, benchUsage)
 		return ExitUsage
 	}
-	switch sub := env.Args[0]; sub {
+	sub := env.Args[0]
+	if isHelpArg(sub) {
+		sub = "help"
+	}
+	switch sub {
 	case "rotation":
-	case "-h", "--help", "help":
+	case "help":
 		fmt.Fprint(env.Stdout, benchUsage)
 		return ExitOK
 	default:

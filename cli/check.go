@@ -21,15 +21,15 @@ func checkCommand() *Command {
 	return &Command{Name: "check", Summary: "check a whole app from a profile: lint, every flow it allows, introspect, userinfo, REST, revoke; a matrix of results", Run: checkCmd}
 }
 
-const checkUsage = `usage: connectedapplab check --profile P [--browser] [--format text|md|html|json] [--out FILE] [--progress]
+const checkUsage = `usage: connectedapplab check --profile P [--browser] [--format %s] [--out FILE] [--progress]
 
 Lints the app's settings (the profile's, or --settings FILE), runs every flow the app allows that
 needs no browser (and the browser flows with --browser), then introspection, userinfo and one REST
 call with a token it got, and revokes every token it made, also after Ctrl-C. The answer is a matrix
 of flow by result: works; fails, why and the fix; skipped and why. Secrets are redacted in every
 format. --out writes the report to FILE (created 0600, replaced whole, never half-written).
-Secrets the keychain does not hold come from SF_CLIENT_SECRET, SF_PASSWORD, SF_SECURITY_TOKEN
-or --secrets-stdin.
+Secrets the keychain does not hold come from --secrets-stdin or the environment:
+%s.
 
 Exit codes: 0 every step that ran works, 1 a step failed or the checkup was cancelled,
 2 bad input (an unknown profile or format, an unwritable --out): nothing was sent.
@@ -49,10 +49,41 @@ type checkFlags struct {
 	profiles                             profilesGlobal
 }
 
-// checkFormats are the --format values and the report's writer for each.
-var checkFormats = map[string]func(*checkup.Report, io.Writer) error{
-	"text": (*checkup.Report).WriteText, "md": (*checkup.Report).WriteMarkdown, "markdown": (*checkup.Report).WriteMarkdown,
-	"html": (*checkup.Report).WriteHTML, "json": (*checkup.Report).WriteJSON,
+// checkFormats are the --format values, in the order the help lists them, and the report's
+// writer for each: the one list the usage, the flag's help and the error are made from.
+var checkFormats = []struct {
+	name  string
+	write func(*checkup.Report, io.Writer) error
+}{
+	{"text", (*checkup.Report).WriteText},
+	{"md", (*checkup.Report).WriteMarkdown},
+	{"html", (*checkup.Report).WriteHTML},
+	{"json", (*checkup.Report).WriteJSON},
+}
+
+// checkFormat is the writer of the format name; nil if there is none.
+func checkFormat(name string) func(*checkup.Report, io.Writer) error {
+	for _, f := range checkFormats {
+		if f.name == name {
+			return f.write
+		}
+	}
+	return nil
+}
+
+// checkFormatNames lists the formats joined by sep, the last two by last: "text, md, html or json".
+func checkFormatNames(sep, last string) string {
+	var b strings.Builder
+	for i, f := range checkFormats {
+		switch {
+		case i == len(checkFormats)-1 && i > 0:
+			b.WriteString(last)
+		case i > 0:
+			b.WriteString(sep)
+		}
+		b.WriteString(f.name)
+	}
+	return b.String()
 }
 
 func checkCmd(ctx context.Context, env *Env) int {
@@ -61,17 +92,17 @@ func checkCmd(ctx context.Context, env *Env) int {
 	fs.SetOutput(env.Stderr)
 	fs.StringVar(&f.profile, "profile", "", "the profile `NAME` to check (its app, user and secrets from the keychain)")
 	fs.BoolVar(&f.browser, "browser", false, "also run the browser flows (web server, PKCE, user-agent): a browser opens for each")
-	fs.StringVar(&f.format, "format", "text", "the report's `format`: text, md, html or json")
+	fs.StringVar(&f.format, "format", "text", "the report's `format`: "+checkFormatNames(", ", " or "))
 	fs.StringVar(&f.out, "out", "", "write the report to `FILE` instead of stdout")
-	fs.BoolVar(&f.progress, "progress", false, "print each step on stderr as it starts and ends (the default when stderr is a terminal)")
+	fs.BoolVar(&f.progress, "progress", false, "print each step on stderr as it starts and ends (default: on when stderr is a terminal; --progress=false turns it off)")
 	fs.StringVar(&f.settings, "settings", "", "the app's settings JSON `FILE` (default: the profile's app settings)")
 	fs.StringVar(&f.site, "site-url", "", "an Experience Cloud site `URL`: the JWT bearer flow also tries it as the audience")
 	fs.DurationVar(&f.opts.RequestTimeout, "request-timeout", flows.DefaultRequestTimeout, "timeout of each HTTP request")
 	fs.DurationVar(&f.opts.ListenTimeout, "listen-timeout", flows.DefaultListenTimeout, "how long each browser flow waits for the browser")
-	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin for secrets the keychain does not hold: client_secret, password, security_token")
+	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin for secrets the keychain does not hold: "+secretKeyList())
 	f.profiles.register(fs)
 	fs.Usage = func() {
-		fmt.Fprint(env.Stderr, checkUsage)
+		fmt.Fprintf(env.Stderr, checkUsage, checkFormatNames("|", "|"), secretEnvList())
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(env.Args); err != nil {
@@ -89,8 +120,8 @@ func checkCmd(ctx context.Context, env *Env) int {
 		return fail(ExitUsage, fmt.Sprintf("unexpected argument %q; every value goes with a flag, e.g. --profile %q", fs.Arg(0), fs.Arg(0)))
 	case f.profile == "":
 		return fail(ExitUsage, "--profile is required: name the profile to check (`connectedapplab profiles list` shows them)")
-	case checkFormats[f.format] == nil:
-		return fail(ExitUsage, fmt.Sprintf("--format %q is not a format; use text, md, html or json", f.format))
+	case checkFormat(f.format) == nil:
+		return fail(ExitUsage, fmt.Sprintf("--format %q is not a format; use %s", f.format, checkFormatNames(", ", " or ")))
 	}
 	for _, err := range []error{checkDuration("--request-timeout", f.opts.RequestTimeout, maxRequestTimeout),
 		checkDuration("--listen-timeout", f.opts.ListenTimeout, maxListenTimeout), checkURLFlag("--site-url", f.site, "https", "http")} {
@@ -111,25 +142,40 @@ func checkCmd(ctx context.Context, env *Env) int {
 	if err != nil {
 		return fail(exitCode(err, ExitUsage), err.Error())
 	}
-	_, tty := terminalFD(env.Stderr)
-	if tty || f.progress {
+	// --progress, or --progress=false, decides; without it, whether stderr is a terminal.
+	progress := f.progress
+	set := false
+	fs.Visit(func(fl *flag.Flag) { set = set || fl.Name == "progress" })
+	if !set {
+		_, progress = terminalFD(env.Stderr)
+	}
+	if progress {
 		in.Progress = func(r checkup.Row) { checkProgress(env.Stderr, r) }
 	}
 	in.FlowProgress = func(p flows.Progress) {
 		// With progress on, every step of the flow; else only a URL the user must open.
 		switch {
 		case p.Step == "done" || p.Step == "failed": // the step's own line says it
-		case tty || f.progress:
+		case progress:
 			fmt.Fprintln(env.Stderr, "    "+oneLine(p.Message))
 		case p.Step == "browser" && p.AuthorizeURL != "" && strings.Contains(p.Message, p.AuthorizeURL):
 			fmt.Fprintln(env.Stderr, oneLine("check: "+p.Message))
 		}
 	}
 
+	// Said whether or not progress is on: the revoke after a cancel may take a while.
+	in.CancelRevoking = func(n int) {
+		noun := "tokens"
+		if n == 1 {
+			noun = "token"
+		}
+		fmt.Fprintf(env.Stderr, "check: cancelled; revoking %d %s the checkup made (up to %.0f s)\n", n, noun, checkup.CleanupTimeout.Seconds())
+	}
+
 	rep := checkup.Run(ctx, in)
 
 	var b bytes.Buffer
-	if err := checkFormats[f.format](rep, &b); err != nil {
+	if err := checkFormat(f.format)(rep, &b); err != nil {
 		return fail(ExitFailed, "writing the report: "+err.Error())
 	}
 	if out == nil {
@@ -163,18 +209,12 @@ func checkCmd(ctx context.Context, env *Env) int {
 func (f *checkFlags) input(env *Env) (checkup.Input, error) {
 	in := checkup.Input{Profile: f.profile, Browser: f.browser, SiteURL: f.site, Version: Version}
 	req := &in.Request
-	if _, err := loadProfile(env, &f.profiles, f.profile, req); err != nil {
+	p, err := loadStoredProfile(env, &f.profiles, f.profile, req)
+	if err != nil {
 		return in, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
 	req.Flow = "" // the checkup runs every flow
-	for _, e := range []struct {
-		dst *string
-		env string
-	}{{&req.ClientSecret, "SF_CLIENT_SECRET"}, {&req.Password, "SF_PASSWORD"}, {&req.SecurityToken, "SF_SECURITY_TOKEN"}} {
-		if *e.dst == "" {
-			*e.dst = envOr(env, e.env)
-		}
-	}
+	secretsFromEnv(env, req)
 	if f.secretsStdin {
 		if err := readSecrets(env.Stdin, req); err != nil {
 			return in, err
@@ -191,16 +231,6 @@ func (f *checkFlags) input(env *Env) (checkup.Input, error) {
 		}
 		in.Settings = &s
 		return in, nil
-	}
-	quiet := *env
-	quiet.Stderr = io.Discard // loadProfile printed the --memory-secrets notice already
-	st, err := profilesOpen(&quiet, &f.profiles)
-	if err != nil {
-		return in, err
-	}
-	p, err := st.Get(f.profile)
-	if err != nil {
-		return in, err
 	}
 	if len(p.App.Settings) > 0 {
 		s, err := connectedapp.ParseSettingsJSON(p.App.Settings)

@@ -38,10 +38,9 @@ func openPTY(t *testing.T) (*os.File, *os.File) {
 	return ptmx, tty
 }
 
-// On a terminal, progress is on without --progress.
-func TestCheckProgressOnATerminal(t *testing.T) {
-	c := startCheckOrg(t)
-	c.addProfile("web", c.org.App(t, "Web App"), c.org.CallbackURL, nil, nil)
+// ptyCheck runs check with args, its stderr a terminal, and returns what the terminal showed.
+func ptyCheck(t *testing.T, c *checkOrg, args ...string) (int, string, string) {
+	t.Helper()
 	ptmx, tty := openPTY(t)
 	defer ptmx.Close()
 	var seen bytes.Buffer
@@ -49,7 +48,7 @@ func TestCheckProgressOnATerminal(t *testing.T) {
 	go func() { io.Copy(&seen, ptmx); close(done) }() // drains the terminal until it closes
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	code, out := c.check(ctx, tty, "--profile", "web")
+	code, out := c.check(ctx, tty, args...)
 	tty.Close()
 	select {
 	case <-done:
@@ -57,9 +56,26 @@ func TestCheckProgressOnATerminal(t *testing.T) {
 		ptmx.Close()
 		<-done
 	}
-	text := strings.ReplaceAll(seen.String(), "\r\n", "\n")
+	return code, strings.ReplaceAll(seen.String(), "\r\n", "\n"), out
+}
+
+// On a terminal, progress is on without --progress.
+func TestCheckProgressOnATerminal(t *testing.T) {
+	c := startCheckOrg(t)
+	c.addProfile("web", c.org.App(t, "Web App"), c.org.CallbackURL, nil, nil)
+	code, text, out := ptyCheck(t, c, "--profile", "web")
 	if code != ExitOK || !strings.Contains(text, "· username-password ...\n") || !strings.Contains(text, "· username-password: works") ||
 		!strings.Contains(text, "check: ") || strings.Contains(out, "· ") {
+		t.Errorf("exit %d; terminal:\n%s\nstdout:\n%s", code, text, out)
+	}
+}
+
+// --progress=false turns progress off on a terminal too.
+func TestCheckProgressFalseOnATerminal(t *testing.T) {
+	c := startCheckOrg(t)
+	c.addProfile("web", c.org.App(t, "Web App"), c.org.CallbackURL, nil, nil)
+	code, text, out := ptyCheck(t, c, "--profile", "web", "--progress=false")
+	if code != ExitOK || strings.Contains(text, "· ") || strings.Contains(out, "· ") || !strings.Contains(out, "username-password") {
 		t.Errorf("exit %d; terminal:\n%s\nstdout:\n%s", code, text, out)
 	}
 }

@@ -460,6 +460,7 @@ type tokenRecorder struct {
 	tokens   []string
 	kinds    map[string]bool // the token response fields seen: access_token, refresh_token, id_token
 	requests int
+	onToken  func() // nil, or called after each token response (with no lock held)
 }
 
 func newTokenRecorder(t *testing.T) *tokenRecorder {
@@ -488,7 +489,11 @@ func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
 				r.kinds[k] = true
 			}
 		}
+		on := r.onToken
 		r.mu.Unlock()
+		if on != nil {
+			on()
+		}
 	}
 	return res, nil
 }
@@ -584,6 +589,7 @@ func TestCheckBadInput(t *testing.T) {
 		{[]string{"--profile", "nope", "--out", existing}, `profile "nope"`},
 		{[]string{}, "--profile is required"},
 		{[]string{"--profile", "web", "--format", "xml", "--out", existing}, `--format "xml" is not a format; use text, md, html or json`},
+		{[]string{"--profile", "web", "--format", "markdown"}, `--format "markdown" is not a format; use text, md, html or json`},
 		{[]string{"--profile", "web", "--out", filepath.Join(dir, "no", "such", "dir", "r.md")}, "choose a file in a directory you can write"},
 		{[]string{"--profile", "web", "--out", filepath.Join(dir, "sub")}, "is a directory, not a file"},
 		{[]string{"--profile", "web", "--request-timeout", "0s"}, "--request-timeout 0s is out of range"},
@@ -606,7 +612,8 @@ func TestCheckBadInput(t *testing.T) {
 	}
 	// -h is the usage, exit 0.
 	code, _, errOut := c.run("-h")
-	if code != ExitOK || !strings.Contains(errOut, "usage: connectedapplab check --profile P") || !strings.Contains(errOut, "Exit codes: 0") {
+	if code != ExitOK || !strings.Contains(errOut, "usage: connectedapplab check --profile P") || !strings.Contains(errOut, "Exit codes: 0") ||
+		!strings.Contains(errOut, "[--format text|md|html|json]") || !strings.Contains(errOut, "the report's format: text, md, html or json") {
 		t.Errorf("-h: exit %d, %q", code, errOut)
 	}
 }
@@ -705,6 +712,112 @@ func TestCheckCtrlCRevokesWhatItMade(t *testing.T) {
 	in, _, err := flows.Introspect(context.Background(), req, toks[0], "access_token")
 	if err != nil || in.Active {
 		t.Errorf("the token made before the cancel: active %v, %v; want revoked", in != nil && in.Active, err)
+	}
+}
+
+// stderrProbe is stderr that calls on for each write.
+type stderrProbe struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+	on func(p string)
+}
+
+func (w *stderrProbe) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.b.Write(p)
+	w.on(string(p))
+	return len(p), nil
+}
+
+// A cancel with tokens to revoke is answered at once on stderr, progress or not (stderr is
+// no terminal here), before the revoke asks the org anything.
+func TestCheckCancelSaysItRevokes(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Integration App")
+	s := c.settings(a)
+	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	atCancel, atNotice := -1, -1
+	c.rec.mu.Lock()
+	c.rec.onToken = func() {
+		if atCancel < 0 {
+			atCancel = c.rec.Requests()
+			cancel()
+		}
+	}
+	c.rec.mu.Unlock()
+	const line = "check: cancelled; revoking 1 token the checkup made (up to 15 s)\n"
+	stderr := &stderrProbe{on: func(p string) {
+		if p == line {
+			atNotice = c.rec.Requests()
+		}
+	}}
+	code, _ := c.check(ctx, stderr, "--profile", "int", "--format", "json")
+	if code != ExitFailed || atCancel < 0 {
+		t.Fatalf("exit %d, cancelled after request %d; stderr:\n%s", code, atCancel, stderr.b.String())
+	}
+	if atNotice != atCancel {
+		t.Errorf("the notice came after request %d, the cancel after %d (want it before any revoke); stderr:\n%s", atNotice, atCancel, stderr.b.String())
+	}
+}
+
+// check opens the profile store once: the profile it checks, its secrets and its app
+// settings come from one reading (the settings are used: lint runs).
+func TestCheckOpensTheStoreOnce(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Integration App")
+	s := c.settings(a)
+	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	opens, kc := 0, profilesKeychain
+	profilesKeychain = func() store.Keychain { opens++; return kc() }
+	defer func() { profilesKeychain = kc }()
+	code, out, errOut := c.run("--profile", "int", "--format", "json")
+	if r := decodeCheck(t, out); code != ExitOK || !*r.SettingsKnown {
+		t.Fatalf("exit %d, settings known %v: %s", code, *r.SettingsKnown, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("check opened the store %d times, want once", opens)
+	}
+}
+
+// check reads the same environment variables as run: SF_REFRESH_TOKEN is the profile's
+// refresh token (kept, as the app's settings are unknown), and neither it nor SF_SUBJECT_TOKEN is printed.
+func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
+	c := startCheckOrg(t)
+	a := c.org.App(t, "Web App")
+	u := c.org.User(t, sfemu.DemoUser)
+	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
+		t.Fatalf("add: %+v", r)
+	}
+	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken,
+		"SF_REFRESH_TOKEN": "5Aep861-not-a-real-refresh-token-from-the-environment", "SF_SUBJECT_TOKEN": "00D-not-a-real-subject-token-from-the-environment"}
+	var out, errb bytes.Buffer
+	Main(context.Background(), []string{"check", "--config-dir", c.dir, "--memory-secrets", "--profile", "bare", "--format", "json"},
+		&Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
+	r := decodeCheck(t, out.String())
+	found := false
+	for _, row := range r.Rows {
+		if row.Step == "refresh" {
+			found = true
+			if strings.HasPrefix(row.Detail, "no refresh token") || !strings.Contains(row.Detail, "the profile's stored refresh token") {
+				t.Errorf("refresh %s: %s; want SF_REFRESH_TOKEN taken as the profile's refresh token", row.Status, row.Detail)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no refresh row:\n%s", out.String())
+	}
+	for k, s := range env {
+		if strings.Contains(out.String()+errb.String(), s) {
+			t.Errorf("%s was printed", k)
+		}
+	}
+	var help bytes.Buffer
+	Main(context.Background(), []string{"check", "-h"}, &Env{Stdout: &help, Stderr: &help})
+	if !strings.Contains(help.String(), secretEnvList()) || !strings.Contains(help.String(), "SF_SUBJECT_TOKEN") {
+		t.Errorf("check -h does not list the variables:\n%s", help.String())
 	}
 }
 

@@ -54,9 +54,12 @@ func diagnoseCmd(ctx context.Context, env *Env) int {
 		return 2
 	}
 	sub, args := env.Args[0], env.Args[1:]
+	if isHelpArg(sub) {
+		sub = "help"
+	}
 	switch sub {
 	case "refresh", "approvals":
-	case "-h", "--help", "help":
+	case "help":
 		fmt.Fprint(env.Stdout, diagnoseUsage)
 		return 0
 	default:

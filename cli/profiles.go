@@ -139,20 +139,7 @@ func profilesOpen(env *Env, g *profilesGlobal) (*store.Store, error) {
 	} else {
 		kc = profilesKeychain()
 	}
-	s, err := store.Open(dir, kc)
-	if err != nil {
-		return nil, err
-	}
-	return s.WithFlows(flowNameList(env.catalog())), nil
-}
-
-// flowNameList is the catalogue's flow names, for the store.
-func flowNameList(cat []flows.Spec) []string {
-	names := make([]string, len(cat))
-	for i, sp := range cat {
-		names[i] = string(sp.Flow)
-	}
-	return names
+	return store.OpenWithFlows(dir, kc, env.catalog(), func(sp flows.Spec) string { return string(sp.Flow) })
 }
 
 // profilesFail prints err on one line and returns its exit code: ExitUsage for bad input (an

@@ -8,7 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -149,16 +149,16 @@ func runFlow(ctx context.Context, env *Env) int {
 	fs.StringVar(&r.LoginURL, "login-url", "", "login `URL`: https://login.salesforce.com, https://test.salesforce.com or the My Domain URL")
 	fs.StringVar(&r.MyDomainURL, "my-domain-url", "", "the org's My Domain `URL` (client credentials use it)")
 	fs.StringVar(&r.ClientID, "client-id", "", "the app's consumer key")
-	fs.StringVar(&r.ClientSecret, "client-secret", "", "the consumer secret (better: SF_CLIENT_SECRET or --secrets-stdin; flags land in shell history)")
+	fs.StringVar(&r.ClientSecret, "client-secret", "", "the consumer secret (better: "+secretEnvName("client_secret")+" or --secrets-stdin; flags land in shell history)")
 	fs.StringVar(&r.CallbackURL, "callback-url", "http://localhost:1717/OauthRedirect", "loopback callback `URL`, exactly as on the app")
 	fs.StringVar(&f.scopes, "scopes", "", "scopes to request, space or comma separated (empty: all the app's scopes)")
 	fs.StringVar(&r.Username, "username", "", "the user (username-password, JWT bearer)")
-	fs.StringVar(&r.Password, "password", "", "the password (better: SF_PASSWORD or --secrets-stdin)")
-	fs.StringVar(&r.SecurityToken, "security-token", "", "the user's security token (better: SF_SECURITY_TOKEN)")
+	fs.StringVar(&r.Password, "password", "", "the password (better: "+secretEnvName("password")+" or --secrets-stdin)")
+	fs.StringVar(&r.SecurityToken, "security-token", "", "the user's security token (better: "+secretEnvName("security_token")+")")
 	fs.StringVar(&f.jwtKey, "jwt-key", "", "PEM private key `file` for the JWT bearer flow")
 	fs.StringVar(&r.JWTAudience, "jwt-audience", "", "JWT aud (default: tries the login host, then login/test.salesforce.com)")
-	fs.StringVar(&r.RefreshToken, "refresh-token", "", "refresh token for the refresh flow (better: SF_REFRESH_TOKEN)")
-	fs.StringVar(&r.SubjectToken, "subject-token", "", "subject token for token exchange (better: SF_SUBJECT_TOKEN)")
+	fs.StringVar(&r.RefreshToken, "refresh-token", "", "refresh token for the refresh flow (better: "+secretEnvName("refresh_token")+")")
+	fs.StringVar(&r.SubjectToken, "subject-token", "", "subject token for token exchange (better: "+secretEnvName("subject_token")+")")
 	fs.StringVar(&r.SubjectTokenType, "subject-token-type", "", "subject_token_type: access_token, refresh_token, id_token, jwt, saml2 or a URN")
 	fs.StringVar(&f.samlFile, "saml-assertion", "", "`file` holding the base64url SAML assertion (SAML bearer flow)")
 	fs.BoolVar(&r.Options.UsePKCE, "pkce", false, "send a PKCE S256 challenge in the web-server flow too")
@@ -170,7 +170,7 @@ func runFlow(ctx context.Context, env *Env) int {
 	fs.StringVar(&f.caBundle, "ca-bundle", "", "PEM `file` of extra CA certificates (a TLS-inspecting proxy's)")
 	fs.BoolVar(&r.Options.NoBrowser, "no-browser", false, "print the authorize URL instead of opening a browser (SSH, WSL, locked-down desktops)")
 	fs.BoolVar(&r.Options.ClientAuthBasic, "client-auth-basic", false, "send the client ID and secret as HTTP Basic instead of in the body")
-	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin: client_secret, password, security_token, refresh_token, subject_token")
+	fs.BoolVar(&f.secretsStdin, "secrets-stdin", false, "read KEY=VALUE lines from stdin: "+secretKeyList())
 	fs.BoolVar(&f.asJSON, "json", false, "print one JSON object (schema_version 2, documented in cli/run.go and the README)")
 	fs.BoolVar(&f.showTokens, "show-tokens", false, "print tokens in full (default: prefix…suffix)")
 	fs.BoolVar(&f.introspect, "introspect", false, "introspect the access token afterwards (its exp is the session's real expiry)")
@@ -318,19 +318,7 @@ func (f *runFlags) complete(env *Env, set map[string]bool) (guidance.Settings, e
 	if f.scopes != "" {
 		r.Scopes = strings.Fields(strings.ReplaceAll(f.scopes, ",", " "))
 	}
-	getenv := env.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	for _, e := range []struct {
-		dst *string
-		env string
-	}{{&r.ClientSecret, "SF_CLIENT_SECRET"}, {&r.Password, "SF_PASSWORD"}, {&r.SecurityToken, "SF_SECURITY_TOKEN"},
-		{&r.RefreshToken, "SF_REFRESH_TOKEN"}, {&r.SubjectToken, "SF_SUBJECT_TOKEN"}} {
-		if *e.dst == "" {
-			*e.dst = getenv(e.env)
-		}
-	}
+	secretsFromEnv(env, r)
 	if f.secretsStdin {
 		if err := readSecrets(env.Stdin, r); err != nil {
 			return settings, err
@@ -409,22 +397,14 @@ func readSecrets(in io.Reader, r *flows.Request) error {
 		}
 		k, v, ok := strings.Cut(line, "=")
 		if !ok {
-			return fmt.Errorf("--secrets-stdin: line %d is not KEY=VALUE (keys: client_secret, password, security_token, refresh_token, subject_token)", n)
+			return fmt.Errorf("--secrets-stdin: line %d is not KEY=VALUE (keys: %s)", n, secretKeyList())
 		}
-		switch strings.ToLower(strings.TrimSpace(k)) {
-		case "client_secret", "sf_client_secret":
-			r.ClientSecret = v
-		case "password", "sf_password":
-			r.Password = v
-		case "security_token", "sf_security_token":
-			r.SecurityToken = v
-		case "refresh_token", "sf_refresh_token":
-			r.RefreshToken = v
-		case "subject_token", "sf_subject_token":
-			r.SubjectToken = v
-		default:
-			return fmt.Errorf("--secrets-stdin: line %d: unknown key %q (keys: client_secret, password, security_token, refresh_token, subject_token)", n, k)
+		key := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(k)), "sf_")
+		i := slices.IndexFunc(secretInputs, func(s secretInput) bool { return s.key == key })
+		if i < 0 {
+			return fmt.Errorf("--secrets-stdin: line %d: unknown key %q (keys: %s)", n, k, secretKeyList())
 		}
+		*secretInputs[i].field(r) = v
 	}
 	return scanError(sc.Err(), "--secrets-stdin", fmt.Sprintf("line %d", n+1), maxSecretLine, "pipe one KEY=VALUE line per secret")
 }

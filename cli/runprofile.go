@@ -15,21 +15,30 @@ import (
 // reached, the run goes on without stored secrets only if the user chose --memory-secrets;
 // otherwise the error says what to install or unlock.
 func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (guidance.Settings, error) {
-	var settings guidance.Settings
+	p, err := loadStoredProfile(env, g, name, req)
+	if err != nil {
+		return guidance.Settings{}, err
+	}
+	return profileSettings(p), nil
+}
+
+// loadStoredProfile is loadProfile returning the stored profile itself (check reads its app
+// settings), from the one opening of the store.
+func loadStoredProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (store.Profile, error) {
 	st, err := profilesOpen(env, g)
 	if err != nil {
-		return settings, err
+		return store.Profile{}, err
 	}
 	p, err := st.Get(name)
 	if err != nil {
-		return settings, err
+		return p, err
 	}
 	sec, err := st.Secrets(p)
 	if err != nil {
 		if errors.Is(err, store.ErrKeychainUnavailable) {
-			return settings, fmt.Errorf("%w; or run with --memory-secrets and pass the secrets through SF_CLIENT_SECRET, SF_PASSWORD or --secrets-stdin", err)
+			return p, fmt.Errorf("%w; or run with --memory-secrets and pass the secrets through %s or --secrets-stdin", err, secretEnvList())
 		}
-		return settings, err
+		return p, err
 	}
 	req.Flow = flows.Flow(p.Flow)
 	req.LoginURL = p.LoginURL
@@ -48,11 +57,11 @@ func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (
 	case p.JWTKeyFile != "":
 		b, err := userfile.Read(p.JWTKeyFile, "the JWT key file", userfile.KeyLimit)
 		if err != nil {
-			return settings, fmt.Errorf("profile %q: %v; fix jwt_key_file with `profiles add` or pass --jwt-key", p.Name, err)
+			return p, fmt.Errorf("profile %q: %v; fix jwt_key_file with `profiles add` or pass --jwt-key", p.Name, err)
 		}
 		req.JWTPrivateKeyPEM = b
 	}
-	return profileSettings(p), nil
+	return p, nil
 }
 
 // profileSettings turns what the admin told the profile about the app into guidance's terms.

@@ -74,7 +74,7 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 		}}, nil
 	}
 	switch a := args[0]; {
-	case a == "-h" || a == "-help" || a == "--help":
+	case isHelpArg(a):
 		return t.command("help"), args[1:]
 	case a == "-version" || a == "--version":
 		return t.command("version"), args[1:]
@@ -83,14 +83,14 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 			return t.command("window"), args
 		}
 		if t.window == nil {
-			return badInput(fmt.Sprintf("unknown flag %s (this binary has no window); run `connectedapplab --help` for the commands", a)), nil
+			return t.badInput(fmt.Sprintf("unknown flag %s (this executable has no window); run `%s --help` for the commands", a, t.name())), nil
 		}
-		return badInput(fmt.Sprintf("unknown flag %s; run `connectedapplab --help` for the commands and the window's flags", a)), nil
+		return t.badInput(fmt.Sprintf("unknown flag %s; run `%s --help` for the commands and the window's flags", a, t.name())), nil
 	default:
 		if c := t.command(a); c != nil {
 			return c, args[1:]
 		}
-		return badInput(fmt.Sprintf("unknown command %q; run `connectedapplab help` for the list", a)), nil
+		return t.badInput(fmt.Sprintf("unknown command %q; run `%s help` for the list", a, t.name())), nil
 	}
 }
 
@@ -112,18 +112,29 @@ func (t *Tree) Run(ctx context.Context, c *Command, env *Env) int {
 	return code
 }
 
-// helpAsked reports whether args hold -h, -help or --help as an argument of their own,
+// helpAsked reports whether args hold a help flag (isHelpArg) as an argument of their own,
 // before any "--".
 func helpAsked(args []string) bool {
 	for _, a := range args {
-		switch a {
-		case "--":
+		switch {
+		case a == "--":
 			return false
-		case "-h", "-help", "--help":
+		case isHelpArg(a):
 			return true
 		}
 	}
 	return false
+}
+
+// isHelpArg reports whether a is what the flag package answers with the usage (flag.ErrHelp):
+// -h or -help, with one or two dashes, with or without a value (-h, --h, -help, --help=true).
+func isHelpArg(a string) bool {
+	name, ok := strings.CutPrefix(a, "-")
+	if !ok {
+		return false
+	}
+	name, _, _ = strings.Cut(strings.TrimPrefix(name, "-"), "=")
+	return name == "h" || name == "help"
 }
 
 // usageHead passes writes on to w and keeps what was written first: a command whose flag
@@ -156,10 +167,19 @@ func (t *Tree) command(name string) *Command {
 	return nil
 }
 
+// name is the executable's name: connectedapplab, or connectedapplab-cli, the build
+// without the window (go build -tags headless), whose tree has none.
+func (t *Tree) name() string {
+	if t.window == nil {
+		return "connectedapplab-cli"
+	}
+	return "connectedapplab"
+}
+
 // badInput is a command that prints msg as one line and returns ExitUsage.
-func badInput(msg string) *Command {
+func (t *Tree) badInput(msg string) *Command {
 	return &Command{Name: "bad-input", Run: func(_ context.Context, env *Env) int {
-		fmt.Fprintln(env.Stderr, "connectedapplab: "+msg)
+		fmt.Fprintln(env.Stderr, t.name()+": "+msg)
 		return ExitUsage
 	}}
 }
@@ -214,7 +234,7 @@ func (t *Tree) Usage(w io.Writer) {
 		b.WriteString("usage: connectedapplab [--demo | --config-dir DIR | --version | --help | COMMAND [flags]]\n\n")
 		b.WriteString("Without a command, the window opens with your profiles; --demo opens it on the built-in emulated org.\n\ncommands:\n")
 	} else { // connectedapplab-cli (go build -tags headless)
-		b.WriteString("usage: connectedapplab-cli [--version | --help | COMMAND [flags]]\n\n")
+		b.WriteString("usage: " + t.name() + " [--version | --help | COMMAND [flags]]\n\n")
 		b.WriteString("The command line without the window; connectedapplab, which comes with it, opens the window.\n\ncommands:\n")
 	}
 	for _, c := range t.commands {
@@ -225,7 +245,7 @@ func (t *Tree) Usage(w io.Writer) {
 		fs, _ := t.windowFlags(&b)
 		fs.PrintDefaults()
 	}
-	b.WriteString("\nRun `connectedapplab COMMAND -h` for a command's flags.\n")
+	fmt.Fprintf(&b, "\nRun `%s COMMAND -h` for a command's flags.\n", t.name())
 	fmt.Fprintf(&b, "\nexit status:\n  %d  done\n  %d  failed: the flow or a check failed, lint found errors, or the keychain, network or disk failed\n  %d  bad input: an unknown command, flag, value or profile, or an unusable file; nothing was sent or changed\n", ExitOK, ExitFailed, ExitUsage)
 	io.WriteString(w, b.String())
 }

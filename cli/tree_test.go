@@ -3,8 +3,11 @@ package cli
 import (
 	"context"
 	"flag"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -41,7 +44,7 @@ func TestHelpListsEveryCommandAndWindowFlag(t *testing.T) {
 	tree := NewTree(w.command)
 	fs := flag.NewFlagSet("window", flag.ContinueOnError)
 	w.command(fs)
-	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}} {
+	for _, args := range [][]string{{"--help"}, {"-h"}, {"help"}, {"--h"}, {"-help"}, {"--help=true"}, {"-h=true"}} {
 		code, c, out, errOut := runTree(t, tree, args...)
 		if code != ExitOK || errOut != "" || c.IsWindow() {
 			t.Fatalf("%v: exit %d, stderr %q", args, code, errOut)
@@ -82,6 +85,19 @@ func TestUnknownCommandOrFlagIsOneLine(t *testing.T) {
 	}
 	if w.opened != 0 {
 		t.Error("an unknown command opened the window")
+	}
+	// Without the window (connectedapplab-cli), the line names that executable.
+	for _, args := range [][]string{{"frobnicate"}, {"--frobnicate"}, {"--demo"}} {
+		code, _, out, errOut := runTree(t, NewTree(nil), args...)
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "connectedapplab-cli: unknown ") ||
+			!strings.Contains(errOut, "`connectedapplab-cli help`") && !strings.Contains(errOut, "`connectedapplab-cli --help`") {
+			t.Errorf("without the window, %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	var usage strings.Builder
+	NewTree(nil).Usage(&usage)
+	if !strings.Contains(usage.String(), "Run `connectedapplab-cli COMMAND -h`") {
+		t.Errorf("the usage without the window:\n%s", usage.String())
 	}
 	// Without the window (the tests' tree), no arguments print the usage: status 2.
 	code, _, out, errOut := runTree(t, NewTree(nil))
@@ -126,17 +142,33 @@ func TestWindowFlagsReachTheWindowCommand(t *testing.T) {
 	}
 }
 
-// Every command and every subcommand answers -h and --help with its usage, exit 0, and does
-// nothing else: emulate serves nothing, run sends nothing. The subcommands are read from each
+// Every command and every subcommand answers -h and --help (and --h, -help, --help=true,
+// -h=true) with its usage, exit 0; run, given a whole request before the -h, sends nothing to
+// the org (a test server that counts). The subcommands are read from each
 // command's usage ("connectedapplab app lint …", or the "commands:" list of profiles).
 func TestEveryCommandAnswersDashH(t *testing.T) {
 	w := &fakeWindow{}
 	tree := NewTree(w.command)
+	var mu sync.Mutex
+	requests := 0
+	org := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		requests++
+		mu.Unlock()
+		http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
+	}))
+	defer org.Close()
+	sent := func() int { mu.Lock(); defer mu.Unlock(); return requests }
 	subRE := regexp.MustCompile(`(?m)^ {2,}(?:connectedapplab [a-z]+ )?([a-z]+)\b`)
 	seen := map[string]bool{}
 	for _, c := range tree.commands {
-		for _, help := range []string{"-h", "--help"} {
-			code, _, out, errOut := runTree(t, tree, c.Name, help)
+		for _, help := range []string{"-h", "--help", "--h", "-help", "--help=true", "-h=true"} {
+			args := []string{c.Name, help}
+			if c.Name == "run" { // a whole request before the -h: run would send it
+				args = []string{"run", "--flow", "username-password", "--login-url", org.URL, "--client-id", "x", "--client-secret", "y",
+					"--username", "u", "--password", "p", help}
+			}
+			code, _, out, errOut := runTree(t, tree, args...)
 			text := out + errOut
 			switch c.Name {
 			case "version":
@@ -189,13 +221,22 @@ func TestEveryCommandAnswersDashH(t *testing.T) {
 		}
 	}
 	// A help flag that is a flag's value, or an unknown flag before it, is no help: exit 2.
-	for _, args := range [][]string{{"run", "--nope", "-h"}, {"emulate", "--addr", "-h"}, {"run", "--flow", "-h"}} {
+	for _, args := range [][]string{{"run", "--nope", "-h"}, {"emulate", "--addr", "-h"}, {"run", "--flow", "-h"}, {"run", "--flow", "--help=true"}, {"check", "--profile", "-h", "--nope"}} {
 		if code, _, _, _ := runTree(t, tree, args...); code != ExitUsage {
 			t.Errorf("%v: exit %d, want %d", args, code, ExitUsage)
 		}
 	}
 	if w.opened != 0 {
 		t.Error("-h opened the window")
+	}
+	if n := sent(); n != 0 {
+		t.Errorf("run -h sent %d requests", n)
+	}
+	// The same run without -h does send (the count above can see it).
+	runTree(t, tree, "run", "--flow", "username-password", "--login-url", org.URL, "--client-id", "x", "--client-secret", "y",
+		"--username", "u", "--password", "p")
+	if sent() == 0 {
+		t.Error("run without -h sent nothing to the test org: the check above proves nothing")
 	}
 	// --version is the version command.
 	code, c, out, _ := runTree(t, tree, "--version")
