@@ -158,7 +158,7 @@ func checkCmd(ctx context.Context, env *Env) int {
 		case p.Step == "done" || p.Step == "failed": // the step's own line says it
 		case progress:
 			fmt.Fprintln(env.Stderr, "    "+oneLine(p.Message))
-		case p.Step == "browser" && p.AuthorizeURL != "" && strings.Contains(p.Message, p.AuthorizeURL):
+		case p.Step == flows.StepBrowserNotOpened:
 			fmt.Fprintln(env.Stderr, oneLine("check: "+p.Message))
 		}
 	}
