@@ -341,29 +341,28 @@ func benchTick(total time.Duration, px float64) time.Duration {
 	return 10 * time.Second
 }
 
-func outcomeColor(o rotationbench.Outcome) color.Color {
+// outcomeColors names, per outcome, the bar's colour and the text colour that reads on it.
+func outcomeColors(o rotationbench.Outcome) (bar, on fyne.ThemeColorName) {
 	switch o {
 	case rotationbench.OutcomeRotated, rotationbench.OutcomeLive:
-		return theme.Color(theme.ColorNameSuccess)
+		return theme.ColorNameSuccess, theme.ColorNameForegroundOnSuccess
 	case rotationbench.OutcomeRefreshed:
-		return theme.Color(theme.ColorNamePrimary)
+		return theme.ColorNamePrimary, theme.ColorNameForegroundOnPrimary
 	case rotationbench.OutcomeRefused, rotationbench.OutcomeRevoked:
-		return theme.Color(theme.ColorNameError)
+		return theme.ColorNameError, theme.ColorNameForegroundOnError
 	}
-	return theme.Color(theme.ColorNameWarning)
+	return theme.ColorNameWarning, theme.ColorNameForegroundOnWarning
+}
+
+func outcomeColor(o rotationbench.Outcome) color.Color {
+	bar, _ := outcomeColors(o)
+	return theme.Color(bar)
 }
 
 // onOutcomeColor is the text colour that reads on outcomeColor(o).
 func onOutcomeColor(o rotationbench.Outcome) color.Color {
-	switch o {
-	case rotationbench.OutcomeRotated, rotationbench.OutcomeLive:
-		return theme.Color(theme.ColorNameForegroundOnSuccess)
-	case rotationbench.OutcomeRefreshed:
-		return theme.Color(theme.ColorNameForegroundOnPrimary)
-	case rotationbench.OutcomeRefused, rotationbench.OutcomeRevoked:
-		return theme.Color(theme.ColorNameForegroundOnError)
-	}
-	return theme.Color(theme.ColorNameForegroundOnWarning)
+	_, on := outcomeColors(o)
+	return theme.Color(on)
 }
 
 // outcomeText is a step's outcome in a few words (tokens only redacted).
