@@ -98,3 +98,20 @@ func tapButton(t *testing.T, o fyne.CanvasObject, text string) bool {
 	}
 	return false
 }
+
+// At 1024x700 (a 1024x660 window) the results above the tabs get the split's share before
+// the Timeline tab was ever shown: its what-if toggles, not yet laid out, count as one row each
+// in a minimum height, and that minimum held the answer to half the column.
+func TestAnswerGetsItsShareAt1024(t *testing.T) {
+	l, w := newTestLab(t, (&fakeBackend{}).backend(), demoStore())
+	w.Resize(fyne.NewSize(1024, 660))
+	waitIdle()
+	sp := l.resultsPane.box.(*container.Split)
+	total := sp.Size().Height
+	if got := l.center.Size().Height; got < 0.64*total {
+		t.Errorf("the results above the tabs are %v of %v pixels (%.2f), want the split's 0.66", got, total, got/total)
+	}
+	if h := l.tabs.MinSize().Height; h > 0.34*total {
+		t.Errorf("the tabs' minimum height is %v of %v: it pushes the split up", h, total)
+	}
+}
