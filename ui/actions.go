@@ -45,6 +45,7 @@ type actionsView struct {
 	adminSel                                               *keySelect
 	advanceSel                                             *keySelect
 	advanceBtn                                             *keyButton
+	benchBtn                                               *keyButton // Rotation bench (addViewButtons); hidden in the demo, whose banner has it
 	actionsBar                                             *fyne.Container
 	can                                                    Backend // which calls exist (nil fields hide or disable)
 }

@@ -400,14 +400,18 @@ func (l *Lab) backToResults() {
 }
 
 // addViewButtons adds Check app beside Run (it checks the profile in the form) and Rotation
-// bench to the actions bar, when the backend can run them.
+// bench to the actions bar, when the backend can run them; it returns the Rotation bench button
+// (nil without a bench).
 // The bars get them in their objects, not by Add, which lays a bar out and so measures its
 // texts before the window shows (TestNewMeasuresNoText).
-func addViewButtons(runBar, actions *fyne.Container, be Backend, check, bench func()) {
+func addViewButtons(runBar, actions *fyne.Container, be Backend, check, bench func()) *keyButton {
 	if be.Checkup != nil {
 		runBar.Objects = append(runBar.Objects, keyed(&keyButton{Button: widget.Button{Text: "Check app", Icon: theme.ListIcon(), OnTapped: check}}))
 	}
-	if be.RotationBench != nil {
-		actions.Objects = append(actions.Objects, keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}}))
+	if be.RotationBench == nil {
+		return nil
 	}
+	b := keyed(&keyButton{Button: widget.Button{Text: "Rotation bench", Icon: theme.MediaFastForwardIcon(), OnTapped: bench}})
+	actions.Objects = append(actions.Objects, b)
+	return b
 }

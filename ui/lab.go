@@ -174,7 +174,7 @@ func (l *Lab) build() {
 	}
 	l.checks = newCheckView(l.ctx, l.be.Checkup, saveDialog(l.win, l.setStatus), l.setStatus, l.backToResults)
 	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
-	addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
+	l.benchBtn = addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
 
 	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
 	// The columns' shares at any width; each column's minimum is small enough (TestWindowMinimum)

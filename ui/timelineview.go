@@ -55,7 +55,10 @@ func newTimelineView(now func() time.Time, every time.Duration) *timelineView {
 	v.rotate = toggle("Refresh with rotation", func(w *timeline.WhatIf, on bool) { w.Rotation = on })
 	whatIf := container.New(layout.NewRowWrapLayoutWithCustomPadding(theme.Padding(), 0),
 		&widget.Label{Text: "What if:", TextStyle: fyne.TextStyle{Bold: true}}, v.every10, v.pause, v.rotate)
-	v.box = container.NewBorder(whatIf, nil, nil, nil, container.NewScroll(v.drawing))
+	// In a vertical scroll: the tab's minimum height is then not the what-if row's before its
+	// first layout (every toggle on its own row), which held the results above the tabs to half
+	// the column, so that at 1024x700 the answer's "Do this next" line scrolled out of sight.
+	v.box = container.NewVScroll(container.NewBorder(whatIf, nil, nil, nil, container.NewScroll(v.drawing)))
 	return v
 }
 
