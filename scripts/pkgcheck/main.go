@@ -3,7 +3,7 @@
 // Command pkgcheck inspects the binaries scripts/package builds; scripts/check-packages runs it.
 // It prints what it found and exits 1 with a one-line reason on the first failure.
 //
-//	go run scripts/pkgcheck/main.go elf BINARY      linux/amd64, stripped, ≤ 25 MB, only desktop system libraries
+//	go run scripts/pkgcheck/main.go elf BINARY      linux/amd64, stripped, ≤ 26 MB, only desktop system libraries
 //	go run scripts/pkgcheck/main.go pe EXE          amd64 GUI .exe, system DLLs only, icon + manifest + version resources
 //	go run scripts/pkgcheck/main.go emulate BINARY  `BINARY emulate --json` prints one JSON line, serves, stops on SIGINT
 //	go run scripts/pkgcheck/main.go macho BINARY    macOS universal (arm64 + x86-64) executable
@@ -45,8 +45,9 @@ import (
 	"time"
 )
 
-// maxLinuxBinary is the goal of issue #8 for the stripped Linux binary.
-const maxLinuxBinary = 25_000_000
+// maxLinuxBinary is the goal for the stripped Linux window binary: 25 MB in issue #8, 26 MB
+// since the window gained the checkup, timeline and rotation bench views (issue #18; 25.0 MB then).
+const maxLinuxBinary = 26_000_000
 
 // Libraries a Linux desktop has (docs/PACKAGING.md lists the Debian/Ubuntu/Fedora packages).
 var linuxLibs = map[string]bool{
