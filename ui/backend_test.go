@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 	"github.com/connectedapplab/connectedapplab/ui"
 	"github.com/connectedapplab/connectedapplab/ui/wire"
 )
@@ -39,21 +39,11 @@ func waitIdle(t *testing.T, limit time.Duration) {
 }
 
 // demoOrg is sfemu's demo org with its loopback callback URLs moved from port 1717 to a free
-// port, so that the test does not depend on 1717 being free.
+// port (sfemutest.MovePort), so that the test does not depend on 1717 being free.
 func demoOrg(t *testing.T) *sfemu.Org {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	org := sfemu.Demo()
-	for i := range org.Apps {
-		for j, cb := range org.Apps[i].CallbackURLs {
-			org.Apps[i].CallbackURLs[j] = strings.Replace(cb, ":1717/", fmt.Sprintf(":%d/", port), 1)
-		}
-	}
+	sfemutest.MovePort(t, org, 1717)
 	return org
 }
 
