@@ -42,7 +42,10 @@ func FuzzTerminalWriter(f *testing.F) {
 		}
 		checkTerminalSafe(t, "output", one.String())
 		var in, out any
-		if json.Unmarshal(data, &in) == nil {
+		// JSON stays JSON as our commands write it: encoding/json never writes a raw carriage
+		// return, which is JSON whitespace between tokens but a terminal control the writer
+		// must show as \u000d ("0\r" is valid JSON; its safe form is not, and need not be).
+		if !bytes.ContainsRune(data, '\r') && json.Unmarshal(data, &in) == nil {
 			if err := json.Unmarshal(one.Bytes(), &out); err != nil || !reflect.DeepEqual(in, out) {
 				t.Fatalf("JSON changed: %v\n%q\n%q", err, data, one.String())
 			}
