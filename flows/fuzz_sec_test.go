@@ -112,13 +112,17 @@ func FuzzRedactText(f *testing.F) {
 		out := RedactText(prefix + name + secret + suffix)
 		_ = out
 		for _, field := range []string{"access_token", "client_secret", "password", "refresh_token", "sid"} {
-			if len(secret) < 12 || strings.ContainsAny(secret, "\"'&,;}] \t\r\n<>\\=:[…$%") || strings.Contains(secret, "REDACTED") {
+			if len(secret) < 12 || strings.ContainsAny(secret, "\"'&,;}] \t\r\n<>\\=:[…$%") || strings.Contains(secret, "REDACTED") ||
+				strings.Contains(prefix+suffix, secret) { // the secret is in the text around it too: not a leak of the field's value
 				return
 			}
 			for _, sep := range []string{"=", `":"`, ": ", `" value="`} {
 				p := prefix
 				if p != "" && isWordByte(p[len(p)-1]) {
 					p += " "
+				}
+				if p != "" && strings.ContainsRune("/-.", rune(p[len(p)-1])) && !strings.Contains(sep, "=") {
+					continue // a path, a flag or a dotted name before a colon is not a field (pathOrFlag)
 				}
 				in := p + field + sep + secret + suffix
 				if got := RedactText(in); strings.Contains(got, secret) {

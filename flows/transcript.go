@@ -58,7 +58,7 @@ var (
 	// name=value, "name":"value", name: value, <input name="name" value="value">; the value
 	// ends at a quote, a separator or a space, or at the end of a cut-off body. A name in a
 	// URL path or a flag (/oauth2/token: ..., --client-secret) is not a field.
-	fieldValueRe = regexp.MustCompile(`(?i)(^|[^a-z0-9_/.\-])(` + textFieldNames() + `)("?\s*[:=]\s*\[?\s*\\?"?|"\s+value\s*=\s*["']?)([^"'&,;}\]\s<>\\]+)`)
+	fieldValueRe = regexp.MustCompile(`(?i)(^|[^a-z0-9_])(` + textFieldNames() + `)("?\s*[:=]\s*\[?\s*\\?"?|"\s+value\s*=\s*["']?)([^"'&,;}\]\s<>\\]+)`)
 	authValueRe  = regexp.MustCompile(`(?i)\b(bearer|basic|oauth)\s+([A-Za-z0-9\-._~+/!=%]{8,})`)
 	// a Salesforce session ID / access token: org ID, '!', the rest (reference §2)
 	sessionIDRe = regexp.MustCompile(`\b00D[A-Za-z0-9]{12,15}![A-Za-z0-9._\-]{16,}`)
@@ -111,7 +111,7 @@ func RedactText(s string) string {
 	}
 	s = fieldValueRe.ReplaceAllStringFunc(s, func(m string) string {
 		sub := fieldValueRe.FindStringSubmatch(m)
-		if alreadyRedacted(sub[4]) {
+		if alreadyRedacted(sub[4]) || pathOrFlag(sub[1], sub[3]) {
 			return m
 		}
 		return sub[1] + sub[2] + sub[3] + redactByName(sub[2], sub[4])
@@ -133,6 +133,13 @@ func RedactText(s string) string {
 		s = jwtRe.ReplaceAllStringFunc(s, RedactToken)
 	}
 	return s
+}
+
+// pathOrFlag tells a word of a URL path, a flag or a dotted name followed by a colon
+// ("…/oauth2/token: no answer in time", "--token: …") from a field: after '/', '-' or '.' only
+// name=value is a field (".access_token=…", "--client_secret=…").
+func pathOrFlag(before, sep string) bool {
+	return (before == "/" || before == "-" || before == ".") && !strings.Contains(sep, "=")
 }
 
 // credentialLike tells a credential after "Bearer"/"Basic" from an English word ("Basic
