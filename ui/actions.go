@@ -67,18 +67,20 @@ func newActionsView(h actionHandler, be Backend) *actionsView {
 	v.adminSel.OnChanged = func(string) { h.checkBudget() }
 	// Two rows, so that the bar fits the results column of a 1024-pixel-wide window: the
 	// actions on the token, then the ones that explain a failure.
-	second := container.NewHBox(v.diagnoseBtn)
+	// The rows get their objects when they are made: Container.Add lays the container out,
+	// which measures text before the window has its size (TestNewMeasuresNoTextWithEveryBackendCall).
+	second := []fyne.CanvasObject{v.diagnoseBtn}
 	if be.ExplainURL != nil {
-		second.Add(v.explainURLBtn)
+		second = append(second, v.explainURLBtn)
 	}
 	if be.DiagnoseRefresh != nil || be.ApprovalBudget != nil {
-		second.Add(widget.NewLabel("Admin:"))
-		second.Add(v.adminSel)
+		second = append(second, widget.NewLabel("Admin:"), v.adminSel)
 	}
-	v.actionsBar = container.NewVBox(container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn))
-	if len(second.Objects) > 1 || be.DiagnoseRefresh != nil {
-		v.actionsBar.Add(second)
+	rows := []fyne.CanvasObject{container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn)}
+	if len(second) > 1 || be.DiagnoseRefresh != nil {
+		rows = append(rows, container.NewHBox(second...))
 	}
+	v.actionsBar = container.NewVBox(rows...)
 	if be.DiagnoseRefresh == nil {
 		v.diagnoseBtn.Hide()
 	}
