@@ -74,7 +74,7 @@ func TestNewMeasuresNoTextWithEveryBackendCall(t *testing.T) {
 	if funcs < 10 {
 		t.Fatalf("only %d function fields set: the Backend's calls were not found", funcs)
 	}
-	l := New(w, be, Options{Store: NewMemoryStore(nil, nil), OfferDemo: true, TickEvery: -1})
+	l := New(w, be, Options{Store: demoStore(), OfferDemo: true, TickEvery: -1}) // a returning user: profiles to list
 	t.Cleanup(l.Close)
 	if n := th.fonts.Load(); n != 0 {
 		t.Errorf("New with every backend call looked up fonts %d times: it measured text", n)
