@@ -126,15 +126,12 @@ type diagnoseTarget struct {
 
 func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
 	t := &diagnoseTarget{}
-	s, err := loadProfile(env, &f.profiles, f.profile, &t.req)
-	if err != nil {
+	var err error
+	if t.profile, err = loadStoredProfile(env, &f.profiles, f.profile, &t.req); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
-	t.settings = s
-	if t.st, err = profilesOpen(env, &f.profiles); err != nil {
-		return nil, err
-	}
-	if t.profile, err = t.st.Get(f.profile); err != nil {
+	t.settings = profileSettings(t.profile)
+	if t.st, err = profilesOpen(env, &f.profiles); err != nil { // the store loadStoredProfile opened
 		return nil, err
 	}
 	t.app = f.app

@@ -415,6 +415,34 @@ func TestDiagnoseRefreshWorkingTokenKeepsTheRotatedOne(t *testing.T) {
 	}
 }
 
+// diagnose opens the profile store once: the failing profile, the admin profile and the
+// rotated refresh token it saves all go through one opening.
+func TestDiagnoseOpensTheStoreOnce(t *testing.T) {
+	o := startDiagOrg(t, sfemu.Demo(), time.Now().Add(-time.Hour).Truncate(time.Second))
+	rt := o.login(sfemu.DemoECAKey)["refresh_token"].(string)
+	o.addUserProfile("User", sfemu.DemoECAKey, "external-client-app", rt)
+	opens, kc := 0, profilesKeychain
+	profilesKeychain = func() store.Keychain { opens++; return kc() }
+	defer func() { profilesKeychain = kc }()
+	// A working token with rotation: the profile is read and the new refresh token saved.
+	code, out, errOut := o.diagnose("refresh", "--profile", "User")
+	if code != 0 || !strings.Contains(out, "replaced the old one in the keychain") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("diagnose refresh (rotated token saved) opened the store %d times, want once", opens)
+	}
+	// The user's profile and the admin's.
+	opens = 0
+	code, out, errOut = o.diagnose("approvals", "--profile", "User", "--admin-profile", "Admin", "--app", "ECA_PKCE")
+	if code != 0 {
+		t.Fatalf("approvals: exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("diagnose approvals --admin-profile opened the store %d times, want once", opens)
+	}
+}
+
 func TestDiagnoseUsageErrors(t *testing.T) {
 	profilesTestKeychain(t)
 	dir := t.TempDir()
