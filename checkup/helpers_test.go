@@ -38,11 +38,7 @@ func appSettings(t *testing.T, org *sfemutest.Org, apiName string) *connectedapp
 func request(t *testing.T, org *sfemutest.Org, app string) flows.Request {
 	t.Helper()
 	a := org.App(t, app)
-	user := sfemu.DemoUser
-	if a.JWTUsername != "" {
-		user = a.JWTUsername
-	}
-	u := org.User(t, user)
+	u := org.LoginUser(t, a)
 	return flows.Request{LoginURL: org.LoginURL, MyDomainURL: org.MyDomainURL, ClientID: a.ClientID,
 		ClientSecret: a.ClientSecret, CallbackURL: org.CallbackURL, Username: u.Username, Password: u.Password,
 		SecurityToken: u.SecurityToken, JWTPrivateKeyPEM: []byte(a.JWTPrivateKey),

@@ -67,11 +67,7 @@ func (c *checkOrg) settings(app sfemu.DescribedApp) connectedapp.Settings {
 // window's App settings tab does.
 func (c *checkOrg) addProfile(name string, app sfemu.DescribedApp, callback string, scopes []string, s *connectedapp.Settings) {
 	c.t.Helper()
-	user := sfemu.DemoUser
-	if app.JWTUsername != "" {
-		user = app.JWTUsername
-	}
-	u := c.org.User(c.t, user)
+	u := c.org.LoginUser(c.t, app)
 	args := []string{"add", name, "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", app.ClientID,
 		"--callback-url", callback, "--username", u.Username, "--password-stdin", "--security-token-stdin"}
 	stdin := ""
@@ -108,6 +104,29 @@ func (c *checkOrg) addProfile(name string, app sfemu.DescribedApp, callback stri
 	if _, err := st.Update(p); err != nil {
 		c.t.Fatalf("store the app settings: %v", err)
 	}
+}
+
+// addAppProfile adds profile name for the app named app on the org's callback URL, with the
+// app's settings read from the org (as the window's App settings tab stores them), and
+// returns the app.
+func (c *checkOrg) addAppProfile(name, app string, scopes []string) sfemu.DescribedApp {
+	c.t.Helper()
+	a := c.org.App(c.t, app)
+	s := c.settings(a)
+	c.addProfile(name, a, c.org.CallbackURL, scopes, &s)
+	return a
+}
+
+// addBareProfile adds profile "bare" for the Web App with no flow and no secrets (they come
+// from the environment), and returns the app and the demo user.
+func (c *checkOrg) addBareProfile() (sfemu.DescribedApp, sfemu.DescribedUser) {
+	c.t.Helper()
+	a := c.org.App(c.t, "Web App")
+	u := c.org.User(c.t, sfemu.DemoUser)
+	if r := runProfiles(c.t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
+		c.t.Fatalf("add: %+v", r)
+	}
+	return a, u
 }
 
 // check runs `connectedapplab check --config-dir DIR args...` until ctx ends.
@@ -372,9 +391,7 @@ func TestCheckMisconfiguredAppFailuresAndFixes(t *testing.T) {
 // has a row per step, Markdown with the matrix table; --out files are 0600.
 func TestCheckFormatsParse(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	dir := t.TempDir()
 	read := func(format string) string {
 		t.Helper()
@@ -527,9 +544,7 @@ func TestCheckRedactsSecretsInEveryFormat(t *testing.T) {
 	}{
 		{"all work", func(t *testing.T) (*checkOrg, string, []string) {
 			c := startCheckOrg(t)
-			a := c.org.App(t, "Web App")
-			s := c.settings(a)
-			c.addProfile("web", a, c.org.CallbackURL, []string{"api", "refresh_token", "openid"}, &s)
+			a := c.addAppProfile("web", "Web App", []string{"api", "refresh_token", "openid"})
 			return c, "web", []string{a.ClientSecret}
 		}, ExitOK},
 		{"flows fail", func(t *testing.T) (*checkOrg, string, []string) {
@@ -667,9 +682,7 @@ func (w *cancelOn) Write(p []byte) (int, error) {
 // still written, revoke still runs and the token no longer works; exit 1.
 func TestCheckCtrlCRevokesWhatItMade(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	a := c.addAppProfile("int", "Integration App", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	stderr := &cancelOn{line: "· username-password: works", cancel: cancel}
@@ -734,9 +747,7 @@ func (w *stderrProbe) Write(p []byte) (int, error) {
 // no terminal here), before the revoke asks the org anything.
 func TestCheckCancelSaysItRevokes(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	atCancel, atNotice := -1, -1
@@ -767,9 +778,7 @@ func TestCheckCancelSaysItRevokes(t *testing.T) {
 // settings come from one reading (the settings are used: lint runs).
 func TestCheckOpensTheStoreOnce(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	opens, kc := 0, profilesKeychain
 	profilesKeychain = func() store.Keychain { opens++; return kc() }
 	defer func() { profilesKeychain = kc }()
@@ -786,11 +795,7 @@ func TestCheckOpensTheStoreOnce(t *testing.T) {
 // refresh token (kept, as the app's settings are unknown), and neither it nor SF_SUBJECT_TOKEN is printed.
 func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Web App")
-	u := c.org.User(t, sfemu.DemoUser)
-	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	a, u := c.addBareProfile()
 	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken,
 		"SF_REFRESH_TOKEN": "5Aep861-not-a-real-refresh-token-from-the-environment", "SF_SUBJECT_TOKEN": "00D-not-a-real-subject-token-from-the-environment"}
 	var out, errb bytes.Buffer
@@ -824,11 +829,7 @@ func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
 // With --memory-secrets (no keychain), the secrets come from the environment, as for run.
 func TestCheckSecretsFromTheEnvironment(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Web App")
-	u := c.org.User(t, sfemu.DemoUser)
-	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	a, u := c.addBareProfile()
 	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken}
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), []string{"check", "--config-dir", c.dir, "--memory-secrets", "--profile", "bare", "--format", "json"},
