@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/sfenum"
 )
 
 // MetadataNS is the Metadata API namespace of every file and SOAP body here.
@@ -451,8 +453,8 @@ func setb(dst *bool, v *bool) {
 
 // ECA enum spellings.
 var (
-	ecaIP = map[string]string{IPEnforce: "Enforce", IPBypass2Factor: "Bypass_2factor", IPBypass: "Bypass", IPEnforceRelaxRefresh: "Enforce_RelaxRefresh"}
-	ecaRT = map[string]string{RefreshInfinite: "Infinite", RefreshZero: "Zero", RefreshSpecificLifetime: "SpecificLifetime", RefreshSpecificInactivity: "SpecificInactivity"}
+	ecaIP = sfenum.ECAIPRelaxation
+	ecaRT = sfenum.ECARefreshPolicy
 )
 
 func reverse(m map[string]string, v string) (string, bool) {
