@@ -49,19 +49,12 @@ type diagnoseFlags struct {
 }
 
 func diagnoseCmd(ctx context.Context, env *Env) int {
-	if len(env.Args) == 0 {
-		fmt.Fprint(env.Stderr, diagnoseUsage)
-		return 2
-	}
-	sub, args := env.Args[0], env.Args[1:]
-	if isHelpArg(sub) {
-		sub = "help"
+	sub, args, code, ok := subcommand(env, diagnoseUsage)
+	if !ok {
+		return code
 	}
 	switch sub {
 	case "refresh", "approvals":
-	case "help":
-		fmt.Fprint(env.Stdout, diagnoseUsage)
-		return 0
 	default:
 		fmt.Fprintf(env.Stderr, "diagnose: unknown subcommand %q; use refresh or approvals\n", sub)
 		return 2

@@ -142,6 +142,23 @@ func isHelpArg(a string) bool {
 	return name == "h" || name == "help"
 }
 
+// subcommand splits the arguments of a command made of subcommands (app, bench, diagnose)
+// into the subcommand and its arguments (help for -h or --help). It answers what is no
+// subcommand itself, and then returns ok false with the exit status: no arguments print
+// usage on stderr (ExitUsage), help prints it on stdout (ExitOK).
+func subcommand(env *Env, usage string) (sub string, args []string, code int, ok bool) {
+	if len(env.Args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return "", nil, ExitUsage, false
+	}
+	sub, args = env.Args[0], env.Args[1:]
+	if sub == "help" || isHelpArg(sub) {
+		fmt.Fprint(env.Stdout, usage)
+		return "", nil, ExitOK, false
+	}
+	return sub, args, 0, true
+}
+
 // usageHead passes writes on to w and keeps what was written first: a command whose flag
 // parsing answered -h began its stderr with its usage ("usage: …", or the flag package's
 // "Usage of …"); an error (an unknown flag, a bad value) begins otherwise.

@@ -256,3 +256,25 @@ func TestEveryCommandAnswersDashH(t *testing.T) {
 		t.Errorf("--version: exit %d, %q", code, out)
 	}
 }
+
+// A command made of subcommands answers no subcommand with its usage on stderr (exit 2), help,
+// -h and --help with its usage on stdout (exit 0), and an unknown one in one line (exit 2).
+func TestSubcommandsAnswerHelpAndNone(t *testing.T) {
+	for _, cmd := range []string{"app", "bench", "diagnose"} {
+		code, _, out, errOut := runTree(t, NewTree(nil), cmd)
+		if code != ExitUsage || out != "" || !strings.HasPrefix(errOut, "usage:\n  connectedapplab "+cmd+" ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want the usage on stderr, exit 2", cmd, code, out, errOut)
+		}
+		for _, help := range []string{"help", "-h", "--help", "-help=true"} {
+			code, _, out, errOut := runTree(t, NewTree(nil), cmd, help)
+			if code != ExitOK || errOut != "" || !strings.HasPrefix(out, "usage:\n  connectedapplab "+cmd+" ") {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want the usage on stdout, exit 0", cmd, help, code, out, errOut)
+			}
+		}
+		code, _, out, errOut = runTree(t, NewTree(nil), cmd, "frobnicate")
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, cmd+": unknown ") ||
+			!strings.Contains(errOut, `"frobnicate"`) {
+			t.Errorf("%s frobnicate: exit %d, stdout %q, stderr %q", cmd, code, out, errOut)
+		}
+	}
+}
