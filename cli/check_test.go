@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,13 +31,13 @@ type checkOrg struct {
 	org *sfemutest.Org
 	dir string
 	kc  store.Keychain
-	rec *tokenRecorder
+	rec *sfemutest.TokenRecorder
 }
 
 func startCheckOrg(t *testing.T, opts ...sfemutest.Option) *checkOrg {
 	t.Helper()
 	org := sfemutest.Start(t, append([]sfemutest.Option{sfemutest.FreeCallback()}, opts...)...)
-	c := &checkOrg{t: t, org: org, dir: t.TempDir(), kc: profilesTestKeychain(t), rec: newTokenRecorder(t)}
+	c := &checkOrg{t: t, org: org, dir: t.TempDir(), kc: profilesTestKeychain(t), rec: sfemutest.NewTokenRecorder(t)}
 	old := checkHook
 	checkHook = func(o *flows.Options) {
 		o.Transport = c.rec
@@ -469,70 +468,6 @@ func TestCheckFormatsParse(t *testing.T) {
 	}
 }
 
-// tokenRecorder is a transport that keeps every token the org's token endpoint sends back,
-// exactly as sent, and counts the requests.
-type tokenRecorder struct {
-	base     *http.Transport
-	mu       sync.Mutex
-	tokens   []string
-	kinds    map[string]bool // the token response fields seen: access_token, refresh_token, id_token
-	requests int
-	onToken  func() // nil, or called after each token response (with no lock held)
-}
-
-func newTokenRecorder(t *testing.T) *tokenRecorder {
-	r := &tokenRecorder{base: &http.Transport{}, kinds: map[string]bool{}}
-	t.Cleanup(r.base.CloseIdleConnections)
-	return r
-}
-
-func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.mu.Lock()
-	r.requests++
-	r.mu.Unlock()
-	res, err := r.base.RoundTrip(req)
-	if err != nil || !strings.HasSuffix(req.URL.Path, "/oauth2/token") {
-		return res, err
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	res.Body.Close()
-	res.Body = io.NopCloser(bytes.NewReader(b))
-	var m map[string]any
-	if err == nil && json.Unmarshal(b, &m) == nil {
-		r.mu.Lock()
-		for _, k := range []string{"access_token", "refresh_token", "id_token"} {
-			if s, _ := m[k].(string); s != "" {
-				r.tokens = append(r.tokens, s)
-				r.kinds[k] = true
-			}
-		}
-		on := r.onToken
-		r.mu.Unlock()
-		if on != nil {
-			on()
-		}
-	}
-	return res, nil
-}
-
-func (r *tokenRecorder) Kinds() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.kinds)
-}
-
-func (r *tokenRecorder) Tokens() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.tokens)
-}
-
-func (r *tokenRecorder) Requests() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.requests
-}
-
 // No secret of the profile and no token the checkup obtained appears in any format, on
 // stdout or on stderr (with --progress), when every flow works (the Web App with the browser
 // flows: access, refresh and ID tokens) and when flows fail (the misconfigured app).
@@ -751,14 +686,12 @@ func TestCheckCancelSaysItRevokes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	atCancel, atNotice := -1, -1
-	c.rec.mu.Lock()
-	c.rec.onToken = func() {
+	c.rec.OnToken(func() {
 		if atCancel < 0 {
 			atCancel = c.rec.Requests()
 			cancel()
 		}
-	}
-	c.rec.mu.Unlock()
+	})
 	const line = "check: cancelled; revoking 1 token the checkup made (up to 15 s)\n"
 	stderr := &stderrProbe{on: func(p string) {
 		if p == line {
