@@ -62,6 +62,16 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	if r := runProfiles(o.t, o.dir, stdin, args...); r.code != 0 {
 		o.t.Fatalf("add profile: %+v", r)
 	}
+	st, p := o.stored(name)
+	// Stored by hand (as `profiles add` does): the profile has no date for it.
+	if err := st.SetSecrets(p, store.Secrets{RefreshToken: rt}); err != nil {
+		o.t.Fatalf("store the refresh token: %v", err)
+	}
+}
+
+// stored opens the profiles folder as the test sees it and returns the profile name in it.
+func (o *diagOrg) stored(name string) (*store.Store, store.Profile) {
+	o.t.Helper()
 	st, err := store.Open(o.dir, o.kc)
 	if err != nil {
 		o.t.Fatal(err)
@@ -70,10 +80,7 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	if err != nil {
 		o.t.Fatal(err)
 	}
-	// Stored by hand (as `profiles add` does): the profile has no date for it.
-	if err := st.SetSecrets(p, store.Secrets{RefreshToken: rt}); err != nil {
-		o.t.Fatalf("store the refresh token: %v", err)
-	}
+	return st, p
 }
 
 var diagClient = &http.Client{Timeout: 10 * time.Second,
