@@ -89,14 +89,8 @@ func (c *checkOrg) addProfile(name string, app sfemu.DescribedApp, callback stri
 	if s == nil {
 		return
 	}
-	st, err := store.Open(c.dir, c.kc)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	st, p := storedProfile(c.t, c.dir, c.kc, name)
+	var err error
 	if p.App.Settings, err = json.Marshal(s); err != nil {
 		c.t.Fatal(err)
 	}

@@ -69,18 +69,10 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	}
 }
 
-// stored opens the profiles folder as the test sees it and returns the profile name in it.
+// stored returns the test's profiles folder and the profile name in it.
 func (o *diagOrg) stored(name string) (*store.Store, store.Profile) {
 	o.t.Helper()
-	st, err := store.Open(o.dir, o.kc)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	return st, p
+	return storedProfile(o.t, o.dir, o.kc, name)
 }
 
 var diagClient = &http.Client{Timeout: 10 * time.Second,
