@@ -127,6 +127,10 @@ func TestCLIExecutableHasNoWindowAndRunsCommands(t *testing.T) {
 		!strings.HasPrefix(out, "usage: connectedapplab-cli ") || strings.Contains(out, "--demo") {
 		t.Errorf("connectedapplab-cli help: exit %d, %q", code, out)
 	}
+	if code, out, errOut := exe("", "--demo"); code != 2 || out != "" || errOut != "connectedapplab-cli: --demo opens the window of connectedapplab, "+
+		"which comes with this executable; without a display, `connectedapplab-cli emulate` serves the demo org\n" {
+		t.Errorf("connectedapplab-cli --demo: exit %d, stdout %q, stderr %q; want one line pointing to connectedapplab and emulate, exit 2", code, out, errOut)
+	}
 	for _, args := range [][]string{{"--nope"}, {"nope"}} {
 		if code, out, errOut := exe("", args...); code != 2 || out != "" || !strings.HasPrefix(errOut, "connectedapplab-cli: unknown ") ||
 			!strings.Contains(errOut, "run `connectedapplab-cli ") {

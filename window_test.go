@@ -89,7 +89,7 @@ func TestWindowThatCannotStartIsOneLine(t *testing.T) {
 	msg := strings.TrimSpace(stderr.String())
 	if err == nil || code != 2 || strings.Count(msg, "\n") != 0 || stdout.Len() != 0 ||
 		!strings.HasPrefix(msg, "connectedapplab: the window could not start (X11: Failed to open display") ||
-		!strings.Contains(msg, "connectedapplab emulate") || strings.Contains(msg, "panic") {
+		!strings.Contains(msg, "`connectedapplab-cli emulate` serves the demo org") || strings.Contains(msg, "panic") {
 		t.Fatalf("status %d, stdout %q, stderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }

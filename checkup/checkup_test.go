@@ -316,7 +316,7 @@ func TestCancelStillRevokesWhatItMade(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	req := request(t, org, "Web App")
-	rec := newRecorder(t)
+	rec := sfemutest.NewTokenRecorder(t)
 	req.Options.Transport = rec
 	rep := Run(ctx, Input{Request: req, Settings: appSettings(t, org, "Web_App"), Progress: func(r Row) {
 		if r.Step == "username-password" && r.Status == Works {

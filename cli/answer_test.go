@@ -6,12 +6,6 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"html"
-	"io"
-	"net"
-	"net/http"
-	"net/http/cookiejar"
-	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,6 +17,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
 )
 
 var updateAnswer = flag.Bool("update", false, "rewrite testdata/answer/* from the current output")
@@ -66,22 +61,11 @@ type demoRun struct {
 	mask               func(string) string
 }
 
-// freeLoopbackPort returns a port nothing listens on right now.
-func freeLoopbackPort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
-}
-
 // runDemoScenarios runs every demo scenario against one emulated org on a fixed clock and
 // renders each result as `run` prints it by default, with --verbose and with --json.
 func runDemoScenarios(t *testing.T) map[string]demoRun {
 	t.Helper()
-	port := freeLoopbackPort(t)
+	port := fmt.Sprint(sfemutest.FreePort(t))
 	cb := "http://127.0.0.1:" + port + "/callback"
 	org := sfemu.Demo()
 	org.Behaviour.DeviceIntervalSeconds = 1
@@ -122,9 +106,9 @@ func runDemoScenarios(t *testing.T) map[string]demoRun {
 			ClientSecret: a.ClientSecret, CallbackURL: cb, Scopes: sc.scopes, Username: u.Username, Password: u.Password,
 			SecurityToken: u.SecurityToken,
 			Options: flows.Options{ListenTimeout: 2 * time.Second, RequestTimeout: 10 * time.Second, PollInterval: 200 * time.Millisecond,
-				Now: clk.Now, OpenBrowser: demoBrowser(u.Username, u.Password, "")}}
+				Now: clk.Now, OpenBrowser: sfemutest.Browser(u.Username, u.Password)}}
 		if sc.badCB {
-			req.CallbackURL = "http://127.0.0.1:" + freeLoopbackPort(t) + "/OauthRedirect"
+			req.CallbackURL = "http://127.0.0.1:" + fmt.Sprint(sfemutest.FreePort(t)) + "/OauthRedirect"
 		}
 		switch sc.flow {
 		case flows.ClientCredentials:
@@ -140,7 +124,7 @@ func runDemoScenarios(t *testing.T) map[string]demoRun {
 		// The device code is approved before the first poll, so the transcript is the same every run.
 		res, err := flows.Run(context.Background(), req, func(p flows.Progress) {
 			if p.Step == "user-code" {
-				if err := demoBrowser(u.Username, u.Password, p.UserCode)(context.Background(), p.VerificationURL); err != nil {
+				if err := sfemutest.Browser(u.Username, u.Password, p.UserCode)(context.Background(), p.VerificationURL); err != nil {
 					t.Errorf("%s: approving the device: %v", sc.name, err)
 				}
 			}
@@ -172,55 +156,6 @@ func runDemoScenarios(t *testing.T) map[string]demoRun {
 		}
 	}
 	return out
-}
-
-var (
-	demoFormRe   = regexp.MustCompile(`<form[^>]*action="([^"]*)"[^>]*id="([a-z_]+)"`)
-	demoHiddenRe = regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`)
-)
-
-// demoBrowser is an HTTP-only browser for the emulator's pages: it logs in, approves, and
-// types the device code. A page without a form (an error page) ends it, as a person would stop.
-func demoBrowser(username, password, userCode string) func(context.Context, string) error {
-	return func(ctx context.Context, u string) error {
-		jar, _ := cookiejar.New(nil)
-		c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
-		defer c.CloseIdleConnections()
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-		resp, err := c.Do(req)
-		for step := 0; step < 8; step++ {
-			if err != nil {
-				return err
-			}
-			b, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-			resp.Body.Close()
-			m := demoFormRe.FindStringSubmatch(string(b))
-			if m == nil {
-				return nil
-			}
-			form := url.Values{}
-			for _, h := range demoHiddenRe.FindAllStringSubmatch(string(b), -1) {
-				form.Set(h[1], html.UnescapeString(h[2]))
-			}
-			switch m[2] {
-			case "login_form":
-				form.Set("username", username)
-				form.Set("password", password)
-			case "approval_form":
-				form.Set("action", "approve")
-			case "connect_form":
-				form.Set("user_code", userCode)
-			default:
-				return fmt.Errorf("demo browser: unknown form %q", m[2])
-			}
-			ref, _ := url.Parse(html.UnescapeString(m[1]))
-			action := resp.Request.URL.ResolveReference(ref).String()
-			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, action, strings.NewReader(form.Encode()))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			resp, err = c.Do(req)
-		}
-		return fmt.Errorf("demo browser: too many pages")
-	}
 }
 
 // goldenMask replaces what changes from run to run: hosts and ports, tokens, codes, nonces,

@@ -32,13 +32,9 @@ lint exits 0 when there are no errors and 1 when there are; it never stops you f
 `
 
 func appCmd(ctx context.Context, env *Env) int {
-	if len(env.Args) == 0 {
-		fmt.Fprint(env.Stderr, appUsage)
-		return 2
-	}
-	sub, args := env.Args[0], env.Args[1:]
-	if isHelpArg(sub) {
-		sub = "help"
+	sub, args, code, ok := subcommand(env, appUsage)
+	if !ok {
+		return code
 	}
 	switch sub {
 	case "lint":
@@ -47,9 +43,6 @@ func appCmd(ctx context.Context, env *Env) int {
 		return appGenerate(env, args)
 	case "read":
 		return appRead(ctx, env, args)
-	case "help":
-		fmt.Fprint(env.Stdout, appUsage)
-		return 0
 	}
 	fmt.Fprintf(env.Stderr, "app: unknown subcommand %q; use lint, generate or read\n", sub)
 	return 2

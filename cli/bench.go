@@ -49,19 +49,12 @@ type benchFlags struct {
 }
 
 func benchCmd(ctx context.Context, env *Env) int {
-	if len(env.Args) == 0 {
-		fmt.Fprint(env.Stderr, benchUsage)
-		return ExitUsage
-	}
-	sub := env.Args[0]
-	if isHelpArg(sub) {
-		sub = "help"
+	sub, args, code, ok := subcommand(env, benchUsage)
+	if !ok {
+		return code
 	}
 	switch sub {
 	case "rotation":
-	case "help":
-		fmt.Fprint(env.Stdout, benchUsage)
-		return ExitOK
 	default:
 		fmt.Fprintf(env.Stderr, "bench: unknown bench %q; the one bench is rotation\n", sub)
 		return ExitUsage
@@ -79,7 +72,7 @@ func benchCmd(ctx context.Context, env *Env) int {
 	fs.DurationVar(&f.timeout, "timeout", rotationbench.DefaultRequestTimeout, "per-request `timeout`")
 	fs.DurationVar(&f.benchTimeout, "bench-timeout", rotationbench.DefaultTimeout, "`timeout` of the whole bench")
 	f.profiles.register(fs)
-	if err := fs.Parse(env.Args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return ExitOK
 		}

@@ -143,14 +143,7 @@ func benchProfileOrg(t *testing.T, grace int) (*sfemutest.Org, string, store.Key
 		"--kind", "external-client-app", "--remember-refresh-token"); r.code != 0 {
 		t.Fatalf("add profile: %+v", r)
 	}
-	st, err := store.Open(dir, kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.Get("P")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := storedProfile(t, dir, kc, "P")
 	if err := st.SetSecrets(p, store.Secrets{RefreshToken: res.RefreshToken}); err != nil {
 		t.Fatal(err)
 	}
@@ -159,14 +152,7 @@ func benchProfileOrg(t *testing.T, grace int) (*sfemutest.Org, string, store.Key
 
 func storedRefreshToken(t *testing.T, dir string, kc store.Keychain) string {
 	t.Helper()
-	st, err := store.Open(dir, kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := st.Get("P")
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, p := storedProfile(t, dir, kc, "P")
 	sec, err := st.Secrets(p)
 	if err != nil {
 		t.Fatal(err)

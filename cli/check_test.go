@@ -7,7 +7,6 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -32,13 +31,13 @@ type checkOrg struct {
 	org *sfemutest.Org
 	dir string
 	kc  store.Keychain
-	rec *tokenRecorder
+	rec *sfemutest.TokenRecorder
 }
 
 func startCheckOrg(t *testing.T, opts ...sfemutest.Option) *checkOrg {
 	t.Helper()
 	org := sfemutest.Start(t, append([]sfemutest.Option{sfemutest.FreeCallback()}, opts...)...)
-	c := &checkOrg{t: t, org: org, dir: t.TempDir(), kc: profilesTestKeychain(t), rec: newTokenRecorder(t)}
+	c := &checkOrg{t: t, org: org, dir: t.TempDir(), kc: profilesTestKeychain(t), rec: sfemutest.NewTokenRecorder(t)}
 	old := checkHook
 	checkHook = func(o *flows.Options) {
 		o.Transport = c.rec
@@ -67,11 +66,7 @@ func (c *checkOrg) settings(app sfemu.DescribedApp) connectedapp.Settings {
 // window's App settings tab does.
 func (c *checkOrg) addProfile(name string, app sfemu.DescribedApp, callback string, scopes []string, s *connectedapp.Settings) {
 	c.t.Helper()
-	user := sfemu.DemoUser
-	if app.JWTUsername != "" {
-		user = app.JWTUsername
-	}
-	u := c.org.User(c.t, user)
+	u := c.org.LoginUser(c.t, app)
 	args := []string{"add", name, "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", app.ClientID,
 		"--callback-url", callback, "--username", u.Username, "--password-stdin", "--security-token-stdin"}
 	stdin := ""
@@ -94,20 +89,37 @@ func (c *checkOrg) addProfile(name string, app sfemu.DescribedApp, callback stri
 	if s == nil {
 		return
 	}
-	st, err := store.Open(c.dir, c.kc)
-	if err != nil {
-		c.t.Fatal(err)
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		c.t.Fatal(err)
-	}
+	st, p := storedProfile(c.t, c.dir, c.kc, name)
+	var err error
 	if p.App.Settings, err = json.Marshal(s); err != nil {
 		c.t.Fatal(err)
 	}
 	if _, err := st.Update(p); err != nil {
 		c.t.Fatalf("store the app settings: %v", err)
 	}
+}
+
+// addAppProfile adds profile name for the app named app on the org's callback URL, with the
+// app's settings read from the org (as the window's App settings tab stores them), and
+// returns the app.
+func (c *checkOrg) addAppProfile(name, app string, scopes []string) sfemu.DescribedApp {
+	c.t.Helper()
+	a := c.org.App(c.t, app)
+	s := c.settings(a)
+	c.addProfile(name, a, c.org.CallbackURL, scopes, &s)
+	return a
+}
+
+// addBareProfile adds profile "bare" for the Web App with no flow and no secrets (they come
+// from the environment), and returns the app and the demo user.
+func (c *checkOrg) addBareProfile() (sfemu.DescribedApp, sfemu.DescribedUser) {
+	c.t.Helper()
+	a := c.org.App(c.t, "Web App")
+	u := c.org.User(c.t, sfemu.DemoUser)
+	if r := runProfiles(c.t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
+		c.t.Fatalf("add: %+v", r)
+	}
+	return a, u
 }
 
 // check runs `connectedapplab check --config-dir DIR args...` until ctx ends.
@@ -372,9 +384,7 @@ func TestCheckMisconfiguredAppFailuresAndFixes(t *testing.T) {
 // has a row per step, Markdown with the matrix table; --out files are 0600.
 func TestCheckFormatsParse(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	dir := t.TempDir()
 	read := func(format string) string {
 		t.Helper()
@@ -452,70 +462,6 @@ func TestCheckFormatsParse(t *testing.T) {
 	}
 }
 
-// tokenRecorder is a transport that keeps every token the org's token endpoint sends back,
-// exactly as sent, and counts the requests.
-type tokenRecorder struct {
-	base     *http.Transport
-	mu       sync.Mutex
-	tokens   []string
-	kinds    map[string]bool // the token response fields seen: access_token, refresh_token, id_token
-	requests int
-	onToken  func() // nil, or called after each token response (with no lock held)
-}
-
-func newTokenRecorder(t *testing.T) *tokenRecorder {
-	r := &tokenRecorder{base: &http.Transport{}, kinds: map[string]bool{}}
-	t.Cleanup(r.base.CloseIdleConnections)
-	return r
-}
-
-func (r *tokenRecorder) RoundTrip(req *http.Request) (*http.Response, error) {
-	r.mu.Lock()
-	r.requests++
-	r.mu.Unlock()
-	res, err := r.base.RoundTrip(req)
-	if err != nil || !strings.HasSuffix(req.URL.Path, "/oauth2/token") {
-		return res, err
-	}
-	b, err := io.ReadAll(io.LimitReader(res.Body, 1<<20))
-	res.Body.Close()
-	res.Body = io.NopCloser(bytes.NewReader(b))
-	var m map[string]any
-	if err == nil && json.Unmarshal(b, &m) == nil {
-		r.mu.Lock()
-		for _, k := range []string{"access_token", "refresh_token", "id_token"} {
-			if s, _ := m[k].(string); s != "" {
-				r.tokens = append(r.tokens, s)
-				r.kinds[k] = true
-			}
-		}
-		on := r.onToken
-		r.mu.Unlock()
-		if on != nil {
-			on()
-		}
-	}
-	return res, nil
-}
-
-func (r *tokenRecorder) Kinds() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return len(r.kinds)
-}
-
-func (r *tokenRecorder) Tokens() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return slices.Clone(r.tokens)
-}
-
-func (r *tokenRecorder) Requests() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.requests
-}
-
 // No secret of the profile and no token the checkup obtained appears in any format, on
 // stdout or on stderr (with --progress), when every flow works (the Web App with the browser
 // flows: access, refresh and ID tokens) and when flows fail (the misconfigured app).
@@ -527,9 +473,7 @@ func TestCheckRedactsSecretsInEveryFormat(t *testing.T) {
 	}{
 		{"all work", func(t *testing.T) (*checkOrg, string, []string) {
 			c := startCheckOrg(t)
-			a := c.org.App(t, "Web App")
-			s := c.settings(a)
-			c.addProfile("web", a, c.org.CallbackURL, []string{"api", "refresh_token", "openid"}, &s)
+			a := c.addAppProfile("web", "Web App", []string{"api", "refresh_token", "openid"})
 			return c, "web", []string{a.ClientSecret}
 		}, ExitOK},
 		{"flows fail", func(t *testing.T) (*checkOrg, string, []string) {
@@ -667,9 +611,7 @@ func (w *cancelOn) Write(p []byte) (int, error) {
 // still written, revoke still runs and the token no longer works; exit 1.
 func TestCheckCtrlCRevokesWhatItMade(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	a := c.addAppProfile("int", "Integration App", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	stderr := &cancelOn{line: "· username-password: works", cancel: cancel}
@@ -734,20 +676,16 @@ func (w *stderrProbe) Write(p []byte) (int, error) {
 // no terminal here), before the revoke asks the org anything.
 func TestCheckCancelSaysItRevokes(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	atCancel, atNotice := -1, -1
-	c.rec.mu.Lock()
-	c.rec.onToken = func() {
+	c.rec.OnToken(func() {
 		if atCancel < 0 {
 			atCancel = c.rec.Requests()
 			cancel()
 		}
-	}
-	c.rec.mu.Unlock()
+	})
 	const line = "check: cancelled; revoking 1 token the checkup made (up to 15 s)\n"
 	stderr := &stderrProbe{on: func(p string) {
 		if p == line {
@@ -767,9 +705,7 @@ func TestCheckCancelSaysItRevokes(t *testing.T) {
 // settings come from one reading (the settings are used: lint runs).
 func TestCheckOpensTheStoreOnce(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Integration App")
-	s := c.settings(a)
-	c.addProfile("int", a, c.org.CallbackURL, nil, &s)
+	c.addAppProfile("int", "Integration App", nil)
 	opens, kc := 0, profilesKeychain
 	profilesKeychain = func() store.Keychain { opens++; return kc() }
 	defer func() { profilesKeychain = kc }()
@@ -786,11 +722,7 @@ func TestCheckOpensTheStoreOnce(t *testing.T) {
 // refresh token (kept, as the app's settings are unknown), and neither it nor SF_SUBJECT_TOKEN is printed.
 func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Web App")
-	u := c.org.User(t, sfemu.DemoUser)
-	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	a, u := c.addBareProfile()
 	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken,
 		"SF_REFRESH_TOKEN": "5Aep861-not-a-real-refresh-token-from-the-environment", "SF_SUBJECT_TOKEN": "00D-not-a-real-subject-token-from-the-environment"}
 	var out, errb bytes.Buffer
@@ -824,11 +756,7 @@ func TestCheckReadsEverySecretVariableRunReads(t *testing.T) {
 // With --memory-secrets (no keychain), the secrets come from the environment, as for run.
 func TestCheckSecretsFromTheEnvironment(t *testing.T) {
 	c := startCheckOrg(t)
-	a := c.org.App(t, "Web App")
-	u := c.org.User(t, sfemu.DemoUser)
-	if r := runProfiles(t, c.dir, "", "add", "bare", "--login-url", c.org.LoginURL, "--my-domain-url", c.org.MyDomainURL, "--client-id", a.ClientID, "--username", u.Username); r.code != 0 {
-		t.Fatalf("add: %+v", r)
-	}
+	a, u := c.addBareProfile()
 	env := map[string]string{"SF_CLIENT_SECRET": a.ClientSecret, "SF_PASSWORD": u.Password, "SF_SECURITY_TOKEN": u.SecurityToken}
 	var out, errb bytes.Buffer
 	code := Main(context.Background(), []string{"check", "--config-dir", c.dir, "--memory-secrets", "--profile", "bare", "--format", "json"},

@@ -49,19 +49,12 @@ type diagnoseFlags struct {
 }
 
 func diagnoseCmd(ctx context.Context, env *Env) int {
-	if len(env.Args) == 0 {
-		fmt.Fprint(env.Stderr, diagnoseUsage)
-		return 2
-	}
-	sub, args := env.Args[0], env.Args[1:]
-	if isHelpArg(sub) {
-		sub = "help"
+	sub, args, code, ok := subcommand(env, diagnoseUsage)
+	if !ok {
+		return code
 	}
 	switch sub {
 	case "refresh", "approvals":
-	case "help":
-		fmt.Fprint(env.Stdout, diagnoseUsage)
-		return 0
 	default:
 		fmt.Fprintf(env.Stderr, "diagnose: unknown subcommand %q; use refresh or approvals\n", sub)
 		return 2
@@ -126,15 +119,12 @@ type diagnoseTarget struct {
 
 func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
 	t := &diagnoseTarget{}
-	s, err := loadProfile(env, &f.profiles, f.profile, &t.req)
-	if err != nil {
+	var err error
+	if t.profile, err = loadStoredProfile(env, &f.profiles, f.profile, &t.req); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
-	t.settings = s
-	if t.st, err = profilesOpen(env, &f.profiles); err != nil {
-		return nil, err
-	}
-	if t.profile, err = t.st.Get(f.profile); err != nil {
+	t.settings = profileSettings(t.profile)
+	if t.st, err = profilesOpen(env, &f.profiles); err != nil { // the store loadStoredProfile opened
 		return nil, err
 	}
 	t.app = f.app

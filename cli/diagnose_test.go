@@ -62,18 +62,17 @@ func (o *diagOrg) addUserProfile(name, key, kind, rt string) {
 	if r := runProfiles(o.t, o.dir, stdin, args...); r.code != 0 {
 		o.t.Fatalf("add profile: %+v", r)
 	}
-	st, err := store.Open(o.dir, o.kc)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		o.t.Fatal(err)
-	}
+	st, p := o.stored(name)
 	// Stored by hand (as `profiles add` does): the profile has no date for it.
 	if err := st.SetSecrets(p, store.Secrets{RefreshToken: rt}); err != nil {
 		o.t.Fatalf("store the refresh token: %v", err)
 	}
+}
+
+// stored returns the test's profiles folder and the profile name in it.
+func (o *diagOrg) stored(name string) (*store.Store, store.Profile) {
+	o.t.Helper()
+	return storedProfile(o.t, o.dir, o.kc, name)
 }
 
 var diagClient = &http.Client{Timeout: 10 * time.Second,
@@ -412,6 +411,34 @@ func TestDiagnoseRefreshWorkingTokenKeepsTheRotatedOne(t *testing.T) {
 	// The stored token is the new one: a second diagnose works again.
 	if code, out, errOut = o.diagnose("refresh", "--profile", "User"); code != 0 {
 		t.Fatalf("second run: exit %d\n%s\n%s", code, out, errOut)
+	}
+}
+
+// diagnose opens the profile store once: the failing profile, the admin profile and the
+// rotated refresh token it saves all go through one opening.
+func TestDiagnoseOpensTheStoreOnce(t *testing.T) {
+	o := startDiagOrg(t, sfemu.Demo(), time.Now().Add(-time.Hour).Truncate(time.Second))
+	rt := o.login(sfemu.DemoECAKey)["refresh_token"].(string)
+	o.addUserProfile("User", sfemu.DemoECAKey, "external-client-app", rt)
+	opens, kc := 0, profilesKeychain
+	profilesKeychain = func() store.Keychain { opens++; return kc() }
+	defer func() { profilesKeychain = kc }()
+	// A working token with rotation: the profile is read and the new refresh token saved.
+	code, out, errOut := o.diagnose("refresh", "--profile", "User")
+	if code != 0 || !strings.Contains(out, "replaced the old one in the keychain") {
+		t.Fatalf("exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("diagnose refresh (rotated token saved) opened the store %d times, want once", opens)
+	}
+	// The user's profile and the admin's.
+	opens = 0
+	code, out, errOut = o.diagnose("approvals", "--profile", "User", "--admin-profile", "Admin", "--app", "ECA_PKCE")
+	if code != 0 {
+		t.Fatalf("approvals: exit %d:\n%s\n%s", code, out, errOut)
+	}
+	if opens != 1 {
+		t.Errorf("diagnose approvals --admin-profile opened the store %d times, want once", opens)
 	}
 }
 

@@ -34,11 +34,7 @@ func TestDiagnoseRefreshUsesTheDateRunProfileRecorded(t *testing.T) {
 	if got.Before(start) || got.After(time.Now()) {
 		t.Fatalf("obtained at %v, want the time of the run (after %v)", got, start)
 	}
-	st, err := store.Open(o.dir, o.kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	user, _ := st.Get("User")
+	st, user := o.stored("User")
 	sec, err := st.Secrets(user)
 	if err != nil || sec.RefreshToken == "" {
 		t.Fatalf("the rotated token was not stored: %v", err)
@@ -100,14 +96,7 @@ func TestDiagnoseRefreshUsesTheDateRunProfileRecorded(t *testing.T) {
 
 func (o *diagOrg) profile(name string) store.Profile {
 	o.t.Helper()
-	st, err := store.Open(o.dir, o.kc)
-	if err != nil {
-		o.t.Fatal(err)
-	}
-	p, err := st.Get(name)
-	if err != nil {
-		o.t.Fatal(err)
-	}
+	_, p := o.stored(name)
 	return p
 }
 

@@ -6,39 +6,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
-	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
-)
 
-// specialFiles are paths a user may name by mistake: each must give exit 2 and one line,
-// never a hang or an exhausted memory.
-func specialFiles(t *testing.T) map[string]string {
-	t.Helper()
-	dir := t.TempDir()
-	big := filepath.Join(dir, "big")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil { // 100 MB, sparse
-		t.Fatal(err)
-	}
-	f.Close()
-	m := map[string]string{"a directory": dir, "a 100 MB file": big}
-	if runtime.GOOS != "windows" {
-		m["/dev/zero"] = "/dev/zero"
-		fifo := filepath.Join(dir, "fifo")
-		if err := mkfifo(fifo); err != nil {
-			t.Fatal(err)
-		}
-		m["a FIFO"] = fifo
-	}
-	return m
-}
+	"github.com/connectedapplab/connectedapplab/internal/userfile/userfiletest"
+)
 
 // Every flag that names a file refuses a special or huge file in one line with exit 2, and
 // run sends nothing.
@@ -77,7 +51,7 @@ func TestEveryNamedFileIsCheckedAndCapped(t *testing.T) {
 		{"emulate --org", func(p string) []string { return []string{"emulate", "--org", p} }},
 		{"profiles import", func(p string) []string { return []string{"profiles", "--config-dir", cfg, "import", p} }},
 	}
-	for what, path := range specialFiles(t) {
+	for what, path := range userfiletest.Special(t) {
 		for _, c := range cases {
 			args := c.args(path)
 			if args == nil {
@@ -106,7 +80,7 @@ func TestEveryNamedFileIsCheckedAndCapped(t *testing.T) {
 // A profile's jwt_key_file is read the same way.
 func TestProfileJWTKeyFileIsCheckedAndCapped(t *testing.T) {
 	profilesTestKeychain(t)
-	for what, path := range specialFiles(t) {
+	for what, path := range userfiletest.Special(t) {
 		cfg := t.TempDir()
 		if r := runProfiles(t, cfg, "", "add", "jwt", "--login-url", "https://login.salesforce.com", "--client-id", "cid",
 			"--flow", "jwt-bearer", "--username", "u@example.com", "--jwt-key-file", path); r.code != 0 {

@@ -49,6 +49,7 @@ Run ` + "`connectedapplab profiles COMMAND -h`" + ` for a command's flags.
 type profilesGlobal struct {
 	configDir string
 	memory    bool
+	opened    *store.Store // profilesOpen's store: one command opens the store once
 }
 
 func (g *profilesGlobal) register(fs *flag.FlagSet) {
@@ -124,7 +125,13 @@ func profilesFlagSet(env *Env, g *profilesGlobal, name, usage string) *flag.Flag
 	return fs
 }
 
+// profilesOpen opens the store g names, once: a command that reads several profiles (diagnose
+// and its admin profile) or saves a rotated refresh token after reading gets the same store,
+// and --memory-secrets' notice and keychain come once.
 func profilesOpen(env *Env, g *profilesGlobal) (*store.Store, error) {
+	if g.opened != nil {
+		return g.opened, nil
+	}
 	dir := g.configDir
 	if dir == "" {
 		var err error
@@ -139,7 +146,12 @@ func profilesOpen(env *Env, g *profilesGlobal) (*store.Store, error) {
 	} else {
 		kc = profilesKeychain()
 	}
-	return store.OpenWithFlows(dir, kc, env.catalog(), func(sp flows.Spec) string { return string(sp.Flow) })
+	st, err := store.OpenWithFlows(dir, kc, env.catalog(), func(sp flows.Spec) string { return string(sp.Flow) })
+	if err != nil {
+		return nil, err
+	}
+	g.opened = st
+	return st, nil
 }
 
 // profilesFail prints err on one line and returns its exit code: ExitUsage for bad input (an

@@ -343,3 +343,18 @@ func TestProfilesAddPrivateKeyFromStdin(t *testing.T) {
 		t.Fatalf("--refresh-token: %+v", r)
 	}
 }
+
+// storedProfile opens the profiles folder dir with keychain kc, as a test reads what the
+// commands stored, and returns the store and the profile name in it.
+func storedProfile(t testing.TB, dir string, kc store.Keychain, name string) (*store.Store, store.Profile) {
+	t.Helper()
+	st, err := store.Open(dir, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := st.Get(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, p
+}

@@ -16,18 +16,37 @@ import (
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
-// TestSavedProfilesLeakNoSecret runs flows from saved profiles against the emulator, then
-// scans everything the program wrote (the config dir, an export, list/show output, the
-// human and JSON results with their transcripts) for every secret value it was given and
-// for any unredacted token. With CONNECTEDAPPLAB_KEYRING=system (the test command sets it)
-// the secrets go through the real Secret Service; otherwise through the in-memory keychain.
-func TestSavedProfilesLeakNoSecret(t *testing.T) {
+// scanKeychain puts the secrets of a secret scan in the real Secret Service with
+// CONNECTEDAPPLAB_KEYRING=system (the test command sets it, and CI must), otherwise in the
+// in-memory test keychain.
+func scanKeychain(t *testing.T) {
+	t.Helper()
 	if os.Getenv("CONNECTEDAPPLAB_KEYRING") != "system" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("CI=true but CONNECTEDAPPLAB_KEYRING is not system: run through scripts/test, which starts gnome-keyring")
 		}
 		profilesTestKeychain(t)
 	}
+}
+
+// scannedMain runs the command line with args and stdin, an empty environment, and adds
+// everything it printed to outputs, which the scan reads.
+func scannedMain(outputs *bytes.Buffer, stdin string, args ...string) profilesRun {
+	var out, errb bytes.Buffer
+	env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	code := Main(context.Background(), args, env)
+	outputs.Write(out.Bytes())
+	outputs.Write(errb.Bytes())
+	return profilesRun{code, out.String(), errb.String()}
+}
+
+// TestSavedProfilesLeakNoSecret runs flows from saved profiles against the emulator, then
+// scans everything the program wrote (the config dir, an export, list/show output, the
+// human and JSON results with their transcripts) for every secret value it was given and
+// for any unredacted token. With CONNECTEDAPPLAB_KEYRING=system (the test command sets it)
+// the secrets go through the real Secret Service; otherwise through the in-memory keychain.
+func TestSavedProfilesLeakNoSecret(t *testing.T) {
+	scanKeychain(t)
 	org := sfemutest.Start(t)
 	d := org.Desc
 	user := d.Users[0]
@@ -35,15 +54,7 @@ func TestSavedProfilesLeakNoSecret(t *testing.T) {
 	dir := t.TempDir()
 
 	var outputs bytes.Buffer
-	run := func(stdin string, args ...string) profilesRun {
-		t.Helper()
-		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-		code := Main(context.Background(), args, env)
-		outputs.Write(out.Bytes())
-		outputs.Write(errb.Bytes())
-		return profilesRun{code, out.String(), errb.String()}
-	}
+	run := func(stdin string, args ...string) profilesRun { return scannedMain(&outputs, stdin, args...) }
 	mustRun := func(stdin string, args ...string) profilesRun {
 		t.Helper()
 		r := run(stdin, args...)
@@ -132,27 +143,14 @@ func TestSavedProfilesLeakNoSecret(t *testing.T) {
 // TestFailurePathsLeakNoSecret drives the failure paths of bad input (files, stdin, flags, an
 // unsafe config folder) with real secrets in play, and scans every output for each secret.
 func TestFailurePathsLeakNoSecret(t *testing.T) {
-	if os.Getenv("CONNECTEDAPPLAB_KEYRING") != "system" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("CI=true but CONNECTEDAPPLAB_KEYRING is not system: run through scripts/test, which starts gnome-keyring")
-		}
-		profilesTestKeychain(t)
-	}
+	scanKeychain(t)
 	org := sfemutest.Start(t)
 	d := org.Desc
 	user := d.Users[0]
 	web, integ := org.App(t, "Web App"), org.App(t, "Integration App")
 	dir := filepath.Join(t.TempDir(), "cfg")
 	var outputs bytes.Buffer
-	run := func(stdin string, args ...string) int {
-		t.Helper()
-		var out, errb bytes.Buffer
-		env := &Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
-		code := Main(context.Background(), args, env)
-		outputs.Write(out.Bytes())
-		outputs.Write(errb.Bytes())
-		return code
-	}
+	run := func(stdin string, args ...string) int { return scannedMain(&outputs, stdin, args...).code }
 	if c := run(web.ClientSecret+"\n"+user.Password+"\n"+user.SecurityToken+"\n",
 		"profiles", "--config-dir", dir, "add", "pw", "--login-url", d.BaseURL, "--client-id", web.ClientID,
 		"--flow", "username-password", "--username", user.Username,

@@ -459,27 +459,8 @@ func writeErrorFull(p *page, e *guidance.ErrorExplanation, skipFirst bool) {
 func writeScopes(p *page, d guidance.ScopeDiagnosis) {
 	p.heading("Scopes")
 	ind := strings.Repeat(" ", 22)
-	line := func(label, v string) { p.para("  "+pad(label, 20), "", ind, v) }
-	list := func(s []string, empty string) string {
-		if len(s) == 0 {
-			return empty
-		}
-		return strings.Join(s, " ")
-	}
-	line("Requested:", list(d.Requested, "none sent"))
-	switch {
-	case d.AllowedKnown:
-		line("Allowed by the app:", list(d.Allowed, "none selected"))
-	default:
-		line("Allowed by the app:", "unknown")
-	}
-	switch {
-	case len(d.Granted) > 0:
-		line("Granted:", strings.Join(d.Granted, " "))
-	case d.GrantedReported:
-		line("Granted:", "(empty scope field)")
-	default:
-		line("Granted:", "not reported")
+	for _, l := range d.Lines("unknown") {
+		p.para("  "+pad(l.Label, 20), "", ind, l.Value)
 	}
 	for _, n := range d.Notes {
 		p.para("  - ", "", "    ", n)

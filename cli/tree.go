@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/display"
 )
 
 // Window is the window command, made by package main (the only importer of Fyne's app). It
@@ -83,6 +85,9 @@ func (t *Tree) Find(args []string) (*Command, []string) {
 			return t.command("window"), args
 		}
 		if t.window == nil {
+			if msg, ok := windowOnly(a); ok {
+				return t.badInput(msg), nil
+			}
 			return t.badInput(fmt.Sprintf("unknown flag %s (this executable has no window); run `%s --help` for the commands", a, t.name())), nil
 		}
 		return t.badInput(fmt.Sprintf("unknown flag %s; run `%s --help` for the commands and the window's flags", a, t.name())), nil
@@ -137,6 +142,23 @@ func isHelpArg(a string) bool {
 	return name == "h" || name == "help"
 }
 
+// subcommand splits the arguments of a command made of subcommands (app, bench, diagnose)
+// into the subcommand and its arguments (help for -h or --help). It answers what is no
+// subcommand itself, and then returns ok false with the exit status: no arguments print
+// usage on stderr (ExitUsage), help prints it on stdout (ExitOK).
+func subcommand(env *Env, usage string) (sub string, args []string, code int, ok bool) {
+	if len(env.Args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return "", nil, ExitUsage, false
+	}
+	sub, args = env.Args[0], env.Args[1:]
+	if sub == "help" || isHelpArg(sub) {
+		fmt.Fprint(env.Stdout, usage)
+		return "", nil, ExitOK, false
+	}
+	return sub, args, 0, true
+}
+
 // usageHead passes writes on to w and keeps what was written first: a command whose flag
 // parsing answered -h began its stderr with its usage ("usage: …", or the flag package's
 // "Usage of …"); an error (an unknown flag, a bad value) begins otherwise.
@@ -171,9 +193,28 @@ func (t *Tree) command(name string) *Command {
 // without the window (go build -tags headless), whose tree has none.
 func (t *Tree) name() string {
 	if t.window == nil {
-		return "connectedapplab-cli"
+		return display.Headless
 	}
 	return "connectedapplab"
+}
+
+// windowOnlyFlags are the window's flags, which window.go declares (the main package's
+// TestHeadlessAnswersEveryWindowFlag checks that the two agree), with what the executable
+// without the window says instead of opening it.
+var windowOnlyFlags = map[string]string{
+	"demo":       "without a display, " + display.EmulateDemo,
+	"config-dir": "a command takes --config-dir after its name, e.g. `" + display.Headless + " profiles --config-dir DIR list`",
+}
+
+// windowOnly is the one line (after the executable's name) that answers arg when it is one of
+// the window's flags (-name, --name or --name=value) given to the executable without the window.
+func windowOnly(arg string) (string, bool) {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	instead, ok := windowOnlyFlags[name]
+	if !ok {
+		return "", false
+	}
+	return "--" + name + " opens the window of connectedapplab, which comes with this executable; " + instead, true
 }
 
 // badInput is a command that prints msg as one line and returns ExitUsage.

@@ -87,12 +87,24 @@ func TestUnknownCommandOrFlagIsOneLine(t *testing.T) {
 		t.Error("an unknown command opened the window")
 	}
 	// Without the window (connectedapplab-cli), the line names that executable.
-	for _, args := range [][]string{{"frobnicate"}, {"--frobnicate"}, {"--demo"}} {
+	for _, args := range [][]string{{"frobnicate"}, {"--frobnicate"}, {"--demonstrate"}} {
 		code, _, out, errOut := runTree(t, NewTree(nil), args...)
 		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, "connectedapplab-cli: unknown ") ||
 			!strings.Contains(errOut, "`connectedapplab-cli help`") && !strings.Contains(errOut, "`connectedapplab-cli --help`") {
 			t.Errorf("without the window, %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
 		}
+	}
+	// The window's flags belong to connectedapplab: the line says so, and what runs without a display.
+	for _, args := range [][]string{{"--demo"}, {"-demo"}, {"--demo=true"}, {"--demo", "run"}} {
+		code, c, out, errOut := runTree(t, NewTree(nil), args...)
+		if code != ExitUsage || out != "" || c.IsWindow() || errOut != "connectedapplab-cli: --demo opens the window of connectedapplab, which comes with this executable; "+
+			"without a display, `connectedapplab-cli emulate` serves the demo org\n" {
+			t.Errorf("without the window, %v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+	}
+	if code, _, _, errOut := runTree(t, NewTree(nil), "--config-dir", "/tmp/x"); code != ExitUsage || strings.Count(errOut, "\n") != 1 ||
+		!strings.HasPrefix(errOut, "connectedapplab-cli: --config-dir opens the window of connectedapplab") || !strings.Contains(errOut, "`connectedapplab-cli profiles --config-dir DIR list`") {
+		t.Errorf("without the window, --config-dir: exit %d, stderr %q", code, errOut)
 	}
 	var usage strings.Builder
 	NewTree(nil).Usage(&usage)
@@ -242,5 +254,27 @@ func TestEveryCommandAnswersDashH(t *testing.T) {
 	code, c, out, _ := runTree(t, tree, "--version")
 	if code != ExitOK || c.Name != "version" || out != VersionLine()+"\n" {
 		t.Errorf("--version: exit %d, %q", code, out)
+	}
+}
+
+// A command made of subcommands answers no subcommand with its usage on stderr (exit 2), help,
+// -h and --help with its usage on stdout (exit 0), and an unknown one in one line (exit 2).
+func TestSubcommandsAnswerHelpAndNone(t *testing.T) {
+	for _, cmd := range []string{"app", "bench", "diagnose"} {
+		code, _, out, errOut := runTree(t, NewTree(nil), cmd)
+		if code != ExitUsage || out != "" || !strings.HasPrefix(errOut, "usage:\n  connectedapplab "+cmd+" ") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want the usage on stderr, exit 2", cmd, code, out, errOut)
+		}
+		for _, help := range []string{"help", "-h", "--help", "-help=true"} {
+			code, _, out, errOut := runTree(t, NewTree(nil), cmd, help)
+			if code != ExitOK || errOut != "" || !strings.HasPrefix(out, "usage:\n  connectedapplab "+cmd+" ") {
+				t.Errorf("%s %s: exit %d, stdout %q, stderr %q; want the usage on stdout, exit 0", cmd, help, code, out, errOut)
+			}
+		}
+		code, _, out, errOut = runTree(t, NewTree(nil), cmd, "frobnicate")
+		if code != ExitUsage || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, cmd+": unknown ") ||
+			!strings.Contains(errOut, `"frobnicate"`) {
+			t.Errorf("%s frobnicate: exit %d, stdout %q, stderr %q", cmd, code, out, errOut)
+		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/connectedapplab/connectedapplab/internal/sfenum"
 )
 
 // MetadataNS is the Metadata API namespace of every file and SOAP body here.
@@ -451,8 +453,8 @@ func setb(dst *bool, v *bool) {
 
 // ECA enum spellings.
 var (
-	ecaIP = map[string]string{IPEnforce: "Enforce", IPBypass2Factor: "Bypass_2factor", IPBypass: "Bypass", IPEnforceRelaxRefresh: "Enforce_RelaxRefresh"}
-	ecaRT = map[string]string{RefreshInfinite: "Infinite", RefreshZero: "Zero", RefreshSpecificLifetime: "SpecificLifetime", RefreshSpecificInactivity: "SpecificInactivity"}
+	ecaIP = sfenum.ECAIPRelaxation
+	ecaRT = sfenum.ECARefreshPolicy
 )
 
 func reverse(m map[string]string, v string) (string, bool) {
@@ -572,37 +574,36 @@ func MarshalExternalClientApp(s Settings, opt MetadataOptions) (ECAFiles, error)
 // ParseExternalClientApp reads an External Client App metadata set; any file may be
 // missing (its settings keep their defaults). The consumer secret is dropped.
 func ParseExternalClientApp(f ECAFiles) (Settings, error) {
-	var (
-		app *xmlECA
-		g   *xmlECAGlobal
-		o   *xmlECAOauth
-		p   *xmlECAPolicies
-	)
-	if f.App != nil {
-		app = new(xmlECA)
-		if err := decodeRoot(f.App, TypeECA, app); err != nil {
-			return Settings{}, err
-		}
+	app, err := decodeOptional[xmlECA](f.App, TypeECA)
+	if err != nil {
+		return Settings{}, err
 	}
-	if f.GlobalOauth != nil {
-		g = new(xmlECAGlobal)
-		if err := decodeRoot(f.GlobalOauth, TypeECAGlobal, g); err != nil {
-			return Settings{}, err
-		}
+	g, err := decodeOptional[xmlECAGlobal](f.GlobalOauth, TypeECAGlobal)
+	if err != nil {
+		return Settings{}, err
 	}
-	if f.Oauth != nil {
-		o = new(xmlECAOauth)
-		if err := decodeRoot(f.Oauth, TypeECAOauth, o); err != nil {
-			return Settings{}, err
-		}
+	o, err := decodeOptional[xmlECAOauth](f.Oauth, TypeECAOauth)
+	if err != nil {
+		return Settings{}, err
 	}
-	if f.Policies != nil {
-		p = new(xmlECAPolicies)
-		if err := decodeRoot(f.Policies, TypeECAPolicies, p); err != nil {
-			return Settings{}, err
-		}
+	p, err := decodeOptional[xmlECAPolicies](f.Policies, TypeECAPolicies)
+	if err != nil {
+		return Settings{}, err
 	}
 	return fromECA(app, g, o, p)
+}
+
+// decodeOptional decodes data, a component whose root element is root, or returns nil for a
+// missing component (nil data).
+func decodeOptional[T any](data []byte, root string) (*T, error) {
+	if data == nil {
+		return nil, nil
+	}
+	v := new(T)
+	if err := decodeRoot(data, root, v); err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 func fromECA(app *xmlECA, g *xmlECAGlobal, o *xmlECAOauth, p *xmlECAPolicies) (Settings, error) {

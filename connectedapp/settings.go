@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/connectedapplab/connectedapplab/internal/sfenum"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
@@ -42,26 +43,26 @@ func ParseKind(s string) (Kind, error) {
 
 // Permitted-users policies (ECA permittedUsersPolicyType; ConnectedApp isAdminApproved false/true).
 const (
-	AllSelfAuthorized          = "AllSelfAuthorized"
-	AdminApprovedPreAuthorized = "AdminApprovedPreAuthorized"
+	AllSelfAuthorized          = sfenum.AllSelfAuthorized
+	AdminApprovedPreAuthorized = sfenum.AdminApprovedPreAuthorized
 )
 
 // IP relaxation values, in ConnectedApp metadata spelling (ECA: Enforce, Bypass_2factor,
 // Bypass, Enforce_RelaxRefresh).
 const (
-	IPEnforce             = "ENFORCE"
-	IPBypass2Factor       = "BYPASS_2FACTOR"
-	IPBypass              = "BYPASS"
-	IPEnforceRelaxRefresh = "ENFORCE_RELAXREFRESH"
+	IPEnforce             = sfenum.IPEnforce
+	IPBypass2Factor       = sfenum.IPBypass2Factor
+	IPBypass              = sfenum.IPBypass
+	IPEnforceRelaxRefresh = sfenum.IPEnforceRelaxRefresh
 )
 
 // Refresh token policy types, in ConnectedApp metadata spelling (ECA: Infinite, Zero,
 // SpecificLifetime, SpecificInactivity).
 const (
-	RefreshInfinite           = "infinite"
-	RefreshZero               = "zero"
-	RefreshSpecificLifetime   = "specific_lifetime"
-	RefreshSpecificInactivity = "specific_inactivity"
+	RefreshInfinite           = sfenum.RefreshInfinite
+	RefreshZero               = sfenum.RefreshZero
+	RefreshSpecificLifetime   = sfenum.RefreshSpecificLifetime
+	RefreshSpecificInactivity = sfenum.RefreshSpecificInactivity
 )
 
 // RefreshTokenPolicy is the app's refresh token policy. Period and Unit (HOURS, DAYS,

@@ -179,30 +179,37 @@ func writeAdvice(b *strings.Builder, a Advice, skip DocRef) {
 	}
 }
 
+// ScopeLine is a line of a scopes section: a label ("Requested:") and what it says.
+type ScopeLine struct{ Label, Value string }
+
+// Lines are the scopes requested, allowed by the app and granted, as every report writes
+// them; allowedUnknown is what stands for the app's scopes when they are not known.
+func (d ScopeDiagnosis) Lines(allowedUnknown string) []ScopeLine {
+	list := func(s []string, empty string) string {
+		if len(s) == 0 {
+			return empty
+		}
+		return strings.Join(s, " ")
+	}
+	allowed := allowedUnknown
+	if d.AllowedKnown {
+		allowed = list(d.Allowed, "none selected")
+	}
+	granted := "not reported"
+	switch {
+	case len(d.Granted) > 0:
+		granted = strings.Join(d.Granted, " ")
+	case d.GrantedReported:
+		granted = "(empty scope field)"
+	}
+	return []ScopeLine{{"Requested:", list(d.Requested, "none sent")}, {"Allowed by the app:", allowed}, {"Granted:", granted}}
+}
+
 func writeScopes(b *strings.Builder, d ScopeDiagnosis) {
 	ind := strings.Repeat(" ", 22)
 	line := func(label, v string) { writeWrapped(b, "  "+pad(label, 20), ind, v) }
-	if len(d.Requested) > 0 {
-		line("Requested:", strings.Join(d.Requested, " "))
-	} else {
-		line("Requested:", "none sent")
-	}
-	if d.AllowedKnown {
-		if len(d.Allowed) == 0 {
-			line("Allowed by the app:", "none selected")
-		} else {
-			line("Allowed by the app:", strings.Join(d.Allowed, " "))
-		}
-	} else {
-		line("Allowed by the app:", "unknown (enter the app's Selected OAuth Scopes to check)")
-	}
-	switch {
-	case len(d.Granted) > 0:
-		line("Granted:", strings.Join(d.Granted, " "))
-	case d.GrantedReported:
-		line("Granted:", "(empty scope field)")
-	default:
-		line("Granted:", "not reported")
+	for _, l := range d.Lines("unknown (enter the app's Selected OAuth Scopes to check)") {
+		line(l.Label, l.Value)
 	}
 	if d.RefreshTokenIssued {
 		line("Refresh token:", "issued")

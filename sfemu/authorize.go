@@ -271,19 +271,34 @@ func loginProblem(u *User) string {
 
 const badLogin = "Please check your username and password. If you still can't log in, contact your Salesforce administrator."
 
-// handleLogin is POST /login from the login form.
-func (e *Emulator) handleLogin(w http.ResponseWriter, r *http.Request) {
+// postedPending reads the POST of a login or approval page and finds the pending request its
+// tx names. It answers what it cannot find, and then returns nil: another method, a form
+// that does not parse, or a tx that is unknown or used (the page saying the "what" request
+// expired: "login" or "authorization").
+func (e *Emulator) postedPending(w http.ResponseWriter, r *http.Request, what string) *pendingAuth {
 	if r.Method != http.MethodPost {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
+		return nil
 	}
 	if err := r.ParseForm(); err != nil {
 		writeHTML(w, http.StatusBadRequest, "Error", `<p id="error">bad request</p>`)
-		return
+		return nil
 	}
 	p := e.takePending(r.PostForm.Get("tx"))
 	if p == nil {
-		writeHTML(w, http.StatusOK, "Error", `<p id="error">This login request has expired. Start again from your application.</p>`)
+		writeHTML(w, http.StatusOK, "Error", expiredPage(what))
+	}
+	return p
+}
+
+func expiredPage(what string) string {
+	return `<p id="error">This ` + what + ` request has expired. Start again from your application.</p>`
+}
+
+// handleLogin is POST /login from the login form.
+func (e *Emulator) handleLogin(w http.ResponseWriter, r *http.Request) {
+	p := e.postedPending(w, r, "login")
+	if p == nil {
 		return
 	}
 	u := e.org.userByName(r.PostForm.Get("username"))
@@ -374,17 +389,12 @@ func (e *Emulator) approvalPage(w http.ResponseWriter, p *pendingAuth) {
 
 // handleApprove is POST of the approval page.
 func (e *Emulator) handleApprove(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	p := e.postedPending(w, r, "authorization")
+	if p == nil {
 		return
 	}
-	if err := r.ParseForm(); err != nil {
-		writeHTML(w, http.StatusBadRequest, "Error", `<p id="error">bad request</p>`)
-		return
-	}
-	p := e.takePending(r.PostForm.Get("tx"))
-	if p == nil || p.user == nil {
-		writeHTML(w, http.StatusOK, "Error", `<p id="error">This authorization request has expired. Start again from your application.</p>`)
+	if p.user == nil { // the approval page before a login
+		writeHTML(w, http.StatusOK, "Error", expiredPage("authorization"))
 		return
 	}
 	if r.PostForm.Get("action") != "approve" {

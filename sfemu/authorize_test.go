@@ -181,6 +181,34 @@ func TestApprovalPage(t *testing.T) {
 	}
 }
 
+// The login and approval pages take a POST whose tx is a pending request: a GET is refused,
+// an unknown tx shows the expired page, and so does the approval page before a login.
+func TestLoginAndApprovalPagesRefuseWhatIsNotPending(t *testing.T) {
+	v := newEnv(t, nil)
+	c := browser(t)
+	for _, path := range []string{"/login", approvePath} {
+		req, _ := http.NewRequest(http.MethodGet, v.e.LoginURL+path, nil)
+		if r := do(t, c, req); r.status != http.StatusMethodNotAllowed {
+			t.Errorf("GET %s: %d, want 405", path, r.status)
+		}
+	}
+	expired := func(what string, r resp) {
+		t.Helper()
+		if r.status != http.StatusOK || !strings.Contains(r.body, `<p id="error">This `+what+` request has expired. Start again from your application.</p>`) {
+			t.Errorf("want the expired %s page, got %d:\n%s", what, r.status, r.body)
+		}
+	}
+	expired("login", v.submit(c, "/login", url.Values{"tx": {"nope"}, "username": {DemoUser}, "password": {"Demo-Pass-1"}}))
+	expired("authorization", v.submit(c, approvePath, url.Values{"tx": {"nope"}, "action": {"approve"}}))
+	p := url.Values{"response_type": {"code"}, "client_id": {DemoWebAppKey}, "redirect_uri": {cb}, "state": {"s1"}}
+	req, _ := http.NewRequest(http.MethodGet, v.e.LoginURL+"/services/oauth2/authorize?"+p.Encode(), nil)
+	tx := formTx(t, do(t, c, req).body)
+	expired("authorization", v.submit(c, approvePath, url.Values{"tx": {tx}, "action": {"approve"}})) // before the login
+	if r := v.submit(c, "/login", url.Values{"tx": {tx}, "username": {DemoUser}, "password": {"Demo-Pass-1"}}); !strings.Contains(r.body, `id="approve"`) {
+		t.Errorf("the login after it: want the approval page, got:\n%s", r.body)
+	}
+}
+
 // The frozen user and the API-only user cannot log in to the UI.
 func TestLoginRefusesFrozenAndAPIOnly(t *testing.T) {
 	v := newEnv(t, nil)

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/connectedapplab/connectedapplab/internal/sfenum"
 )
 
 // The Metadata API's SOAP readMetadata call (POST /services/Soap/m/{version}), answered
@@ -403,8 +405,8 @@ func ecaOauthRecord(a *App) obj {
 
 // ECA enum spellings (§8.2).
 var (
-	ecaIPRelax = map[string]string{IPEnforce: "Enforce", IPBypass2Factor: "Bypass_2factor", IPBypass: "Bypass", IPEnforceRelaxRefresh: "Enforce_RelaxRefresh"}
-	ecaRefresh = map[string]string{"infinite": "Infinite", "zero": "Zero", "specific_lifetime": "SpecificLifetime", "specific_inactivity": "SpecificInactivity"}
+	ecaIPRelax = sfenum.ECAIPRelaxation
+	ecaRefresh = sfenum.ECARefreshPolicy // by the org file's refresh_token_policy kinds, which are the metadata's
 )
 
 func ecaPoliciesRecord(a *App) obj {

@@ -27,6 +27,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/connectedapplab/connectedapplab/internal/sfenum"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
@@ -39,16 +40,16 @@ const (
 // Permitted Users policies (§8.2; metadata isAdminApproved false/true, ECA
 // permittedUsersPolicyType).
 const (
-	AllSelfAuthorized          = "AllSelfAuthorized"
-	AdminApprovedPreAuthorized = "AdminApprovedPreAuthorized"
+	AllSelfAuthorized          = sfenum.AllSelfAuthorized
+	AdminApprovedPreAuthorized = sfenum.AdminApprovedPreAuthorized
 )
 
 // IP relaxation values (§8.1 oauthPolicy/ipRelaxation).
 const (
-	IPEnforce             = "ENFORCE"
-	IPBypass2Factor       = "BYPASS_2FACTOR"
-	IPBypass              = "BYPASS"
-	IPEnforceRelaxRefresh = "ENFORCE_RELAXREFRESH"
+	IPEnforce             = sfenum.IPEnforce
+	IPBypass2Factor       = sfenum.IPBypass2Factor
+	IPBypass              = sfenum.IPBypass
+	IPEnforceRelaxRefresh = sfenum.IPEnforceRelaxRefresh
 )
 
 // Org describes one emulated Salesforce org. It is JSON-serialisable so that

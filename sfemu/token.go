@@ -153,6 +153,20 @@ func (e *Emulator) authenticate(r *http.Request, form url.Values, secretRequired
 	return a, nil
 }
 
+// authenticateAllowlisted is authenticate for the two flows an External Client App's refresh
+// token IP allowlist restricts, the web server and refresh flows (§15.3): a caller outside
+// it is refused. The org's apps do not change while it runs, so this needs no lock.
+func (e *Emulator) authenticateAllowlisted(r *http.Request, form url.Values, secretRequired func(*App) bool) (*App, *oauthError) {
+	a, err := e.authenticate(r, form, secretRequired)
+	if err != nil {
+		return nil, err
+	}
+	if !a.allowlisted(r.RemoteAddr) {
+		return nil, e.errAllowlist()
+	}
+	return a, nil
+}
+
 func secretAlways(*App) bool   { return true }
 func secretOptional(*App) bool { return false }
 
@@ -186,15 +200,12 @@ func ipCheck(a *App, u *User, refresh bool) *oauthError {
 
 // grantAuthCode exchanges an authorization code (§3.1).
 func (e *Emulator) grantAuthCode(r *http.Request, form url.Values) (obj, *oauthError) {
-	a, err := e.authenticate(r, form, (*App).secretRequiredWebServer)
+	a, err := e.authenticateAllowlisted(r, form, (*App).secretRequiredWebServer)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !a.allowlisted(r.RemoteAddr) {
-		return nil, e.errAllowlist()
-	}
 	ac := e.codes[form.Get("code")]
 	if ac == nil || ac.app != a {
 		return nil, errGrant("invalid authorization code") // [UNCONF] text for an unknown code
@@ -263,15 +274,12 @@ func (e *Emulator) grantPassword(r *http.Request, form url.Values) (obj, *oauthE
 
 // grantRefresh is the refresh token flow (§3.4) with rotation and reuse detection.
 func (e *Emulator) grantRefresh(r *http.Request, form url.Values) (obj, *oauthError) {
-	a, err := e.authenticate(r, form, (*App).secretRequiredRefresh)
+	a, err := e.authenticateAllowlisted(r, form, (*App).secretRequiredRefresh)
 	if err != nil {
 		return nil, err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if !a.allowlisted(r.RemoteAddr) {
-		return nil, e.errAllowlist()
-	}
 	rt := e.refreshes[form.Get("refresh_token")]
 	if rt == nil || rt.app != a {
 		return nil, errExpiredToken

@@ -20,9 +20,16 @@ func errNoDisplay(why string) error {
 	return fmt.Errorf("no display found (%s): %s", why, Hint)
 }
 
+// Headless is the executable without the window (go build -tags headless) that every
+// package ships beside connectedapplab: the commands, which need no display.
+const Headless = "connectedapplab-cli"
+
+// EmulateDemo says what serves the demo org without a display.
+const EmulateDemo = "`" + Headless + " emulate` serves the demo org"
+
 // Hint says what works without a window; also printed when the window fails to start.
-const Hint = "the window needs a desktop session with OpenGL; " +
-	"run headless with `connectedapplab emulate` or `connectedapplab run --profile NAME`, " +
+const Hint = "the window needs a desktop session with OpenGL; without one, run the commands with " + Headless +
+	", which comes with it (" + EmulateDemo + ", `" + Headless + " run --profile NAME` runs a flow), " +
 	"or open the window on a virtual display with `xvfb-run -a connectedapplab --demo`"
 
 // xDisplayAddr returns where the X server of display (the value of DISPLAY) listens, as

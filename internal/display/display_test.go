@@ -56,8 +56,10 @@ func TestCheckDialsTheDisplay(t *testing.T) {
 			return ""
 		}
 	}
-	if err := Check(env()); err == nil || !strings.Contains(err.Error(), "DISPLAY is not set") || !strings.Contains(err.Error(), "xvfb-run") {
-		t.Errorf("no DISPLAY: %v", err)
+	if err := Check(env()); err == nil || !strings.Contains(err.Error(), "DISPLAY is not set") || !strings.Contains(err.Error(), "xvfb-run") ||
+		!strings.Contains(err.Error(), "run the commands with connectedapplab-cli") || !strings.Contains(err.Error(), "`connectedapplab-cli emulate` serves the demo org") ||
+		strings.Contains(err.Error(), "\n") {
+		t.Errorf("no DISPLAY: %v; want one line naming connectedapplab-cli, the executable without the window", err)
 	}
 	if err := Check(env("WAYLAND_DISPLAY", "wayland-0")); err == nil || !strings.Contains(err.Error(), "X11") {
 		t.Errorf("Wayland only: %v", err)

@@ -8,37 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
-)
 
-// special makes the files a user may name by mistake (or an attacker may plant).
-func special(t *testing.T) map[string]string {
-	t.Helper()
-	dir := t.TempDir()
-	big := filepath.Join(dir, "big.pem")
-	f, err := os.Create(big)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Truncate(100 << 20); err != nil { // 100 MB, sparse
-		t.Fatal(err)
-	}
-	f.Close()
-	m := map[string]string{"a directory": dir, "a 100 MB file": big, "a missing file": filepath.Join(dir, "nope.pem")}
-	if runtime.GOOS != "windows" {
-		m["/dev/zero"] = "/dev/zero"
-		fifo := filepath.Join(dir, "fifo")
-		if err := mkfifo(fifo); err != nil {
-			t.Fatal(err)
-		}
-		m["a FIFO"] = fifo
-		link := filepath.Join(dir, "zero-link.pem")
-		if err := os.Symlink("/dev/zero", link); err != nil {
-			t.Fatal(err)
-		}
-		m["a link to /dev/zero"] = link
-	}
-	return m
-}
+	"github.com/connectedapplab/connectedapplab/internal/userfile/userfiletest"
+)
 
 func TestReadRefusesWhatIsNotASmallRegularFile(t *testing.T) {
 	want := map[string]string{
@@ -49,7 +21,7 @@ func TestReadRefusesWhatIsNotASmallRegularFile(t *testing.T) {
 		"a FIFO":              "is a named pipe (FIFO), not a regular file",
 		"a link to /dev/zero": "is a character device, not a regular file",
 	}
-	for name, path := range special(t) {
+	for name, path := range userfiletest.Special(t) {
 		done := make(chan struct{})
 		var b []byte
 		var err error

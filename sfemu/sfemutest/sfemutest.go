@@ -168,6 +168,16 @@ func (o *Org) App(t testing.TB, key string) sfemu.DescribedApp {
 	return sfemu.DescribedApp{}
 }
 
+// LoginUser returns the user a demo profile of app a logs in as: the app's JWT bearer user
+// when it has one, else sfemu.DemoUser. It fails the test when the org has no such user.
+func (o *Org) LoginUser(t testing.TB, a sfemu.DescribedApp) sfemu.DescribedUser {
+	t.Helper()
+	if a.JWTUsername != "" {
+		return o.User(t, a.JWTUsername)
+	}
+	return o.User(t, sfemu.DemoUser)
+}
+
 // User returns the user with this username, and fails the test when the org has none.
 func (o *Org) User(t testing.TB, username string) sfemu.DescribedUser {
 	t.Helper()

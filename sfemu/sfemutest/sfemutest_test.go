@@ -54,6 +54,24 @@ func TestAppAndUserLookUpTheDemoCredentials(t *testing.T) {
 	}
 }
 
+// LoginUser is the app's JWT bearer user when it names one, else the demo user; the user
+// comes with the credentials.
+func TestLoginUserIsTheAppsJWTUserOrTheDemoUser(t *testing.T) {
+	org := sfemutest.Start(t, sfemutest.Tweak(func(o *sfemu.Org) {
+		for i := range o.Apps {
+			if o.Apps[i].ConsumerKey == sfemu.DemoIntegrationAppKey {
+				o.Apps[i].JWTUsername = sfemu.DemoAdminUser
+			}
+		}
+	}))
+	if u := org.LoginUser(t, org.App(t, sfemu.DemoIntegrationAppKey)); u.Username != sfemu.DemoAdminUser || u.Password == "" {
+		t.Errorf("an app with a JWT user: %+v", u)
+	}
+	if u := org.LoginUser(t, org.App(t, sfemu.DemoWebAppKey)); u.Username != sfemu.DemoUser || u.Password == "" || u.SecurityToken == "" {
+		t.Errorf("an app without one: %+v", u)
+	}
+}
+
 // A fake clock is the org's clock: moving it moves the org's time.
 func TestFakeClockIsTheOrgsClock(t *testing.T) {
 	t0 := time.Date(2026, 9, 14, 10, 0, 0, 0, time.UTC)

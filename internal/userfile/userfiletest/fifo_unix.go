@@ -1,6 +1,6 @@
 //go:build unix
 
-package userfile
+package userfiletest
 
 import "syscall"
 
