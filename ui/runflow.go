@@ -38,7 +38,7 @@ type runState struct {
 // request builds the flows.Request for a profile.
 func buildRequest(p Profile, s Secrets) flows.Request {
 	req := flows.Request{
-		Flow:          p.Flow,
+		Flow:          flows.Flow(p.Flow),
 		LoginURL:      p.LoginURL,
 		MyDomainURL:   p.MyDomainURL,
 		ClientID:      p.ClientID,
@@ -76,7 +76,7 @@ func (l *Lab) Run() {
 		return
 	}
 	p, s := l.readForm()
-	if !l.checkForm(p.Flow) { // every field, problems shown under them (formcheck.go)
+	if !l.checkForm(flows.Flow(p.Flow)) { // every field, problems shown under them (formcheck.go)
 		return
 	}
 	if l.be.RunFlow == nil {
@@ -85,11 +85,11 @@ func (l *Lab) Run() {
 	}
 	l.lintBeforeRun(p, s)
 	req := buildRequest(p, s)
-	if p.Flow == flows.TokenExchange {
+	if req.Flow == flows.TokenExchange {
 		req.SubjectToken = l.form.subject.Text
 		req.SubjectTokenType = strings.TrimSpace(l.form.subjType.Text)
 	}
-	if p.Flow == flows.SAMLBearer {
+	if req.Flow == flows.SAMLBearer {
 		req.SAMLAssertion = strings.TrimSpace(l.form.saml.Text)
 	}
 	l.start(p, s, req, l.be.RunFlow)
@@ -115,7 +115,7 @@ func (l *Lab) RefreshToken() {
 	if run == nil {
 		return
 	}
-	p.Flow = flows.Refresh
+	p.Flow = string(flows.Refresh)
 	l.start(p, s, req, run)
 }
 

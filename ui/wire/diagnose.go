@@ -49,9 +49,9 @@ func gatherFor(ctx context.Context, p ui.Profile, adminReq flows.Request, obtain
 		return nil, diagnose.Gathered{}, err
 	}
 	in := diagnose.Input{Username: p.Username, AppAPIName: p.AppAPIName, ObtainedAt: obtained, Now: now}
-	if len(p.AppSettings) > 0 {
+	if len(p.App.Settings) > 0 {
 		var cs connectedapp.Settings
-		if json.Unmarshal(p.AppSettings, &cs) == nil {
+		if json.Unmarshal(p.App.Settings, &cs) == nil {
 			if in.AppAPIName == "" {
 				in.AppAPIName = cs.Name
 			}
@@ -159,7 +159,7 @@ func RevokeStale(ctx context.Context, in ui.BudgetInput) (string, error) {
 
 // ExplainURL is ui.Backend.ExplainURL: guidance.ExplainURL's explanation as text.
 func ExplainURL(p ui.Profile, raw string, now time.Time) (string, error) {
-	x, err := guidance.ExplainURL(p.Flow, raw, ui.GuidanceSettings(p), now)
+	x, err := guidance.ExplainURL(flows.Flow(p.Flow), raw, ui.GuidanceSettings(p), now)
 	if err != nil {
 		return "", err
 	}
