@@ -126,15 +126,10 @@ type Profile struct {
 	AppAPIName string `json:"-"`
 }
 
-// Secrets are a profile's secrets. They travel apart from the profile: store keeps them in
-// the OS keychain, the demo in memory.
-type Secrets struct {
-	ClientSecret  string
-	Password      string
-	SecurityToken string
-	JWTKeyPEM     string
-	RefreshToken  string // only when the user chose to remember it
-}
+// Secrets are a profile's secrets (store's: the window leaves KeyPassphrase empty). They
+// travel apart from the profile: store keeps them in the OS keychain, the demo in memory.
+// RefreshToken is kept only when the profile opts in.
+type Secrets = store.Secrets
 
 // ProfileStore keeps profiles and their secrets. Save assigns an ID to a new profile (empty
 // ID) and returns the profile as saved.

@@ -40,7 +40,7 @@ func demoAppProfile(t *testing.T, org *sfemutest.Org, app, apiName string, fl fl
 	u := org.User(t, user)
 	p := Profile{Profile: store.Profile{ID: "check-1", Name: "Check " + app, LoginURL: org.LoginURL, MyDomainURL: org.MyDomainURL, ClientID: a.ClientID,
 		CallbackURL: org.CallbackURL, Flow: string(fl), Username: u.Username}, AppAPIName: apiName}
-	s := Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken, JWTKeyPEM: a.JWTPrivateKey}
+	s := Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken, PrivateKeyPEM: a.JWTPrivateKey}
 	if apiName != "" {
 		tok := org.PasswordToken(t, sfemu.DemoWebAppKey, sfemu.DemoAdminUser)
 		rd := &connectedapp.Reader{InstanceURL: org.MyDomainURL, AccessToken: tok.AccessToken}

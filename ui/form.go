@@ -359,7 +359,7 @@ func (f *profileForm) load(p Profile, s Secrets) {
 	f.secToken.SetText(s.SecurityToken)
 	f.jwtKeyFile.SetText(p.JWTKeyFile)
 	f.jwtAud.SetText(p.JWTAudience)
-	f.jwtKeyPEM = s.JWTKeyPEM
+	f.jwtKeyPEM = s.PrivateKeyPEM
 	f.updateJWTHint()
 	f.refresh.SetText(s.RefreshToken)
 	f.session.SetSelectedIndex(max(0, indexOf(sessionMinutes, sessionMinutesOf(p))))
@@ -412,7 +412,7 @@ func (f *profileForm) read(base Profile) (Profile, Secrets) {
 		ClientSecret:  f.secret.Text,
 		Password:      f.password.Text,
 		SecurityToken: f.secToken.Text,
-		JWTKeyPEM:     f.jwtKeyPEM,
+		PrivateKeyPEM: f.jwtKeyPEM,
 		RefreshToken:  f.refresh.Text,
 	}
 	return p, s

@@ -51,8 +51,8 @@ func buildRequest(p Profile, s Secrets) flows.Request {
 		RefreshToken:  s.RefreshToken,
 		JWTAudience:   p.JWTAudience,
 	}
-	if s.JWTKeyPEM != "" {
-		req.JWTPrivateKeyPEM = []byte(s.JWTKeyPEM)
+	if s.PrivateKeyPEM != "" {
+		req.JWTPrivateKeyPEM = []byte(s.PrivateKeyPEM)
 	}
 	// The one listener timeout of the program (the command line's --listen-timeout default).
 	req.Options.ListenTimeout = flows.DefaultListenTimeout

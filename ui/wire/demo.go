@@ -102,7 +102,7 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 		ps = append(ps, ui.Profile{Profile: store.Profile{ID: id, Name: name, LoginURL: login, MyDomainURL: d.MyDomainURL, AppKind: kind,
 			ClientID: a.ClientID, CallbackURL: cb, Flow: string(fl), Scopes: scopes, Username: username}, AppAPIName: a.APIName})
 		secrets[id] = ui.Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken,
-			JWTKeyPEM: a.JWTPrivateKey}
+			PrivateKeyPEM: a.JWTPrivateKey}
 		return &ps[len(ps)-1]
 	}
 	add("demo-1", "Username-password: how long does it last?", "Web App", flows.UsernamePassword, sfemu.DemoUser, nil)

@@ -88,19 +88,17 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 			sp.App.Settings = old.App.Settings
 		}
 	}
-	if sec.JWTKeyPEM != "" {
+	if sec.PrivateKeyPEM != "" {
 		sp.JWTKeyInKeychain = true
 	}
 	saved, err := a.s.Save(sp)
 	if err != nil {
 		return ui.Profile{}, err
 	}
-	ks := store.Secrets{ClientSecret: sec.ClientSecret, Password: sec.Password, SecurityToken: sec.SecurityToken,
-		PrivateKeyPEM: sec.JWTKeyPEM}
-	if saved.RememberRefreshToken {
-		ks.RefreshToken = sec.RefreshToken
+	if !saved.RememberRefreshToken {
+		sec.RefreshToken = ""
 	}
-	if err := a.s.SetSecrets(saved, ks); err != nil {
+	if err := a.s.SetSecrets(saved, sec); err != nil {
 		return ui.Profile{}, fmt.Errorf("profile saved, but its secrets were not: %w", err)
 	}
 	return ui.Profile{Profile: saved, AppAPIName: p.AppAPIName}, nil
@@ -128,10 +126,5 @@ func (a storeAdapter) Secrets(id string) (ui.Secrets, error) {
 	if err != nil {
 		return ui.Secrets{}, err
 	}
-	s, err := a.s.Secrets(p)
-	if err != nil {
-		return ui.Secrets{}, err
-	}
-	return ui.Secrets{ClientSecret: s.ClientSecret, Password: s.Password, SecurityToken: s.SecurityToken,
-		JWTKeyPEM: s.PrivateKeyPEM, RefreshToken: s.RefreshToken}, nil
+	return a.s.Secrets(p)
 }
