@@ -14,7 +14,6 @@ import (
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
-	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/rotationbench"
 	"github.com/connectedapplab/connectedapplab/store"
 )
@@ -143,10 +142,6 @@ type ProfileStore interface {
 	// token that was sent no longer works, so an error here must reach the user.
 	RememberRefreshToken(id, token string) (bool, error)
 }
-
-// GuidanceSettings is what the profile tells guidance of its app (appfacts.Settings, which
-// the CLI reads too).
-func GuidanceSettings(p Profile) guidance.Settings { return appfacts.Settings(p.Profile) }
 
 // sessionMinutesOf is p's app session timeout in minutes; 0 when not known or none.
 func sessionMinutesOf(p Profile) int {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
@@ -323,7 +324,7 @@ func (l *Lab) explain(top bool) {
 		cp.Err, cp.OAuthError = st.apiErr, st.apiErr
 		res = &cp
 	}
-	set := GuidanceSettings(st.profile)
+	set := appfacts.Settings(st.profile.Profile)
 	if on, ok := l.rotation[st.profile.ID]; ok && st.profile.ID != "" && set.RefreshTokenRotation == nil {
 		set.RefreshTokenRotation = &on // seen on an earlier refresh of this profile
 	}

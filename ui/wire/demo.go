@@ -131,7 +131,7 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 const demoAdminProfile = "demo-10"
 
 // readDemoApps reads the real settings of every demo profile's app from the emulated org,
-// through the Metadata API as the demo admin, and puts them on the profiles (AppSettings):
+// through the Metadata API as the demo admin, and puts them on the profiles (App.Settings):
 // the App settings tab and the lint before Run then start from what the org holds, so the
 // misconfigured app shows its findings at once. A failure leaves a profile's settings
 // unknown, as outside the demo; it never stops the demo.

@@ -12,6 +12,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/diagnose"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/ui"
 )
 
@@ -77,7 +78,7 @@ func DiagnoseRefresh(ctx context.Context, in ui.DiagnoseInput) (*ui.Diagnosis, e
 	if err != nil {
 		return nil, err
 	}
-	set := ui.GuidanceSettings(in.Profile)
+	set := appfacts.Settings(in.Profile.Profile)
 	if g.Facts.App == nil && set.RefreshTokenPolicy.Kind != "" {
 		g.Facts.App = &guidance.AppState{Kind: set.AppKind, Policy: set.RefreshTokenPolicy}
 		g.Notes = append(g.Notes, "the refresh token policy is the profile's ("+set.RefreshTokenPolicy.String()+"), not read from the org")
@@ -159,7 +160,7 @@ func RevokeStale(ctx context.Context, in ui.BudgetInput) (string, error) {
 
 // ExplainURL is ui.Backend.ExplainURL: guidance.ExplainURL's explanation as text.
 func ExplainURL(p ui.Profile, raw string, now time.Time) (string, error) {
-	x, err := guidance.ExplainURL(flows.Flow(p.Flow), raw, ui.GuidanceSettings(p), now)
+	x, err := guidance.ExplainURL(flows.Flow(p.Flow), raw, appfacts.Settings(p.Profile), now)
 	if err != nil {
 		return "", err
 	}
