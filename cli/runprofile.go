@@ -6,6 +6,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 	"github.com/connectedapplab/connectedapplab/store"
 )
@@ -19,7 +20,7 @@ func loadProfile(env *Env, g *profilesGlobal, name string, req *flows.Request) (
 	if err != nil {
 		return guidance.Settings{}, err
 	}
-	return profileSettings(p), nil
+	return appfacts.Settings(p), nil
 }
 
 // loadStoredProfile is loadProfile returning the stored profile itself (check reads its app
@@ -62,32 +63,6 @@ func loadStoredProfile(env *Env, g *profilesGlobal, name string, req *flows.Requ
 		req.JWTPrivateKeyPEM = b
 	}
 	return p, nil
-}
-
-// profileSettings turns what the admin told the profile about the app into guidance's terms.
-func profileSettings(p store.Profile) guidance.Settings {
-	var s guidance.Settings
-	switch p.AppKind {
-	case store.ExternalClientApp:
-		s.AppKind = guidance.AppExternalClient
-	case store.ConnectedApp:
-		s.AppKind = guidance.AppConnected
-	}
-	if m := p.App.SessionTimeoutMinutes; m != nil {
-		s.AppSessionTimeoutMinutes = *m
-	}
-	if p.App.RefreshTokenPolicy != "" {
-		pol := string(p.App.RefreshTokenPolicy)
-		if p.App.RefreshTokenValidity > 0 {
-			pol = fmt.Sprintf("%s:%d:%s", pol, p.App.RefreshTokenValidity, p.App.RefreshTokenValidityUnit)
-		}
-		if rp, err := guidance.ParseRefreshPolicy(pol); err == nil {
-			s.RefreshTokenPolicy = rp
-		}
-	}
-	s.PKCERequired = p.App.PKCERequired
-	s.CallbackURL = p.CallbackURL
-	return s
 }
 
 // rememberRefreshToken keeps token as profile name's refresh token in the keychain when the

@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -342,4 +343,28 @@ func (p Profile) clone() Profile {
 		p.Scopes = nil
 	}
 	return p
+}
+
+// PolicyText is the refresh token policy in the one-string form guidance and connectedapp
+// read ("zero", "specific_lifetime:3:DAYS"); "" when unknown. A period without a unit is left
+// out.
+func (a AppSettings) PolicyText() string {
+	pol := string(a.RefreshTokenPolicy)
+	if pol != "" && a.RefreshTokenValidity > 0 && a.RefreshTokenValidityUnit != "" {
+		pol += ":" + strconv.Itoa(a.RefreshTokenValidity) + ":" + strings.ToUpper(a.RefreshTokenValidityUnit)
+	}
+	return pol
+}
+
+// SetPolicyText sets the refresh token policy from PolicyText's form: the policy's name and,
+// after it, the period and its unit when there are (stored in lower case). A policy without a
+// period has none.
+func (a *AppSettings) SetPolicyText(s string) {
+	kind, rest, _ := strings.Cut(s, ":")
+	a.RefreshTokenPolicy = RefreshTokenPolicy(kind)
+	a.RefreshTokenValidity, a.RefreshTokenValidityUnit = 0, ""
+	if n, unit, ok := strings.Cut(rest, ":"); ok {
+		a.RefreshTokenValidity, _ = strconv.Atoi(n)
+		a.RefreshTokenValidityUnit = strings.ToLower(unit)
+	}
 }

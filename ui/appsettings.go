@@ -20,6 +20,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/connectedapp"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // The App settings tab: the Salesforce side of the current profile (the Connected App or
@@ -60,9 +61,9 @@ func (l *Lab) appFor(p Profile) *appState {
 		return st
 	}
 	var bad error
-	if len(p.AppSettings) > 0 {
+	if len(p.App.Settings) > 0 {
 		var s connectedapp.Settings // no defaults under it: what was saved is all there is
-		if bad = json.Unmarshal(p.AppSettings, &s); bad == nil {
+		if bad = json.Unmarshal(p.App.Settings, &s); bad == nil {
 			st := &appState{s: s, known: true, source: appSourceSaved}
 			if l.demo != nil {
 				st.source = appSourceDemo
@@ -72,7 +73,7 @@ func (l *Lab) appFor(p Profile) *appState {
 		}
 	}
 	kind := connectedapp.Connected
-	if p.AppKind == AppKindExternal {
+	if p.AppKind == store.ExternalClientApp {
 		kind = connectedapp.External
 	}
 	s := connectedapp.NewSettings(kind, p.AppAPIName)
@@ -80,9 +81,9 @@ func (l *Lab) appFor(p Profile) *appState {
 		s.CallbackURLs = []string{p.CallbackURL}
 	}
 	s.Scopes = slices.Clone(p.Scopes)
-	s.SessionTimeoutMinutes = p.SessionTimeoutMinutes
-	if strings.Contains(p.RefreshTokenPolicy, ":") || p.RefreshTokenPolicy == connectedapp.RefreshZero {
-		if pol, err := connectedapp.ParseRefreshTokenPolicy(p.RefreshTokenPolicy); err == nil {
+	s.SessionTimeoutMinutes = sessionMinutesOf(p)
+	if pt := p.App.PolicyText(); strings.Contains(pt, ":") || pt == connectedapp.RefreshZero {
+		if pol, err := connectedapp.ParseRefreshTokenPolicy(pt); err == nil {
 			s.RefreshTokenPolicy = pol
 		}
 	}
@@ -126,7 +127,7 @@ func (l *Lab) appSaved(id string) {
 // lintProfile is what the profile in the form is about to run, in lint's terms.
 func lintProfile(p Profile, s Secrets) connectedapp.Profile {
 	has := s.ClientSecret != ""
-	return connectedapp.Profile{Flow: p.Flow, CallbackURL: p.CallbackURL, Scopes: slices.Clone(p.Scopes), LoginURL: p.LoginURL,
+	return connectedapp.Profile{Flow: flows.Flow(p.Flow), CallbackURL: p.CallbackURL, Scopes: slices.Clone(p.Scopes), LoginURL: p.LoginURL,
 		HasSecret: &has, ExpectIDToken: slices.Contains(p.Scopes, "openid")}
 }
 
@@ -222,7 +223,7 @@ func (l *Lab) LintApp() {
 	p, s := l.readForm()
 	st.findings, st.linted = connectedapp.Lint(lintProfile(p, s), st.s), true
 	l.app.renderFindings(st)
-	flow := string(p.Flow)
+	flow := p.Flow
 	if flow == "" {
 		flow = "no flow chosen"
 	}

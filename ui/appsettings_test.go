@@ -202,15 +202,15 @@ func TestAppSettingsAreSavedWithTheProfile(t *testing.T) {
 	}
 	ps, _ := st.List()
 	var saved connectedapp.Settings
-	if err := json.Unmarshal(ps[1].AppSettings, &saved); err != nil {
-		t.Fatalf("the store holds no App settings for the profile: %v (%q)", err, ps[1].AppSettings)
+	if err := json.Unmarshal(ps[1].App.Settings, &saved); err != nil {
+		t.Fatalf("the store holds no App settings for the profile: %v (%q)", err, ps[1].App.Settings)
 	}
 	if saved.ContactEmail != "admin@example.com" || len(saved.CallbackURLs) != 2 || saved.SessionTimeoutMinutes != 30 ||
 		saved.PKCERequired || saved.Kind != connectedapp.External {
 		t.Errorf("stored settings %+v", saved)
 	}
-	if ps[0].AppSettings != nil {
-		t.Errorf("the untouched profile got App settings %s", ps[0].AppSettings)
+	if ps[0].App.Settings != nil {
+		t.Errorf("the untouched profile got App settings %s", ps[0].App.Settings)
 	}
 
 	// A new window over the same store (the next start of the app) shows them again.
@@ -273,8 +273,8 @@ func TestAppSettingsKeptWhenSaveFails(t *testing.T) {
 	waitIdle()
 	ps, _ := st.List()
 	var saved connectedapp.Settings
-	if err := json.Unmarshal(ps[0].AppSettings, &saved); err != nil || saved.Name != "Web_App" {
-		t.Errorf("stored App settings %s (%v), want the API name typed before the failed save", ps[0].AppSettings, err)
+	if err := json.Unmarshal(ps[0].App.Settings, &saved); err != nil || saved.Name != "Web_App" {
+		t.Errorf("stored App settings %s (%v), want the API name typed before the failed save", ps[0].App.Settings, err)
 	}
 }
 

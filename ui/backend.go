@@ -8,7 +8,6 @@ package ui
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/connectedapplab/connectedapplab/checkup"
@@ -16,6 +15,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/rotationbench"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // Backend is what the window needs from the rest of the program. Every field is optional: a
@@ -115,58 +115,20 @@ type Demo struct {
 	Stop func()
 }
 
-// Profile is the window's view of one saved profile: one org, one app, one way to log in.
-// The JSON names match store's profiles file, so ui can import that file on its own.
+// Profile is one saved profile as the window holds it: store's profile (one org, one app, one
+// way to log in; its JSON is store's profiles file, so ui can import that file on its own) and
+// what only the window knows of it.
 type Profile struct {
-	ID          string     `json:"id"`
-	Name        string     `json:"name"`
-	LoginURL    string     `json:"login_url"`
-	MyDomainURL string     `json:"my_domain_url,omitempty"`
-	AppKind     string     `json:"app_kind,omitempty"` // AppKindConnected | AppKindExternal
-	ClientID    string     `json:"client_id,omitempty"`
-	CallbackURL string     `json:"callback_url,omitempty"`
-	Flow        flows.Flow `json:"flow,omitempty"`
-	Scopes      []string   `json:"scopes,omitempty"`
-	Username    string     `json:"username,omitempty"`
-	JWTKeyFile  string     `json:"jwt_key_file,omitempty"`
-	// JWTAudience is the JWT bearer assertion's aud when set (an Experience Cloud site's URL
-	// with its path); empty means the flow's defaults.
-	JWTAudience string `json:"jwt_audience,omitempty"`
-	Notes       string `json:"notes,omitempty"`
-	// RememberRefreshToken is the profile's opt-in to keep its last refresh token with its
-	// secrets (store.Profile.RememberRefreshToken); a rotated refresh token then replaces the
-	// kept one at once.
-	RememberRefreshToken bool `json:"remember_refresh_token,omitempty"`
+	store.Profile
 	// AppAPIName is the app's API name (Metadata fullName), which Read from org and the
-	// metadata export use; the demo profiles set it.
+	// metadata export use; the demo profiles set it. It is not saved.
 	AppAPIName string `json:"-"`
-
-	// What the admin knows of the app, for guidance. Zero means unknown.
-	SessionTimeoutMinutes int    `json:"-"`
-	RefreshTokenPolicy    string `json:"-"` // "infinite", "zero", "specific_lifetime:N:UNIT", ...
-
-	// AppSettings is what the App settings tab holds for this profile's app (edited there or
-	// read from the org), saved with the profile: a JSON object in connectedapp's settings form
-	// (the JSON of connectedapp.Settings). Nil when the tab never saved any; a store keeps it
-	// as it is (store.AppSettings.Settings).
-	AppSettings json.RawMessage `json:"-"`
 }
 
-// App kinds, as store writes them.
-const (
-	AppKindConnected = "connected-app"
-	AppKindExternal  = "external-client-app"
-)
-
-// Secrets are a profile's secrets. They travel apart from the profile: store keeps them in
-// the OS keychain, the demo in memory.
-type Secrets struct {
-	ClientSecret  string
-	Password      string
-	SecurityToken string
-	JWTKeyPEM     string
-	RefreshToken  string // only when the user chose to remember it
-}
+// Secrets are a profile's secrets (store's: the window leaves KeyPassphrase empty). They
+// travel apart from the profile: store keeps them in the OS keychain, the demo in memory.
+// RefreshToken is kept only when the profile opts in.
+type Secrets = store.Secrets
 
 // ProfileStore keeps profiles and their secrets. Save assigns an ID to a new profile (empty
 // ID) and returns the profile as saved.
@@ -181,21 +143,12 @@ type ProfileStore interface {
 	RememberRefreshToken(id, token string) (bool, error)
 }
 
-// GuidanceSettings is what the profile tells guidance of its app.
-func GuidanceSettings(p Profile) guidance.Settings {
-	set := guidance.Settings{CallbackURL: p.CallbackURL, AppSessionTimeoutMinutes: p.SessionTimeoutMinutes}
-	switch p.AppKind {
-	case AppKindConnected:
-		set.AppKind = guidance.AppConnected
-	case AppKindExternal:
-		set.AppKind = guidance.AppExternalClient
+// sessionMinutesOf is p's app session timeout in minutes; 0 when not known or none.
+func sessionMinutesOf(p Profile) int {
+	if m := p.App.SessionTimeoutMinutes; m != nil {
+		return *m
 	}
-	if p.RefreshTokenPolicy != "" {
-		if pol, err := guidance.ParseRefreshPolicy(p.RefreshTokenPolicy); err == nil {
-			set.RefreshTokenPolicy = pol
-		}
-	}
-	return set
+	return 0
 }
 
 func (b *Backend) now() time.Time {

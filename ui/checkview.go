@@ -359,9 +359,9 @@ func checkInput(p Profile, s Secrets, clock func() time.Time) (checkup.Input, er
 		req.JWTPrivateKeyPEM = pem
 	}
 	in := checkup.Input{Profile: p.Name, Request: req, SiteURL: p.JWTAudience, Now: clock}
-	if len(p.AppSettings) > 0 {
+	if len(p.App.Settings) > 0 {
 		var cs connectedapp.Settings
-		if err := json.Unmarshal(p.AppSettings, &cs); err == nil {
+		if err := json.Unmarshal(p.App.Settings, &cs); err == nil {
 			in.Settings = &cs
 		}
 	}

@@ -20,6 +20,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/sfemu"
 	"github.com/connectedapplab/connectedapplab/sfemu/sfemutest"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // tokenShape finds the emulated org's access tokens (a session ID: 00D…!…), refresh tokens
@@ -37,9 +38,9 @@ func demoAppProfile(t *testing.T, org *sfemutest.Org, app, apiName string, fl fl
 		user = a.JWTUsername
 	}
 	u := org.User(t, user)
-	p := Profile{ID: "check-1", Name: "Check " + app, LoginURL: org.LoginURL, MyDomainURL: org.MyDomainURL, ClientID: a.ClientID,
-		CallbackURL: org.CallbackURL, Flow: fl, Username: u.Username, AppAPIName: apiName}
-	s := Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken, JWTKeyPEM: a.JWTPrivateKey}
+	p := Profile{Profile: store.Profile{ID: "check-1", Name: "Check " + app, LoginURL: org.LoginURL, MyDomainURL: org.MyDomainURL, ClientID: a.ClientID,
+		CallbackURL: org.CallbackURL, Flow: string(fl), Username: u.Username}, AppAPIName: apiName}
+	s := Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken, PrivateKeyPEM: a.JWTPrivateKey}
 	if apiName != "" {
 		tok := org.PasswordToken(t, sfemu.DemoWebAppKey, sfemu.DemoAdminUser)
 		rd := &connectedapp.Reader{InstanceURL: org.MyDomainURL, AccessToken: tok.AccessToken}
@@ -49,7 +50,7 @@ func demoAppProfile(t *testing.T, org *sfemutest.Org, app, apiName string, fl fl
 		if err != nil {
 			t.Fatalf("read %s: %v", apiName, err)
 		}
-		if p.AppSettings, err = json.Marshal(cs); err != nil {
+		if p.App.Settings, err = json.Marshal(cs); err != nil {
 			t.Fatal(err)
 		}
 	}

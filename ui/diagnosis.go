@@ -77,7 +77,7 @@ func interactive(f flows.Flow) bool {
 func (l *Lab) adminNames() []string {
 	out := []string{noAdmin}
 	for _, p := range l.profiles.items {
-		if p.Flow != "" && !interactive(p.Flow) {
+		if p.Flow != "" && !interactive(flows.Flow(p.Flow)) {
 			out = append(out, p.Name)
 		}
 	}
@@ -269,7 +269,7 @@ func (l *Lab) checkBudget() {
 	l.budget = nil
 	p, _ := l.readForm()
 	admin, ok := l.adminRequest()
-	if !ok || l.be.ApprovalBudget == nil || !interactive(p.Flow) || p.Username == "" || p.AppAPIName == "" {
+	if !ok || l.be.ApprovalBudget == nil || !interactive(flows.Flow(p.Flow)) || p.Username == "" || p.AppAPIName == "" {
 		return
 	}
 	l.budgetSeq++

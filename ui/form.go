@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // Login host choices.
@@ -345,7 +346,7 @@ func (f *profileForm) load(p Profile, s Secrets) {
 	f.name.SetText(p.Name)
 	f.setLoginURL(p.LoginURL)
 	f.myDomain.SetText(p.MyDomainURL)
-	if p.AppKind == AppKindExternal {
+	if p.AppKind == store.ExternalClientApp {
 		f.appKind.SetSelected(kindExternal)
 	} else {
 		f.appKind.SetSelected(kindConnected)
@@ -358,12 +359,11 @@ func (f *profileForm) load(p Profile, s Secrets) {
 	f.secToken.SetText(s.SecurityToken)
 	f.jwtKeyFile.SetText(p.JWTKeyFile)
 	f.jwtAud.SetText(p.JWTAudience)
-	f.jwtKeyPEM = s.JWTKeyPEM
+	f.jwtKeyPEM = s.PrivateKeyPEM
 	f.updateJWTHint()
 	f.refresh.SetText(s.RefreshToken)
-	f.session.SetSelectedIndex(max(0, indexOf(sessionMinutes, p.SessionTimeoutMinutes)))
-	kind, _, _ := strings.Cut(p.RefreshTokenPolicy, ":")
-	f.policy.SetSelectedIndex(max(0, indexOf(policyKinds, kind)))
+	f.session.SetSelectedIndex(max(0, indexOf(sessionMinutes, sessionMinutesOf(p))))
+	f.policy.SetSelectedIndex(max(0, indexOf(policyKinds, string(p.App.RefreshTokenPolicy))))
 	f.checkCallbackNow()
 }
 
@@ -390,9 +390,9 @@ func (f *profileForm) read(base Profile) (Profile, Secrets) {
 	p.Name = strings.TrimSpace(f.name.Text)
 	p.LoginURL = f.loginURL()
 	p.MyDomainURL = strings.TrimRight(strings.TrimSpace(f.myDomain.Text), "/")
-	p.AppKind = AppKindConnected
+	p.AppKind = store.ConnectedApp
 	if f.appKind.Selected == kindExternal {
-		p.AppKind = AppKindExternal
+		p.AppKind = store.ExternalClientApp
 	}
 	p.ClientID = strings.TrimSpace(f.clientID.Text)
 	p.CallbackURL = strings.TrimSpace(f.callback.Text)
@@ -400,19 +400,19 @@ func (f *profileForm) read(base Profile) (Profile, Secrets) {
 	p.JWTKeyFile = strings.TrimSpace(f.jwtKeyFile.Text)
 	p.JWTAudience = strings.TrimSpace(f.jwtAud.Text)
 	if i := f.session.SelectedIndex(); i >= 0 {
-		p.SessionTimeoutMinutes = sessionMinutes[i]
-	}
-	if i := f.policy.SelectedIndex(); i >= 0 {
-		p.RefreshTokenPolicy = policyKinds[i]
-		if old, n, ok := strings.Cut(base.RefreshTokenPolicy, ":"); ok && old == policyKinds[i] {
-			p.RefreshTokenPolicy += ":" + n
+		p.App.SessionTimeoutMinutes = nil // 0: not known
+		if m := sessionMinutes[i]; m > 0 {
+			p.App.SessionTimeoutMinutes = &m
 		}
+	}
+	if i := f.policy.SelectedIndex(); i >= 0 && policyKinds[i] != string(base.App.RefreshTokenPolicy) {
+		p.App.SetPolicyText(policyKinds[i]) // another policy: the old one's period goes
 	}
 	s := Secrets{
 		ClientSecret:  f.secret.Text,
 		Password:      f.password.Text,
 		SecurityToken: f.secToken.Text,
-		JWTKeyPEM:     f.jwtKeyPEM,
+		PrivateKeyPEM: f.jwtKeyPEM,
 		RefreshToken:  f.refresh.Text,
 	}
 	return p, s

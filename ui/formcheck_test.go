@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/connectedapplab/connectedapplab/flows"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // Run checks every field the flow uses before anything goes on the wire: all problems at
@@ -15,8 +16,8 @@ import (
 // view; a fixed field loses its line as it is typed.
 func TestRunShowsEveryProblemUnderItsFieldAndFocusesTheFirst(t *testing.T) {
 	fb := &fakeBackend{}
-	st := NewMemoryStore([]Profile{{ID: "e1", Name: "Empty username-password", LoginURL: "http://login.example.com",
-		AppKind: AppKindConnected, Flow: flows.UsernamePassword}}, nil)
+	st := NewMemoryStore([]Profile{{Profile: store.Profile{ID: "e1", Name: "Empty username-password", LoginURL: "http://login.example.com",
+		AppKind: store.ConnectedApp, Flow: string(flows.UsernamePassword)}}}, nil)
 	l, w := newTestLab(t, fb.backend(), st)
 	w.Resize(fyne.NewSize(1024, 700))
 	l.profileScroll.ScrollToBottom()
@@ -60,7 +61,7 @@ func TestRunShowsEveryProblemUnderItsFieldAndFocusesTheFirst(t *testing.T) {
 // No flow chosen: the flow picker says so and has the focus.
 func TestRunWithoutAFlowFocusesTheFlowPicker(t *testing.T) {
 	fb := &fakeBackend{}
-	st := NewMemoryStore([]Profile{{ID: "e2", Name: "No flow", LoginURL: productionURL, AppKind: AppKindConnected}}, nil)
+	st := NewMemoryStore([]Profile{{Profile: store.Profile{ID: "e2", Name: "No flow", LoginURL: productionURL, AppKind: store.ConnectedApp}}}, nil)
 	l, w := newTestLab(t, fb.backend(), st)
 	test.Tap(l.runBtn)
 	waitIdle()

@@ -14,6 +14,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // The window is tested here against a fake Backend, with markup goldens of its states; the
@@ -113,15 +114,15 @@ func (f *fakeBackend) backend() Backend {
 }
 
 func demoStore() *MemoryStore {
-	return NewMemoryStore([]Profile{{
+	return NewMemoryStore([]Profile{{Profile: store.Profile{
 		ID: "p1", Name: "Username-password: how long does it last?", LoginURL: "http://127.0.0.1:8080",
-		AppKind: AppKindConnected, ClientID: "3MVG9CALdemo.WebApp.0001", Flow: flows.UsernamePassword,
+		AppKind: store.ConnectedApp, ClientID: "3MVG9CALdemo.WebApp.0001", Flow: string(flows.UsernamePassword),
 		Username: "demo@connectedapplab.example",
-	}, {
-		ID: "p2", Name: "Web server + PKCE", LoginURL: productionURL, AppKind: AppKindExternal,
-		ClientID: "3MVG9CALdemo.EcaPkce.0005", Flow: flows.WebServerPKCE, CallbackURL: "http://localhost:1717/OauthRedirect",
+	}}, {Profile: store.Profile{
+		ID: "p2", Name: "Web server + PKCE", LoginURL: productionURL, AppKind: store.ExternalClientApp,
+		ClientID: "3MVG9CALdemo.EcaPkce.0005", Flow: string(flows.WebServerPKCE), CallbackURL: "http://localhost:1717/OauthRedirect",
 		Scopes: []string{"api", "refresh_token", "openid"},
-	}}, map[string]Secrets{"p1": {ClientSecret: "WebAppDemoSecret0001", Password: "Demo-Pass-1", SecurityToken: "DEMOTOKEN1"}})
+	}}}, map[string]Secrets{"p1": {ClientSecret: "WebAppDemoSecret0001", Password: "Demo-Pass-1", SecurityToken: "DEMOTOKEN1"}})
 }
 
 func newTestLab(t *testing.T, be Backend, st ProfileStore) (*Lab, fyne.Window) {
@@ -273,7 +274,7 @@ func TestDeviceFlowShowsUserCodeLargeWithCopyAndCountdown(t *testing.T) {
 		Explain: fakeExplain,
 		Now:     func() time.Time { return t0 },
 	}
-	st := NewMemoryStore([]Profile{{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device}}, nil)
+	st := NewMemoryStore([]Profile{{Profile: store.Profile{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: string(flows.Device)}}}, nil)
 	l, w := newTestLab(t, be, st)
 	test.Tap(l.runBtn)
 	<-shown
@@ -303,8 +304,8 @@ func TestRefreshUsesTheRefreshTokenOfTheLastRun(t *testing.T) {
 		}
 		return res
 	}
-	st := NewMemoryStore([]Profile{{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: flows.WebServer,
-		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}}},
+	st := NewMemoryStore([]Profile{{Profile: store.Profile{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: string(flows.WebServer),
+		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}}}},
 		map[string]Secrets{"w": {ClientSecret: "web-secret"}}) // the web server flow needs it: Run checks the form first
 	l, _ := newTestLab(t, be, st)
 	test.Tap(l.runBtn)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // The window fits a 1024x700 screen: nothing it shows raises its minimum size, neither a
@@ -40,9 +41,9 @@ func TestWindowMinimumSizeStaysPutAndFits1024x700(t *testing.T) {
 		return &flows.Result{Flow: req.Flow, Err: context.Canceled}
 	}
 	st := NewMemoryStore([]Profile{
-		{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device},
-		{ID: "u", Name: "Username-password: how long does it last?", LoginURL: "http://127.0.0.1:8080", ClientID: "3MVG-up",
-			Flow: flows.UsernamePassword, Username: "demo@connectedapplab.example"},
+		{Profile: store.Profile{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: string(flows.Device)}},
+		{Profile: store.Profile{ID: "u", Name: "Username-password: how long does it last?", LoginURL: "http://127.0.0.1:8080", ClientID: "3MVG-up",
+			Flow: string(flows.UsernamePassword), Username: "demo@connectedapplab.example"}},
 	}, map[string]Secrets{"u": {ClientSecret: "s", Password: "p"}})
 	l, w := newTestLab(t, be, st)
 	w.Resize(fyne.NewSize(1024, 700))
@@ -200,7 +201,7 @@ func TestResultLabelledAndClearedWithItsActionsOnAProfileSwitch(t *testing.T) {
 	be.Revoke = func(context.Context, flows.Request, string) ([]flows.Exchange, error) { return nil, nil }
 	be.CallAPI = func(context.Context, flows.Request, *flows.TokenResponse) ([]flows.Exchange, error) { return nil, nil }
 	st := demoStore()
-	if _, err := st.Save(Profile{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: flows.Device}, Secrets{}); err != nil {
+	if _, err := st.Save(Profile{Profile: store.Profile{ID: "d", Name: "Device flow", LoginURL: productionURL, ClientID: "3MVG-device", Flow: string(flows.Device)}}, Secrets{}); err != nil {
 		t.Fatal(err)
 	}
 	l, _ := newTestLab(t, be, st)

@@ -137,3 +137,55 @@ func TestImportKeepsAppSettings(t *testing.T) {
 		t.Errorf("imported session timeout %v, refresh token policy %q; want 30 and zero", got.App.SessionTimeoutMinutes, got.App.RefreshTokenPolicy)
 	}
 }
+
+// Saving a profile from the window through the store the app uses changes what the form edits
+// and keeps the rest as stored: the refresh token opt-in and the kept token, PKCE required,
+// the refresh token policy with its period.
+func TestSaveThroughTheStoreKeepsWhatTheFormDoesNotShow(t *testing.T) {
+	test.NewTempApp(t)
+	dir, kc := t.TempDir(), store.MemoryKeychain()
+	s, err := store.Open(dir, kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yes, thirty := true, 30
+	added, err := s.Add(store.Profile{Name: "Gamma", LoginURL: "https://login.salesforce.com", ClientID: "3MVG-Gamma",
+		CallbackURL: "http://localhost:1717/OauthRedirect", Flow: "web-server-pkce", Scopes: []string{"api", "refresh_token"},
+		RememberRefreshToken: true, App: store.AppSettings{PKCERequired: &yes, SessionTimeoutMinutes: &thirty,
+			RefreshTokenPolicy: store.RefreshExpireAfter, RefreshTokenValidity: 3, RefreshTokenValidityUnit: "days"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSecrets(added, store.Secrets{ClientSecret: "gamma-secret", RefreshToken: "5Aep861-gamma-kept"}); err != nil {
+		t.Fatal(err)
+	}
+
+	l, p := openLab(t, dir, kc)
+	pick(t, p, "Gamma")
+	p.Entry("client").SetText("3MVG-Gamma-2")
+	test.Tap(p.Button("save"))
+	waitIdle(t, 10*time.Second)
+	wantContains(t, "status after Save", p.Status(), "Saved Gamma")
+	l.Close()
+
+	got, err := s.Get("Gamma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != added.ID || got.ClientID != "3MVG-Gamma-2" {
+		t.Errorf("saved ID %q client ID %q, want %q and the edited 3MVG-Gamma-2", got.ID, got.ClientID, added.ID)
+	}
+	if !got.RememberRefreshToken || got.App.PKCERequired == nil || !*got.App.PKCERequired ||
+		got.App.SessionTimeoutMinutes == nil || *got.App.SessionTimeoutMinutes != 30 || got.App.PolicyText() != "specific_lifetime:3:DAYS" {
+		t.Errorf("saved remember=%v PKCE=%v session=%v policy=%q; want what was stored kept", got.RememberRefreshToken,
+			got.App.PKCERequired, got.App.SessionTimeoutMinutes, got.App.PolicyText())
+	}
+	sec, err := s.Secrets(got)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sec.ClientSecret != "gamma-secret" || sec.RefreshToken != "5Aep861-gamma-kept" {
+		t.Errorf("secrets after Save: client secret kept=%v, refresh token kept=%v", sec.ClientSecret == "gamma-secret",
+			sec.RefreshToken == "5Aep861-gamma-kept")
+	}
+}

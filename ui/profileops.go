@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // What the coordinator does with profiles: list, select (keeping drafts of unsaved edits), save,
@@ -70,10 +71,10 @@ func (l *Lab) clearDirty() {
 // readForm is the profile as typed, with its secrets.
 func (l *Lab) readForm() (Profile, Secrets) {
 	p, s := l.form.read(l.current)
-	p.Flow = l.flowPick.flow()
+	p.Flow = string(l.flowPick.flow())
 	p.Scopes = l.scopes.selected()
 	if app := l.appSettingsJSON(); app != nil {
-		p.AppSettings = app // the App settings tab's, saved with the profile
+		p.App.Settings = app // the App settings tab's, saved with the profile
 	}
 	return p, s
 }
@@ -115,8 +116,8 @@ func (l *Lab) selectProfile(p Profile) {
 func (l *Lab) loadProfile(p Profile, s Secrets) {
 	l.current = p
 	l.form.load(p, s)
-	l.flowPick.set(p.Flow)
-	l.form.showFor(p.Flow)
+	l.flowPick.set(flows.Flow(p.Flow))
+	l.form.showFor(flows.Flow(p.Flow))
 	l.scopes.set(p.Scopes)
 	l.relayoutProfile()
 	l.clearDirty()
@@ -180,14 +181,14 @@ func (l *Lab) saveNew(p Profile, s Secrets, what string) {
 }
 
 func (l *Lab) addProfile() {
-	l.saveNew(Profile{
+	l.saveNew(Profile{Profile: store.Profile{
 		Name:        "New profile",
 		LoginURL:    productionURL,
-		AppKind:     AppKindConnected,
-		Flow:        flows.WebServerPKCE,
+		AppKind:     store.ConnectedApp,
+		Flow:        string(flows.WebServerPKCE),
 		CallbackURL: "http://localhost:1717/OauthRedirect",
 		Scopes:      []string{"api", "refresh_token"},
-	}, Secrets{}, "add a profile")
+	}}, Secrets{}, "add a profile")
 }
 
 func (l *Lab) duplicateProfile() {

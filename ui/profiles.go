@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -112,12 +113,13 @@ func (m *MemoryStore) RememberRefreshToken(id, token string) (bool, error) {
 
 func cloneProfile(p Profile) Profile {
 	p.Scopes = slices.Clone(p.Scopes)
-	p.AppSettings = slices.Clone(p.AppSettings)
+	p.App.Settings = slices.Clone(p.App.Settings)
 	return p
 }
 
 // decodeProfiles reads store's profiles file ({"schema_version":1,"profiles":[...]}), a
-// bare array of profiles, or one profile. IDs are dropped: imported profiles are new ones.
+// bare array of profiles, or one profile. IDs are dropped: imported profiles are new ones, with
+// no key in a keychain and no refresh token yet.
 func decodeProfiles(data []byte) ([]Profile, error) {
 	var file struct {
 		Profiles []Profile `json:"profiles"`
@@ -146,7 +148,8 @@ func decodeProfiles(data []byte) ([]Profile, error) {
 		if p.Name == "" {
 			continue
 		}
-		p.ID = ""
+		p.ID, p.JWTKeyInKeychain = "", false
+		p.RefreshTokenObtainedAt, p.Created, p.Updated = time.Time{}, time.Time{}, time.Time{}
 		out = append(out, p)
 	}
 	if len(out) == 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/store"
 )
 
 // Refresh token rotation in the window (issue 16 item 2) on the fake backend; backend_test.go
@@ -54,8 +55,8 @@ func (k *keychainStore) RememberRefreshToken(id, token string) (bool, error) {
 }
 
 func rotationProfile(remember bool) *MemoryStore {
-	return NewMemoryStore([]Profile{{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: flows.WebServer,
-		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}, RememberRefreshToken: remember}},
+	return NewMemoryStore([]Profile{{Profile: store.Profile{ID: "w", Name: "Web", LoginURL: productionURL, ClientID: "3MVG-web", Flow: string(flows.WebServer),
+		CallbackURL: "http://localhost:1717/OauthRedirect", Scopes: []string{"api", "refresh_token"}, RememberRefreshToken: remember}}},
 		map[string]Secrets{"w": {ClientSecret: "s3cret", RefreshToken: "5Aep861-kept-before"}})
 }
 

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/internal/userfile"
 )
 
@@ -38,7 +39,7 @@ type runState struct {
 // request builds the flows.Request for a profile.
 func buildRequest(p Profile, s Secrets) flows.Request {
 	req := flows.Request{
-		Flow:          p.Flow,
+		Flow:          flows.Flow(p.Flow),
 		LoginURL:      p.LoginURL,
 		MyDomainURL:   p.MyDomainURL,
 		ClientID:      p.ClientID,
@@ -51,8 +52,8 @@ func buildRequest(p Profile, s Secrets) flows.Request {
 		RefreshToken:  s.RefreshToken,
 		JWTAudience:   p.JWTAudience,
 	}
-	if s.JWTKeyPEM != "" {
-		req.JWTPrivateKeyPEM = []byte(s.JWTKeyPEM)
+	if s.PrivateKeyPEM != "" {
+		req.JWTPrivateKeyPEM = []byte(s.PrivateKeyPEM)
 	}
 	// The one listener timeout of the program (the command line's --listen-timeout default).
 	req.Options.ListenTimeout = flows.DefaultListenTimeout
@@ -76,7 +77,7 @@ func (l *Lab) Run() {
 		return
 	}
 	p, s := l.readForm()
-	if !l.checkForm(p.Flow) { // every field, problems shown under them (formcheck.go)
+	if !l.checkForm(flows.Flow(p.Flow)) { // every field, problems shown under them (formcheck.go)
 		return
 	}
 	if l.be.RunFlow == nil {
@@ -85,11 +86,11 @@ func (l *Lab) Run() {
 	}
 	l.lintBeforeRun(p, s)
 	req := buildRequest(p, s)
-	if p.Flow == flows.TokenExchange {
+	if req.Flow == flows.TokenExchange {
 		req.SubjectToken = l.form.subject.Text
 		req.SubjectTokenType = strings.TrimSpace(l.form.subjType.Text)
 	}
-	if p.Flow == flows.SAMLBearer {
+	if req.Flow == flows.SAMLBearer {
 		req.SAMLAssertion = strings.TrimSpace(l.form.saml.Text)
 	}
 	l.start(p, s, req, l.be.RunFlow)
@@ -115,7 +116,7 @@ func (l *Lab) RefreshToken() {
 	if run == nil {
 		return
 	}
-	p.Flow = flows.Refresh
+	p.Flow = string(flows.Refresh)
 	l.start(p, s, req, run)
 }
 
@@ -323,7 +324,7 @@ func (l *Lab) explain(top bool) {
 		cp.Err, cp.OAuthError = st.apiErr, st.apiErr
 		res = &cp
 	}
-	set := GuidanceSettings(st.profile)
+	set := appfacts.Settings(st.profile.Profile)
 	if on, ok := l.rotation[st.profile.ID]; ok && st.profile.ID != "" && set.RefreshTokenRotation == nil {
 		set.RefreshTokenRotation = &on // seen on an earlier refresh of this profile
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
 	"github.com/connectedapplab/connectedapplab/sfemu"
+	"github.com/connectedapplab/connectedapplab/store"
 	"github.com/connectedapplab/connectedapplab/ui"
 )
 
@@ -83,9 +84,9 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 	secrets := map[string]ui.Secrets{}
 	add := func(id, name, appName string, fl flows.Flow, username string, scopes []string) *ui.Profile {
 		a, u := app(appName), user(username)
-		kind := ui.AppKindConnected
+		kind := store.ConnectedApp
 		if a.Kind == guidance.AppExternalClient {
-			kind = ui.AppKindExternal
+			kind = store.ExternalClientApp
 		}
 		cb := ""
 		if len(a.CallbackURLs) > 0 {
@@ -98,10 +99,10 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 		if fl == flows.JWTBearer && a.JWTUsername != "" {
 			username = a.JWTUsername
 		}
-		ps = append(ps, ui.Profile{ID: id, Name: name, LoginURL: login, MyDomainURL: d.MyDomainURL, AppKind: kind,
-			ClientID: a.ClientID, CallbackURL: cb, Flow: fl, Scopes: scopes, Username: username, AppAPIName: a.APIName})
+		ps = append(ps, ui.Profile{Profile: store.Profile{ID: id, Name: name, LoginURL: login, MyDomainURL: d.MyDomainURL, AppKind: kind,
+			ClientID: a.ClientID, CallbackURL: cb, Flow: string(fl), Scopes: scopes, Username: username}, AppAPIName: a.APIName})
 		secrets[id] = ui.Secrets{ClientSecret: a.ClientSecret, Password: u.Password, SecurityToken: u.SecurityToken,
-			JWTKeyPEM: a.JWTPrivateKey}
+			PrivateKeyPEM: a.JWTPrivateKey}
 		return &ps[len(ps)-1]
 	}
 	add("demo-1", "Username-password: how long does it last?", "Web App", flows.UsernamePassword, sfemu.DemoUser, nil)
@@ -130,7 +131,7 @@ func DemoProfiles(d sfemu.Description) ([]ui.Profile, map[string]ui.Secrets) {
 const demoAdminProfile = "demo-10"
 
 // readDemoApps reads the real settings of every demo profile's app from the emulated org,
-// through the Metadata API as the demo admin, and puts them on the profiles (AppSettings):
+// through the Metadata API as the demo admin, and puts them on the profiles (App.Settings):
 // the App settings tab and the lint before Run then start from what the org holds, so the
 // misconfigured app shows its findings at once. A failure leaves a profile's settings
 // unknown, as outside the demo; it never stops the demo.
@@ -147,7 +148,7 @@ func readDemoApps(ctx context.Context, ps []ui.Profile, secrets map[string]ui.Se
 		return
 	}
 	s := secrets[admin.ID]
-	res, err := flows.Run(ctx, flows.Request{Flow: admin.Flow, LoginURL: admin.LoginURL, ClientID: admin.ClientID,
+	res, err := flows.Run(ctx, flows.Request{Flow: flows.Flow(admin.Flow), LoginURL: admin.LoginURL, ClientID: admin.ClientID,
 		ClientSecret: s.ClientSecret, Username: admin.Username, Password: s.Password, SecurityToken: s.SecurityToken,
 		Scopes: admin.Scopes}, nil)
 	if err != nil || res == nil || res.Token == nil || res.Token.AccessToken == "" {
@@ -162,7 +163,7 @@ func readDemoApps(ctx context.Context, ps []ui.Profile, secrets map[string]ui.Se
 		raw, ok := read[p.AppAPIName]
 		if !ok {
 			kind := connectedapp.Connected
-			if p.AppKind == ui.AppKindExternal {
+			if p.AppKind == store.ExternalClientApp {
 				kind = connectedapp.External
 			}
 			if st, err := ReadAppSettings(ctx, res.Token.InstanceURL, res.Token.AccessToken, kind, p.AppAPIName); err == nil {
@@ -170,6 +171,6 @@ func readDemoApps(ctx context.Context, ps []ui.Profile, secrets map[string]ui.Se
 			}
 			read[p.AppAPIName] = raw
 		}
-		p.AppSettings = raw
+		p.App.Settings = raw
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/diagnose"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/ui"
 )
 
@@ -49,9 +50,9 @@ func gatherFor(ctx context.Context, p ui.Profile, adminReq flows.Request, obtain
 		return nil, diagnose.Gathered{}, err
 	}
 	in := diagnose.Input{Username: p.Username, AppAPIName: p.AppAPIName, ObtainedAt: obtained, Now: now}
-	if len(p.AppSettings) > 0 {
+	if len(p.App.Settings) > 0 {
 		var cs connectedapp.Settings
-		if json.Unmarshal(p.AppSettings, &cs) == nil {
+		if json.Unmarshal(p.App.Settings, &cs) == nil {
 			if in.AppAPIName == "" {
 				in.AppAPIName = cs.Name
 			}
@@ -77,7 +78,7 @@ func DiagnoseRefresh(ctx context.Context, in ui.DiagnoseInput) (*ui.Diagnosis, e
 	if err != nil {
 		return nil, err
 	}
-	set := ui.GuidanceSettings(in.Profile)
+	set := appfacts.Settings(in.Profile.Profile)
 	if g.Facts.App == nil && set.RefreshTokenPolicy.Kind != "" {
 		g.Facts.App = &guidance.AppState{Kind: set.AppKind, Policy: set.RefreshTokenPolicy}
 		g.Notes = append(g.Notes, "the refresh token policy is the profile's ("+set.RefreshTokenPolicy.String()+"), not read from the org")
@@ -159,7 +160,7 @@ func RevokeStale(ctx context.Context, in ui.BudgetInput) (string, error) {
 
 // ExplainURL is ui.Backend.ExplainURL: guidance.ExplainURL's explanation as text.
 func ExplainURL(p ui.Profile, raw string, now time.Time) (string, error) {
-	x, err := guidance.ExplainURL(p.Flow, raw, ui.GuidanceSettings(p), now)
+	x, err := guidance.ExplainURL(flows.Flow(p.Flow), raw, appfacts.Settings(p.Profile), now)
 	if err != nil {
 		return "", err
 	}

@@ -2,8 +2,6 @@ package wire
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/store"
@@ -51,29 +49,16 @@ func (a storeAdapter) List() ([]ui.Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ui.Profile, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, uiProfile(p))
-	}
-	return out, nil
+	return uiProfiles(ps), nil
 }
 
-// uiProfile is the window's view of a stored profile.
-func uiProfile(p store.Profile) ui.Profile {
-	q := ui.Profile{ID: p.ID, Name: p.Name, LoginURL: p.LoginURL, MyDomainURL: p.MyDomainURL, AppKind: string(p.AppKind),
-		ClientID: p.ClientID, CallbackURL: p.CallbackURL, Flow: flows.Flow(p.Flow), Scopes: p.Scopes, Username: p.Username,
-		JWTKeyFile: p.JWTKeyFile, Notes: p.Notes, RefreshTokenPolicy: string(p.App.RefreshTokenPolicy),
-		RememberRefreshToken: p.RememberRefreshToken, JWTAudience: p.JWTAudience}
-	if p.App.SessionTimeoutMinutes != nil {
-		q.SessionTimeoutMinutes = *p.App.SessionTimeoutMinutes
+// uiProfiles wraps stored profiles for the window.
+func uiProfiles(ps []store.Profile) []ui.Profile {
+	out := make([]ui.Profile, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, ui.Profile{Profile: p})
 	}
-	if len(p.App.Settings) > 0 {
-		q.AppSettings = slices.Clone(p.App.Settings)
-	}
-	if p.App.RefreshTokenValidity > 0 && p.App.RefreshTokenValidityUnit != "" {
-		q.RefreshTokenPolicy += fmt.Sprintf(":%d:%s", p.App.RefreshTokenValidity, strings.ToUpper(p.App.RefreshTokenValidityUnit))
-	}
-	return q
+	return out
 }
 
 // ImportProfiles reads what `connectedapplab profiles import` reads (an export, a profiles
@@ -85,58 +70,38 @@ func ImportProfiles(data []byte) ([]ui.Profile, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ui.Profile, 0, len(ps))
-	for _, p := range ps {
-		out = append(out, uiProfile(p))
-	}
-	return out, nil
+	return uiProfiles(ps), nil
 }
 
+// Save saves what the window edits of p. What it does not edit (the refresh token opt-in,
+// whether the key is in the keychain) stays as stored; a new profile starts without them.
 func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
-	var sp store.Profile
+	sp := p.Profile
+	sp.RememberRefreshToken, sp.JWTKeyInKeychain = false, false
 	if p.ID != "" {
-		var err error
-		if sp, err = a.find(p.ID); err != nil {
+		old, err := a.find(p.ID)
+		if err != nil {
 			return ui.Profile{}, err
 		}
+		sp.RememberRefreshToken, sp.JWTKeyInKeychain = old.RememberRefreshToken, old.JWTKeyInKeychain
+		if sp.App.Settings == nil { // the window has none for this profile; keep what is stored
+			sp.App.Settings = old.App.Settings
+		}
 	}
-	sp.Name, sp.LoginURL, sp.MyDomainURL = p.Name, p.LoginURL, p.MyDomainURL
-	sp.AppKind, sp.ClientID, sp.CallbackURL = store.AppKind(p.AppKind), p.ClientID, p.CallbackURL
-	sp.Flow, sp.Scopes, sp.Username, sp.JWTKeyFile, sp.Notes = string(p.Flow), p.Scopes, p.Username, p.JWTKeyFile, p.Notes
-	sp.JWTAudience = p.JWTAudience
-	if sec.JWTKeyPEM != "" {
+	if sec.PrivateKeyPEM != "" {
 		sp.JWTKeyInKeychain = true
-	}
-	if p.SessionTimeoutMinutes > 0 {
-		n := p.SessionTimeoutMinutes
-		sp.App.SessionTimeoutMinutes = &n
-	} else {
-		sp.App.SessionTimeoutMinutes = nil
-	}
-	if p.AppSettings != nil { // nil: the window has none for this profile; keep what is stored
-		sp.App.Settings = slices.Clone(p.AppSettings)
-	}
-	kind, rest, _ := strings.Cut(p.RefreshTokenPolicy, ":")
-	sp.App.RefreshTokenPolicy = store.RefreshTokenPolicy(kind)
-	sp.App.RefreshTokenValidity, sp.App.RefreshTokenValidityUnit = 0, "" // a policy without a period has none
-	if n, unit, ok := strings.Cut(rest, ":"); ok {
-		fmt.Sscan(n, &sp.App.RefreshTokenValidity)
-		sp.App.RefreshTokenValidityUnit = strings.ToLower(unit)
 	}
 	saved, err := a.s.Save(sp)
 	if err != nil {
 		return ui.Profile{}, err
 	}
-	ks := store.Secrets{ClientSecret: sec.ClientSecret, Password: sec.Password, SecurityToken: sec.SecurityToken,
-		PrivateKeyPEM: sec.JWTKeyPEM}
-	if saved.RememberRefreshToken {
-		ks.RefreshToken = sec.RefreshToken
+	if !saved.RememberRefreshToken {
+		sec.RefreshToken = ""
 	}
-	if err := a.s.SetSecrets(saved, ks); err != nil {
+	if err := a.s.SetSecrets(saved, sec); err != nil {
 		return ui.Profile{}, fmt.Errorf("profile saved, but its secrets were not: %w", err)
 	}
-	p.ID = saved.ID
-	return p, nil
+	return ui.Profile{Profile: saved, AppAPIName: p.AppAPIName}, nil
 }
 
 // RememberRefreshToken is store.RememberRefreshToken, the call `run --profile` makes (cli).
@@ -161,10 +126,5 @@ func (a storeAdapter) Secrets(id string) (ui.Secrets, error) {
 	if err != nil {
 		return ui.Secrets{}, err
 	}
-	s, err := a.s.Secrets(p)
-	if err != nil {
-		return ui.Secrets{}, err
-	}
-	return ui.Secrets{ClientSecret: s.ClientSecret, Password: s.Password, SecurityToken: s.SecurityToken,
-		JWTKeyPEM: s.PrivateKeyPEM, RefreshToken: s.RefreshToken}, nil
+	return a.s.Secrets(p)
 }
