@@ -15,6 +15,7 @@ import (
 	"github.com/connectedapplab/connectedapplab/diagnose"
 	"github.com/connectedapplab/connectedapplab/flows"
 	"github.com/connectedapplab/connectedapplab/guidance"
+	"github.com/connectedapplab/connectedapplab/internal/appfacts"
 	"github.com/connectedapplab/connectedapplab/store"
 )
 
@@ -123,7 +124,7 @@ func (f *diagnoseFlags) target(env *Env) (*diagnoseTarget, error) {
 	if t.profile, err = loadStoredProfile(env, &f.profiles, f.profile, &t.req); err != nil {
 		return nil, fmt.Errorf("profile %q: %w", f.profile, err)
 	}
-	t.settings = profileSettings(t.profile)
+	t.settings = appfacts.Settings(t.profile)
 	if t.st, err = profilesOpen(env, &f.profiles); err != nil { // the store loadStoredProfile opened
 		return nil, err
 	}
