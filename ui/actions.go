@@ -65,17 +65,18 @@ func newActionsView(h actionHandler, be Backend) *actionsView {
 	v.explainURLBtn = keyed(&keyButton{Button: widget.Button{Text: "Explain error page…", Importance: widget.LowImportance, OnTapped: h.askErrorURL}})
 	v.adminSel = keyed(&keySelect{Select: widget.Select{Options: []string{noAdmin}, PlaceHolder: "Admin profile"}})
 	v.adminSel.OnChanged = func(string) { h.checkBudget() }
-	// Two rows, so that the bar fits the results column of a 1024-pixel-wide window: the
-	// actions on the token, then the ones that explain a failure.
-	second := container.NewHBox(v.diagnoseBtn)
+	// The actions on the token, then the ones that explain a failure with the admin profile
+	// they read the org as; each row wraps (flowLayout), so that no control is ever cut off
+	// at the right edge of a narrow results column (at 1024 pixels the admin picker goes to
+	// a row of its own).
+	second := newFlow(v.diagnoseBtn)
 	if be.ExplainURL != nil {
 		second.Add(v.explainURLBtn)
 	}
 	if be.DiagnoseRefresh != nil || be.ApprovalBudget != nil {
-		second.Add(widget.NewLabel("Admin:"))
-		second.Add(v.adminSel)
+		second.Add(container.NewHBox(widget.NewLabel("Admin:"), v.adminSel))
 	}
-	v.actionsBar = container.NewVBox(container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn))
+	v.actionsBar = container.NewVBox(newFlow(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn))
 	if len(second.Objects) > 1 || be.DiagnoseRefresh != nil {
 		v.actionsBar.Add(second)
 	}
