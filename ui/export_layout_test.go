@@ -109,11 +109,32 @@ func (p Probe) ResultsLeft() float32 {
 	return x
 }
 
-func absX(o, target fyne.CanvasObject, at float32) (float32, bool) {
-	if o == nil || !o.Visible() {
-		return 0, false
+// AnswerCut says, when the answer's lines are not all within the results' view at the top of
+// the results, by how many pixels they pass its bottom ("" when shown whole).
+func (p Probe) AnswerCut() string {
+	root := p.l.win.Canvas().Content()
+	a, ok1 := absPos(root, p.l.answer.box, fyne.Position{})
+	r, ok2 := absPos(root, p.l.resultScr, fyne.Position{})
+	if !ok1 || !ok2 {
+		return "the answer is not shown"
 	}
-	at += o.Position().X
+	bottom, view := a.Y+p.l.answer.box.Size().Height, r.Y+p.l.resultScr.Size().Height
+	if bottom > view+0.5 {
+		return fmt.Sprintf("the answer ends at y %.0f, %.0f pixels below the results' view", bottom, bottom-view)
+	}
+	return ""
+}
+
+func absX(o, target fyne.CanvasObject, at float32) (float32, bool) {
+	p, ok := absPos(o, target, fyne.NewPos(at, 0))
+	return p.X, ok
+}
+
+func absPos(o, target fyne.CanvasObject, at fyne.Position) (fyne.Position, bool) {
+	if o == nil || !o.Visible() {
+		return at, false
+	}
+	at = at.Add(o.Position())
 	if o == target {
 		return at, true
 	}
@@ -126,11 +147,11 @@ func absX(o, target fyne.CanvasObject, at float32) (float32, bool) {
 		kids = test.WidgetRenderer(x).Objects()
 	}
 	for _, k := range kids {
-		if x, ok := absX(k, target, at); ok {
-			return x, true
+		if q, ok := absPos(k, target, at); ok {
+			return q, true
 		}
 	}
-	return 0, false
+	return at, false
 }
 
 // DeviceRowCut lists the texts of a running device flow (the countdown, the instruction, the

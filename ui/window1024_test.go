@@ -15,7 +15,7 @@ import (
 // or running for the device flow; as loaded for the flows that need a browser) and with its
 // App settings shown, every control of every bar (the demo banner, the actions above the
 // results, Run and Save below the profile, the profile list's buttons, the theme picker) lies
-// whole inside the window, and no control anywhere, the results column's included, passes a
+// whole inside the window, the answer after a run is all in view, and no control anywhere, the results column's included, passes a
 // side of the window or of the scroll it is in.
 func TestEveryControlShownWholeAt1024x700ForEveryDemoProfile(t *testing.T) {
 	_, p := newRealLab(t, wire.Options{})
@@ -55,6 +55,11 @@ func TestEveryControlShownWholeAt1024x700ForEveryDemoProfile(t *testing.T) {
 			test.Tap(p.Button("run"))
 			waitIdle(t, 30*time.Second)
 			check(name + " (after Run: " + p.Status() + ")")
+			if p.Answer() != "" {
+				if cut := p.AnswerCut(); cut != "" {
+					t.Errorf("%s: %s", name, cut)
+				}
+			}
 		}
 		p.ShowAppSettings()
 		waitIdle(t, 10*time.Second)
