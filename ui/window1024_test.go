@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/connectedapplab/connectedapplab/ui"
@@ -19,6 +20,7 @@ import (
 // side of the window or of the scroll it is in.
 func TestEveryControlShownWholeAt1024x700ForEveryDemoProfile(t *testing.T) {
 	_, p := newRealLab(t, wire.Options{})
+	fyne.CurrentApp().Settings().SetTheme(ui.NewTheme("dark")) // the window's own sizes and fonts
 	names := p.ProfileNames()
 	if len(names) < 12 {
 		t.Fatalf("the demo has %d profiles, want its 12: %q", len(names), names)
@@ -77,13 +79,12 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-var _ = ui.WaitIdle
-
 // The device flow's metadata while it runs (how long it still waits, the instruction, the
 // user code, the verification URL) is shown whole at 1024x700 and 1366x800: no text is
 // truncated, cut to fewer lines than it needs, or passes the side of the running view.
 func TestDeviceFlowMetadataShownWholeAt1024And1366(t *testing.T) {
 	_, p := newRealLab(t, wire.Options{})
+	fyne.CurrentApp().Settings().SetTheme(ui.NewTheme("dark"))
 	pick(t, p, "Device flow")
 	test.Tap(p.Button("run"))
 	waitFor(t, "the device flow's user code", func() bool { return strings.Contains(p.RunView(), "/setup/connect") })
