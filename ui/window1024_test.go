@@ -48,11 +48,9 @@ func TestEveryControlShownWholeAt1024x700ForEveryDemoProfile(t *testing.T) {
 		case p.FlowBrowser():
 			check(name + " (not run: its flow needs a browser)")
 		case strings.Contains(name, "Device"):
-			test.Tap(p.Button("run"))
-			waitFor(t, "the device flow's user code", func() bool { return strings.Contains(p.RunView(), "/setup/connect") })
-			check(name + " (running)")
-			test.Tap(p.Button("cancel"))
-			waitIdle(t, 30*time.Second)
+			// Running: TestDeviceFlowMetadataShownWholeAt1024And1366 (a flow that waits for the
+			// test, so that nothing changes the window while the test reads it).
+			check(name + " (not run)")
 		default:
 			test.Tap(p.Button("run"))
 			waitIdle(t, 30*time.Second)
@@ -67,34 +65,4 @@ func TestEveryControlShownWholeAt1024x700ForEveryDemoProfile(t *testing.T) {
 		waitIdle(t, 10*time.Second)
 		check(name + " with App settings shown")
 	}
-}
-
-// waitFor polls cond until it holds, or fails the test after 20 seconds.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	for end := time.Now().Add(20 * time.Second); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(end) {
-			t.Fatalf("%s never came", what)
-		}
-	}
-}
-
-// The device flow's metadata while it runs (how long it still waits, the instruction, the
-// user code, the verification URL) is shown whole at 1024x700 and 1366x800: no text is
-// truncated, cut to fewer lines than it needs, or passes the side of the running view.
-func TestDeviceFlowMetadataShownWholeAt1024And1366(t *testing.T) {
-	_, p := newRealLab(t, wire.Options{})
-	fyne.CurrentApp().Settings().SetTheme(ui.NewTheme("dark"))
-	pick(t, p, "Device flow")
-	test.Tap(p.Button("run"))
-	waitFor(t, "the device flow's user code", func() bool { return strings.Contains(p.RunView(), "/setup/connect") })
-	for _, size := range [][2]float32{{1024, 700}, {1366, 800}} {
-		p.Settle(size[0], size[1])
-		wantContains(t, "running view", p.RunView(), "stops waiting in", "Type this code")
-		for _, c := range p.DeviceRowCut() {
-			t.Errorf("at %vx%v: %s", size[0], size[1], c)
-		}
-	}
-	test.Tap(p.Button("cancel"))
-	waitIdle(t, 30*time.Second)
 }
