@@ -143,14 +143,15 @@ func openWindow(ctx context.Context, env *cli.Env, demo bool, configDir string) 
 		opt.OfferDemo = !prefs.Bool(prefSeen) // set when the window closes: no preference is written at start
 	}
 
-	lab := ui.New(w, be, opt) // builds widgets only: nothing is measured before the first layout
+	lab := ui.New(w, be, opt) // builds widgets only: nothing is measured before WarmTexts
 	// The content joins an empty root after the window has its size, rather than going to
 	// SetContent and then Resize: SetContent lays its content out at the content's minimum
 	// size, and Resize measures that minimum again, two passes over columns of wrapped text
 	// and icons thrown away a moment later when the window opens at its real size. The root
 	// is laid out once, at that size, when the window is created (which also makes the window
 	// at least as large as the content's minimum).
-	root := container.NewStack()
+	textsMeasured := lab.WarmTexts() // fonts and texts, while the window is being created; the root waits for it
+	root := container.New(ui.WaitingStack(textsMeasured))
 	w.SetContent(root)
 	wd, ht := prefs.FloatWithFallback(prefWidth, 1280), prefs.FloatWithFallback(prefHeight, 800)
 	w.Resize(fyne.NewSize(float32(max(wd, 900)), float32(max(ht, 600))))

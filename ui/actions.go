@@ -65,20 +65,22 @@ func newActionsView(h actionHandler, be Backend) *actionsView {
 	v.explainURLBtn = keyed(&keyButton{Button: widget.Button{Text: "Explain error page…", Importance: widget.LowImportance, OnTapped: h.askErrorURL}})
 	v.adminSel = keyed(&keySelect{Select: widget.Select{Options: []string{noAdmin}, PlaceHolder: "Admin profile"}})
 	v.adminSel.OnChanged = func(string) { h.checkBudget() }
-	// Two rows, so that the bar fits the results column of a 1024-pixel-wide window: the
-	// actions on the token, then the ones that explain a failure.
-	// The rows get their objects when they are made: Container.Add lays the container out,
-	// which measures text before the window has its size (TestNewMeasuresNoTextWithEveryBackendCall).
+	// The actions on the token, then the ones that explain a failure with the admin profile
+	// they read the org as; each row wraps (flowLayout), so that no control is ever cut off
+	// at the right edge of a narrow results column (at 1024 pixels the admin picker goes to
+	// a row of its own). The rows get their objects when they are made: Container.Add lays
+	// the container out, which measures text before the window has its size
+	// (TestNewMeasuresNoTextWithEveryBackendCall).
 	second := []fyne.CanvasObject{v.diagnoseBtn}
 	if be.ExplainURL != nil {
 		second = append(second, v.explainURLBtn)
 	}
 	if be.DiagnoseRefresh != nil || be.ApprovalBudget != nil {
-		second = append(second, widget.NewLabel("Admin:"), v.adminSel)
+		second = append(second, container.NewHBox(widget.NewLabel("Admin:"), v.adminSel))
 	}
-	rows := []fyne.CanvasObject{container.NewHBox(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn)}
+	rows := []fyne.CanvasObject{newFlow(v.introspectBtn, v.refreshBtn, v.revokeBtn, v.callBtn, v.copyBtn)}
 	if len(second) > 1 || be.DiagnoseRefresh != nil {
-		rows = append(rows, container.NewHBox(second...))
+		rows = append(rows, newFlow(second...))
 	}
 	v.actionsBar = container.NewVBox(rows...)
 	if be.DiagnoseRefresh == nil {

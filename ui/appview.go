@@ -80,14 +80,14 @@ func newAppView(h appHost, canRead bool) *appView {
 	v.source = &widget.Label{Wrapping: fyne.TextWrapWord, SizeName: theme.SizeNameCaptionText, Selectable: true}
 	v.apiName = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "the app's API name, e.g. My_Integration_App", OnChanged: changed}})
 	v.contact = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "admin@example.com (needed to export)", OnChanged: changed}})
-	v.kind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Horizontal: true, Required: true,
+	v.kind = &widget.RadioGroup{Options: []string{kindConnected, kindExternal}, Required: true, // one under the other: the column stays narrow
 		Selected: kindConnected, OnChanged: changed}
 	v.callbacks = keyed(&keyEntry{Entry: widget.Entry{MultiLine: true, Wrapping: fyne.TextWrapBreak, PlaceHolder: "one callback URL per line", OnChanged: changed}})
 	v.callbacks.SetMinRowsVisible(2)
 	v.scopes = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "api refresh_token openid", OnChanged: changed}})
 	v.pkce = keyed(&keyCheck{Check: widget.Check{Text: "Require PKCE", OnChanged: checked}})
-	v.secretWeb = keyed(&keyCheck{Check: widget.Check{Text: "for the web server flow", OnChanged: checked}})
-	v.secretRT = keyed(&keyCheck{Check: widget.Check{Text: "for the refresh token flow", OnChanged: checked}})
+	v.secretWeb = keyed(&keyCheck{Check: widget.Check{Text: "web server flow", OnChanged: checked}})
+	v.secretRT = keyed(&keyCheck{Check: widget.Check{Text: "refresh token flow", OnChanged: checked}})
 	v.cc = keyed(&keyCheck{Check: widget.Check{Text: "Enabled, run as", OnChanged: checked}})
 	v.ccUser = keyed(&keyEntry{Entry: widget.Entry{PlaceHolder: "an API Only user", OnChanged: changed}})
 	v.device = keyed(&keySelect{Select: widget.Select{Options: deviceChoices, OnChanged: changed}})
@@ -123,7 +123,7 @@ func newAppView(h appHost, canRead bool) *appView {
 	v.findings = container.NewVBox()
 	v.findingsScroll = container.NewVScroll(container.NewPadded(v.findings))
 	top := container.NewBorder(nil,
-		container.NewVBox(widget.NewSeparator(), container.NewHBox(v.lintBtn, v.readBtn, v.exportBtn)), nil, nil,
+		container.NewVBox(widget.NewSeparator(), newFlow(v.lintBtn, v.readBtn, v.exportBtn)), nil, nil,
 		container.NewVScroll(container.NewVBox(v.source, grid)))
 	split := container.NewVSplit(top, v.findingsScroll)
 	split.Offset = 0.55
@@ -303,7 +303,7 @@ func (v *appView) renderFindings(st *appState) {
 	case st.defaults:
 		objs = append(objs, &widget.Label{Text: lintFromDefaults, Wrapping: fyne.TextWrapWord, Importance: widget.WarningImportance})
 	case len(st.findings) == 0:
-		objs = append(objs, &widget.Label{Text: "Nothing to fix for this profile's flow.", Importance: widget.SuccessImportance})
+		objs = append(objs, &widget.Label{Text: "Nothing to fix for this profile's flow.", Importance: widget.SuccessImportance, Wrapping: fyne.TextWrapWord})
 	}
 	groups := []struct {
 		sev   connectedapp.Severity
@@ -322,7 +322,7 @@ func (v *appView) renderFindings(st *appState) {
 		imp := map[connectedapp.Severity]widget.Importance{connectedapp.Error: widget.DangerImportance,
 			connectedapp.Warning: widget.WarningImportance}[g.sev]
 		objs = append(objs, widget.NewSeparator(),
-			&widget.Label{Text: fmt.Sprintf("%s (%d)", g.title, len(items)), TextStyle: fyne.TextStyle{Bold: true}, Importance: imp})
+			&widget.Label{Text: fmt.Sprintf("%s (%d)", g.title, len(items)), TextStyle: fyne.TextStyle{Bold: true}, Importance: imp, Wrapping: fyne.TextWrapWord})
 		objs = append(objs, items...)
 	}
 	objs = append(objs, v.readinessViews(st)...)
@@ -337,7 +337,7 @@ func (v *appView) readinessViews(st *appState) []fyne.CanvasObject {
 	p, s := v.h.readForm()
 	rd := connectedapp.Readiness(lintProfile(p, s), st.s, time.Now())
 	objs := []fyne.CanvasObject{widget.NewSeparator(),
-		&widget.Label{Text: fmt.Sprintf("Readiness: dated Salesforce changes that affect this profile (%d)", len(rd)), TextStyle: fyne.TextStyle{Bold: true}}}
+		&widget.Label{Text: fmt.Sprintf("Readiness: dated Salesforce changes that affect this profile (%d)", len(rd)), TextStyle: fyne.TextStyle{Bold: true}, Wrapping: fyne.TextWrapWord}}
 	if len(rd) == 0 {
 		return append(objs, &widget.Label{Text: "No announced platform change breaks this profile's flow or app.", Wrapping: fyne.TextWrapWord, Importance: widget.SuccessImportance})
 	}

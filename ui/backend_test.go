@@ -120,7 +120,7 @@ func TestRealUsernamePasswordAnswersTheFoundingQuestion(t *testing.T) {
 	wantContains(t, "Tokens tab", p.Tab("Tokens"), "access_token", "instance_url", "issued_at")
 
 	tr := p.Tab("Transcript")
-	wantContains(t, "Transcript tab", tr, "1. token  POST /services/oauth2/token → 200", "grant_type=password")
+	wantContains(t, "Transcript tab", tr, "1. POST /services/oauth2/token → 200", "grant_type=password")
 	for _, secret := range []string{"Demo-Pass-1", "DEMOTOKEN1", "WebAppDemoSecret0001"} {
 		if strings.Contains(tr, secret) {
 			t.Errorf("the transcript shows the secret %q", secret)
@@ -181,7 +181,7 @@ func TestRealWebServerPKCELogsInWithHeadlessChromium(t *testing.T) {
 	wantContains(t, "Steps tab", p.Tab("Steps"), "[listening]", "[browser]", "[exchanging]", "[done]")
 	wantContains(t, "Tokens tab", p.Tab("Tokens"), "access_token", "refresh_token", "id_token")
 	wantContains(t, "ID token tab", p.Tab("ID token"), "aud", "sub", "✓ id_token")
-	wantContains(t, "Transcript tab", p.Tab("Transcript"), "authorize  GET /services/oauth2/authorize?…", "callback", "token  POST /services/oauth2/token → 200")
+	wantContains(t, "Transcript tab", p.Tab("Transcript"), "GET /services/oauth2/authorize?…", "callback", "POST /services/oauth2/token → 200")
 	wantContains(t, "guidance", p.Guidance(), "Refresh token\nissued")
 
 	// Refresh with the refresh token that came back.

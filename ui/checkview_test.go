@@ -261,7 +261,7 @@ func TestCheckViewExportsHaveNoSecret(t *testing.T) {
 	}
 }
 
-// With a checkup and a bench in the backend, New still measures no text (startup_test.go's
+// With a checkup and a bench in the backend, New still measures no text (warm_test.go's
 // TestNewMeasuresNoText without them): their buttons join the bars without a layout.
 func TestNewMeasuresNoTextWithTheViewButtons(t *testing.T) {
 	a := test.NewTempApp(t)

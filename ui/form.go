@@ -149,7 +149,7 @@ func newProfileForm() *profileForm {
 	add("password", "Password", f.password)
 	add("token", "Security token", f.secToken)
 	add("jwt", "JWT private key", container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(f.jwtChoose, f.jwtPaste), f.jwtKeyFile), f.jwtHint))
+		f.jwtKeyFile, newFlow(f.jwtChoose, f.jwtPaste), f.jwtHint)) // the buttons under the path: the column stays narrow
 	add("audience", "JWT audience", f.jwtAud)
 	add("refresh", "Refresh token", f.refresh)
 	add("subject", "Subject token", f.subject)

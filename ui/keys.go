@@ -32,7 +32,8 @@ func keyed[W interface {
 
 // keyedOff is keyed for a widget that starts disabled. Disable before ExtendBaseWidget only
 // sets the flag; after it, Fyne also makes the widget's renderer there and then (measuring its
-// text, colourising its icon), long before the window lays it out at its real size.
+// text, colourising its icon), long before the window lays it out and with nothing warmed
+// (WarmTexts) yet.
 func keyedOff[W interface {
 	fyne.Widget
 	ExtendBaseWidget(fyne.Widget)

@@ -176,7 +176,7 @@ func (l *Lab) build() {
 	l.benches = newBenchView(l.ctx, l.be.RotationBench, l.backToResults)
 	l.benchBtn = addViewButtons(l.runBar, l.actionsBar, l.be, l.Check, l.Bench)
 
-	right := container.NewBorder(container.NewVBox(container.NewHScroll(l.actionsBar), widget.NewSeparator()), nil, nil, nil, l.resultsPane.box)
+	right := newBarAbove(container.NewVBox(l.actionsBar, widget.NewSeparator()), l.resultsPane.box)
 	// The columns' shares at any width; each column's minimum is small enough (TestWindowMinimum)
 	// that at 1024 pixels the results column, the answer included, is all visible.
 	inner := container.NewHSplit(l.profileColumn.box, right)

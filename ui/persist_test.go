@@ -162,6 +162,18 @@ func TestSaveThroughTheStoreKeepsWhatTheFormDoesNotShow(t *testing.T) {
 
 	l, p := openLab(t, dir, kc)
 	pick(t, p, "Gamma")
+	// Another process (profiles import --replace, the CLI) changes what the form does not
+	// show while the window is open: the window's Save must keep the file's value, not write
+	// back its own copy.
+	changed, err := s.Get("Gamma")
+	if err != nil {
+		t.Fatal(err)
+	}
+	no := false // the window read true at start
+	changed.App.PKCERequired = &no
+	if _, err := s.Update(changed); err != nil {
+		t.Fatal(err)
+	}
 	p.Entry("client").SetText("3MVG-Gamma-2")
 	test.Tap(p.Button("save"))
 	waitIdle(t, 10*time.Second)
@@ -175,10 +187,10 @@ func TestSaveThroughTheStoreKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	if got.ID != added.ID || got.ClientID != "3MVG-Gamma-2" {
 		t.Errorf("saved ID %q client ID %q, want %q and the edited 3MVG-Gamma-2", got.ID, got.ClientID, added.ID)
 	}
-	if !got.RememberRefreshToken || got.App.PKCERequired == nil || !*got.App.PKCERequired ||
+	if !got.RememberRefreshToken || got.App.PKCERequired == nil || *got.App.PKCERequired ||
 		got.App.SessionTimeoutMinutes == nil || *got.App.SessionTimeoutMinutes != 30 || got.App.PolicyText() != "specific_lifetime:3:DAYS" {
-		t.Errorf("saved remember=%v PKCE=%v session=%v policy=%q; want what was stored kept", got.RememberRefreshToken,
-			got.App.PKCERequired, got.App.SessionTimeoutMinutes, got.App.PolicyText())
+		t.Errorf("saved remember=%v PKCE=%v session=%v policy=%q; want what was stored kept (PKCE required false, as the file says since the window opened)",
+			got.RememberRefreshToken, got.App.PKCERequired, got.App.SessionTimeoutMinutes, got.App.PolicyText())
 	}
 	sec, err := s.Secrets(got)
 	if err != nil {

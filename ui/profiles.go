@@ -114,6 +114,12 @@ func (m *MemoryStore) RememberRefreshToken(id, token string) (bool, error) {
 func cloneProfile(p Profile) Profile {
 	p.Scopes = slices.Clone(p.Scopes)
 	p.App.Settings = slices.Clone(p.App.Settings)
+	if m := p.App.SessionTimeoutMinutes; m != nil {
+		p.App.SessionTimeoutMinutes = new(*m)
+	}
+	if b := p.App.PKCERequired; b != nil {
+		p.App.PKCERequired = new(*b)
+	}
 	return p
 }
 

@@ -216,7 +216,11 @@ func exchangeTitle(i int, e flows.Exchange) string {
 	if e.Duration > 0 { // zero: not timed, e.g. the authorize step, which happens in the browser
 		took = "  (" + elapsed(e.Duration) + ")"
 	}
-	return fmt.Sprintf("%d. %s  %s %s → %s%s", i+1, e.Step, e.Method, path, status, took)
+	step := e.Step + "  "
+	if strings.HasSuffix(strings.TrimSuffix(path, "?…"), "/"+e.Step) { // the path says it (POST /services/oauth2/token): the title fits a 1024-pixel window
+		step = ""
+	}
+	return fmt.Sprintf("%d. %s%s %s → %s%s", i+1, step, e.Method, path, status, took)
 }
 
 func headerText(h map[string][]string) string {

@@ -74,7 +74,7 @@ func ImportProfiles(data []byte) ([]ui.Profile, error) {
 }
 
 // Save saves what the window edits of p. What it does not edit (the refresh token opt-in,
-// whether the key is in the keychain) stays as stored; a new profile starts without them.
+// whether the key is in the keychain, whether the app requires PKCE) stays as stored; a new profile starts without them.
 func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 	sp := p.Profile
 	sp.RememberRefreshToken, sp.JWTKeyInKeychain = false, false
@@ -84,7 +84,8 @@ func (a storeAdapter) Save(p ui.Profile, sec ui.Secrets) (ui.Profile, error) {
 			return ui.Profile{}, err
 		}
 		sp.RememberRefreshToken, sp.JWTKeyInKeychain = old.RememberRefreshToken, old.JWTKeyInKeychain
-		if sp.App.Settings == nil { // the window has none for this profile; keep what is stored
+		sp.App.PKCERequired = old.App.PKCERequired // the form does not edit it: the file's value, not the window's copy
+		if sp.App.Settings == nil {                // the window has none for this profile; keep what is stored
 			sp.App.Settings = old.App.Settings
 		}
 	}
