@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
@@ -47,6 +48,18 @@ func TestDeviceFlowMetadataShownWholeAt1024And1366(t *testing.T) {
 			t.Errorf("at %vx%v: %s", size[0], size[1], c)
 		}
 	}
+	// The probe sees a cut when there is one: the countdown cut with an ellipsis to its width
+	// is reported (else the checks above could pass on a window that cuts the row).
+	cd := l.run.countdown
+	text, wrap := cd.Text, cd.Wrapping
+	cd.Wrapping, cd.Truncation = fyne.TextWrapOff, fyne.TextTruncateEllipsis
+	cd.SetText(strings.Repeat("stops waiting for the user in 9m 59s ", 12))
+	p.Settle(1024, 700)
+	if len(p.DeviceRowCut()) == 0 {
+		t.Error("a countdown cut with an ellipsis is not reported: the check sees nothing")
+	}
+	cd.Wrapping, cd.Truncation = wrap, fyne.TextTruncateOff
+	cd.SetText(text)
 	close(release)
 	waitIdle()
 }
